@@ -1,0 +1,1 @@
+"""battery-kg: a knowledge graph of the battery industry."""
