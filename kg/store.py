@@ -168,8 +168,8 @@ class OxigraphStore(Store):
             raise QueryError(f"SPARQL syntax error: {error}") from error
         except OSError as error:
             raise QueryError(f"query failed: {error}") from error
-        if isinstance(result, bool):
-            return QueryResult("ASK", boolean=result)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
             names = tuple(v.value for v in result.variables)
             rows = [tuple(from_ox(solution[i]) for i in range(len(names))) for solution in result]
