@@ -1,0 +1,407 @@
+"""Country names as reports spell them → ISO 3166-1 and UN M49.
+
+country_converter holds the ISO 3166 / M49 table; on top of it sits a small
+alias layer for spellings that reports use and the library misses or gets
+wrong ("KSA", "Columbia", "China Taiwan", "Argentina Korea", groupings).
+Every normalisation that changed something carries a ``NormalizationFlag``.
+
+Market regions (north-america, europe, ...) are not defined here: they are
+``Concept`` records with M49 include/exclude lists, passed in by the caller.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
+
+from .records import Concept
+
+__all__ = [
+    "Country",
+    "CountryMatch",
+    "NormalizationFlag",
+    "country",
+    "m49_areas",
+    "market_regions",
+    "normalize",
+    "normalize_items",
+]
+
+# UN M49 geographic areas: name as country_converter spells it -> (code, parent code).
+# Source: the M49 code lists, http://info.infogalactic.com/info/UN_M49
+_M49_AREAS: dict[str, tuple[str, str | None]] = {
+    "World": ("001", None),
+    "Africa": ("002", "001"),
+    "Americas": ("019", "001"),
+    "Asia": ("142", "001"),
+    "Europe": ("150", "001"),
+    "Oceania": ("009", "001"),
+    "Antarctica": ("010", "001"),
+    "Northern Africa": ("015", "002"),
+    "Sub-Saharan Africa": ("202", "002"),
+    "Eastern Africa": ("014", "202"),
+    "Middle Africa": ("017", "202"),
+    "Southern Africa": ("018", "202"),
+    "Western Africa": ("011", "202"),
+    "Northern America": ("021", "019"),
+    "Latin America and the Caribbean": ("419", "019"),
+    "Caribbean": ("029", "419"),
+    "Central America": ("013", "419"),
+    "South America": ("005", "419"),
+    "Central Asia": ("143", "142"),
+    "Eastern Asia": ("030", "142"),
+    "South-eastern Asia": ("035", "142"),
+    "Southern Asia": ("034", "142"),
+    "Western Asia": ("145", "142"),
+    "Eastern Europe": ("151", "150"),
+    "Northern Europe": ("154", "150"),
+    "Southern Europe": ("039", "150"),
+    "Western Europe": ("155", "150"),
+    "Australia and New Zealand": ("053", "009"),
+    "Melanesia": ("054", "009"),
+    "Micronesia": ("057", "009"),
+    "Polynesia": ("061", "009"),
+}
+_M49_PARENT = {code: parent for code, parent in _M49_AREAS.values()}
+
+# Report spellings the library misses or resolves wrongly: key (see _key) -> (ISO2, flag kind, note).
+_ALIASES: dict[str, tuple[str, str, str]] = {
+    "ksa": ("SA", "abbreviation", "KSA is the usual abbreviation of the Kingdom of Saudi Arabia"),
+    "uae": ("AE", "abbreviation", "UAE is the usual abbreviation of the United Arab Emirates"),
+    "uk": ("GB", "abbreviation", "UK is the usual abbreviation of the United Kingdom"),
+    "us": ("US", "abbreviation", "US is the usual abbreviation of the United States"),
+    "usa": ("US", "abbreviation", "USA is the usual abbreviation of the United States"),
+    "columbia": ("CO", "misspelling", "'Columbia' is a common misspelling of Colombia"),
+    "china taiwan": ("TW", "variant-name", "'China Taiwan' is a report spelling of Taiwan"),
+    "taiwan china": ("TW", "variant-name", "'Taiwan, China' is a report spelling of Taiwan"),
+    "chinese taipei": ("TW", "variant-name", "'Chinese Taipei' is a name used for Taiwan"),
+    "korea": ("KR", "assumed", "'Korea' taken as South Korea (KR); North Korea (KP) is also possible"),
+    "holland": ("NL", "variant-name", "'Holland' is commonly used for the Netherlands"),
+    "great britain": ("GB", "variant-name", "'Great Britain' taken as the United Kingdom"),
+    "england": ("GB", "variant-name", "England is part of the United Kingdom (GB)"),
+    "turkiye": ("TR", "variant-name", "Türkiye"),
+}
+
+# Named groupings of countries that reports list as if they were one country.
+# GCC: https://en.wikipedia.org/wiki/Member_states_of_the_Cooperation_Council_for_the_Arab_States_of_the_Gulf
+# Nordics: https://wikimili.com/en/Nordic_Council  Benelux: https://www.worldatlas.com/articles/what-is-the-benelux-union.html
+_GROUPINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "gcc": ("GCC", ("BH", "KW", "OM", "QA", "SA", "AE")),
+    "gcc countries": ("GCC", ("BH", "KW", "OM", "QA", "SA", "AE")),
+    "gulf cooperation council": ("GCC", ("BH", "KW", "OM", "QA", "SA", "AE")),
+    "nordics": ("Nordics", ("DK", "FI", "IS", "NO", "SE")),
+    "nordic": ("Nordics", ("DK", "FI", "IS", "NO", "SE")),
+    "nordic countries": ("Nordics", ("DK", "FI", "IS", "NO", "SE")),
+    "benelux": ("Benelux", ("BE", "NL", "LU")),
+}
+# "Rest of Europe", "Rest of the World", "Others": a residual the report does not enumerate.
+_RESIDUAL = re.compile(r"^(rest of( the)?\b.*|other( countries| regions)?|others|row)$")
+
+_FUZZY_MIN_SCORE = 88.0  # "Phillipines" (94), "Indonesai" (89); "Columbia" (87.5) is in the alias table
+
+
+@dataclass(frozen=True)
+class NormalizationFlag:
+    """What a normalisation changed or assumed, e.g. kind ``abbreviation``, ``assumed``, ``split-glued-names``."""
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Country:
+    """One ISO 3166-1 country with its UN M49 code and the M49 areas that contain it.
+
+    >>> country("DE").name, country("DE").m49, country("DE").areas
+    ('Germany', '276', ('155', '150', '001'))
+    """
+
+    iso2: str
+    iso3: str
+    name: str
+    official_name: str
+    m49: str
+    subregion: str | None  # M49 (intermediate) region name, e.g. "Western Europe"
+    areas: tuple[str, ...]  # containing M49 area codes, most specific first
+
+
+@dataclass(frozen=True)
+class CountryMatch:
+    """What one mention in a report stands for.
+
+    ``status`` is ``resolved`` (one country), ``grouping`` (``members`` lists its
+    countries; empty for a residual such as "Rest of Europe") or ``unresolved``.
+    """
+
+    mention: str
+    status: str
+    iso2: str | None = None
+    name: str | None = None
+    m49: str | None = None
+    m49_subregion: str | None = None
+    grouping: str | None = None
+    members: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    confidence: float = 1.0
+    flags: tuple[NormalizationFlag, ...] = ()
+
+
+class _Table:
+    """The country_converter table, read once: constructing the converter takes ~0.6 s."""
+
+    def __init__(self) -> None:
+        logging.getLogger("country_converter").setLevel(logging.CRITICAL)
+        import country_converter  # noqa: PLC0415 - slow import, only when first needed
+
+        converter = country_converter.CountryConverter()
+        self.regexes = list(converter.regexes)
+        self.countries: list[Country] = []
+        self.by_iso2: dict[str, Country] = {}
+        self.by_name: dict[str, Country] = {}
+        for row in converter.data.itertuples(index=False):
+            numeric = row.UNcode if str(row.UNcode) not in ("<NA>", "nan") else row.ISOnumeric
+            subregion = row.UNregion if isinstance(row.UNregion, str) else None
+            areas: list[str] = []
+            code = _M49_AREAS[subregion][0] if subregion in _M49_AREAS else None
+            while code is not None:
+                areas.append(code)
+                code = _M49_PARENT[code]
+            entry = Country(
+                iso2=_code(row.ISO2),
+                iso3=_code(row.ISO3),
+                name=str(row.name_short),
+                official_name=str(row.name_official),
+                m49=f"{int(numeric):03d}",
+                subregion=subregion,
+                areas=tuple(areas),
+            )
+            self.countries.append(entry)
+            self.by_iso2[entry.iso2] = entry
+            for name in (entry.name, entry.official_name):
+                self.by_name.setdefault(_key(name), entry)
+        self.names = {_key(c.name): c for c in self.countries}
+
+
+def _code(cell: object) -> str:
+    """ISO cells may hold a pattern ("^GB$|^UK$"): the code is its first alternative."""
+    return "".join(ch for ch in str(cell).split("|")[0] if ch.isalnum()).upper()
+
+
+@functools.cache
+def _table() -> _Table:
+    return _Table()
+
+
+def _key(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: 'U.K.' -> 'uk', 'Taiwan, China' -> 'taiwan china'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold().replace("&", " and ")
+    text = text.replace(".", "")  # "u.k." -> "uk", "st. lucia" -> "st lucia"
+    text = re.sub(r"[^\w]+", " ", text)
+    text = re.sub(r"^the\s+", "", text.strip())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def country(iso2: str) -> Country:
+    """The country with this ISO 3166-1 alpha-2 code.
+
+    >>> country("KR").name
+    'South Korea'
+    """
+    try:
+        return _table().by_iso2[iso2.upper()]
+    except KeyError:
+        raise KeyError(f"{iso2!r} is not an ISO 3166-1 alpha-2 country code") from None
+
+
+def m49_areas(iso2: str) -> tuple[str, ...]:
+    """The country's own M49 code followed by the codes of the areas that contain it.
+
+    >>> m49_areas("TR")
+    ('792', '145', '142', '001')
+    """
+    entry = country(iso2)
+    return (entry.m49, *entry.areas)
+
+
+def market_regions(iso2: str, regions: Iterable[Concept]) -> tuple[str, ...]:
+    """Ids of the market regions that contain the country.
+
+    A region lists M49 codes to include and to exclude; the most specific code
+    of the country's chain that the region names decides (so a region may
+    exclude a sub-region and include one country of it again).
+
+    >>> europe = Concept("region", "europe", "Europe", m49_include=("150",), m49_exclude=("151",))
+    >>> market_regions("DE", [europe]), market_regions("PL", [europe])
+    (('europe',), ())
+    """
+    chain = m49_areas(iso2)
+    found = []
+    for region in regions:
+        include = {_m49_code(code) for code in region.m49_include}
+        exclude = {_m49_code(code) for code in region.m49_exclude}
+        for code in chain:
+            if code in exclude:
+                break
+            if code in include:
+                found.append(region.id)
+                break
+    return tuple(found)
+
+
+def _m49_code(code: object) -> str:
+    text = str(code).strip()
+    return text.zfill(3) if text.isdigit() else text
+
+
+def _resolved(mention: str, entry: Country, flags: Sequence[NormalizationFlag] = (), confidence: float = 1.0) -> CountryMatch:
+    return CountryMatch(
+        mention=mention,
+        status="resolved",
+        iso2=entry.iso2,
+        name=entry.name,
+        m49=entry.m49,
+        m49_subregion=entry.subregion,
+        confidence=confidence,
+        flags=tuple(flags),
+    )
+
+
+def _exact(key: str) -> tuple[Country, NormalizationFlag | None] | None:
+    """A country whose name, official name or alias is exactly ``key``."""
+    table = _table()
+    if key in _ALIASES:
+        iso2, kind, note = _ALIASES[key]
+        return table.by_iso2[iso2], NormalizationFlag(kind, note)
+    if key in table.by_name:
+        return table.by_name[key], None
+    return None
+
+
+def normalize(mention: str) -> tuple[CountryMatch, ...]:
+    """The countries (usually one) a single mention stands for.
+
+    >>> [(m.iso2, [f.kind for f in m.flags]) for m in normalize("U.K.")]
+    [('GB', ['abbreviation'])]
+    >>> [m.iso2 for m in normalize("Argentina Korea")]
+    ['AR', 'KR']
+    >>> normalize("GCC")[0].members
+    ('BH', 'KW', 'OM', 'QA', 'SA', 'AE')
+    >>> normalize("Atlantis")[0].status
+    'unresolved'
+    """
+    text = re.sub(r"\s+", " ", mention).strip(" \t\n-•*:;,") if mention else ""
+    key = _key(text)
+    if not key:
+        return (CountryMatch(mention=mention, status="unresolved", flags=(NormalizationFlag("unresolved", "empty country name"),)),)
+    if key in _GROUPINGS:
+        label, members = _GROUPINGS[key]
+        return (
+            CountryMatch(
+                mention=mention,
+                status="grouping",
+                grouping=label,
+                members=members,
+                flags=(NormalizationFlag("grouping", f"'{text}' is a grouping of {len(members)} countries: {', '.join(members)}"),),
+            ),
+        )
+    if _RESIDUAL.match(key):
+        return (
+            CountryMatch(
+                mention=mention,
+                status="grouping",
+                grouping=text,
+                flags=(NormalizationFlag("residual-grouping", f"'{text}' is a residual group the report does not enumerate"),),
+            ),
+        )
+    exact = _exact(key)
+    if exact is not None:
+        entry, flag = exact
+        return (_resolved(mention, entry, [flag] if flag else []),)
+    glued = _split_glued(key)
+    if glued is not None:
+        left, right = glued
+        flag = NormalizationFlag(
+            "split-glued-names", f"'{text}' reads as two countries glued together: {left.name} and {right.name}"
+        )
+        return (_resolved(mention, left, [flag]), _resolved(mention, right, [flag]))
+    return (_by_pattern(mention, text, key),)
+
+
+def _split_glued(key: str) -> tuple[Country, Country] | None:
+    """Two full country names written as one item ("argentina korea"); partial names do not count."""
+    words = key.split()
+    for cut in range(1, len(words)):
+        left = _exact(" ".join(words[:cut]))
+        right = _exact(" ".join(words[cut:]))
+        if left and right and left[0].iso2 != right[0].iso2:
+            return left[0], right[0]
+    return None
+
+
+def _by_pattern(mention: str, text: str, key: str) -> CountryMatch:
+    """country_converter's name patterns, then a fuzzy match on short names for misspellings."""
+    table = _table()
+    hits = [table.countries[i] for i, regex in enumerate(table.regexes) if regex.search(text) or regex.search(key)]
+    unique = list({c.iso2: c for c in hits}.values())
+    if len(unique) == 1:
+        entry = unique[0]
+        flag = NormalizationFlag("variant-name", f"'{text}' read as {entry.name}")
+        return _resolved(mention, entry, [flag])
+    if len(unique) > 1:
+        names = ", ".join(c.name for c in unique)
+        return CountryMatch(
+            mention=mention,
+            status="unresolved",
+            candidates=tuple(c.iso2 for c in unique),
+            flags=(NormalizationFlag("ambiguous", f"'{text}' could be any of: {names}"),),
+        )
+    if len(key) >= 5:
+        best = process.extractOne(key, list(table.names), scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN_SCORE)
+        if best is not None:
+            entry = table.names[best[0]]
+            flag = NormalizationFlag("misspelling", f"'{text}' read as {entry.name} (similarity {best[1]:.0f}%)")
+            return _resolved(mention, entry, [flag], confidence=round(best[1] / 100, 2))
+    return CountryMatch(
+        mention=mention, status="unresolved", flags=(NormalizationFlag("unresolved", f"'{text}' is not a known country name"),)
+    )
+
+
+def normalize_items(items: Sequence[str]) -> tuple[CountryMatch, ...]:
+    """Normalise a list of country items, re-joining names split across two items.
+
+    >>> [(m.iso2, m.mention) for m in normalize_items(["Turkey", "Saudi", "Arabia", "UAE"])]
+    [('TR', 'Turkey'), ('SA', 'Saudi Arabia'), ('AE', 'UAE')]
+    """
+    matches: list[CountryMatch] = []
+    index = 0
+    while index < len(items):
+        current = normalize(items[index])
+        if index + 1 < len(items):
+            following = normalize(items[index + 1])
+            joined_text = f"{items[index].strip()} {items[index + 1].strip()}"
+            # only an exact name counts: "Turkey" + "Saudi" would match Türkiye's name pattern
+            if (_is_unresolved(current) or _is_unresolved(following)) and _exact(_key(joined_text)):
+                joined = normalize(joined_text)
+                if len(joined) == 1 and joined[0].status == "resolved":
+                    flag = NormalizationFlag(
+                        "joined-split-name",
+                        f"'{items[index].strip()}' and '{items[index + 1].strip()}' are one name split across two items: {joined[0].name}",
+                    )
+                    matches.append(replace(joined[0], mention=joined_text, flags=(*joined[0].flags, flag)))
+                    index += 2
+                    continue
+        matches.extend(current)
+        index += 1
+    return tuple(matches)
+
+
+def _is_unresolved(matches: tuple[CountryMatch, ...]) -> bool:
+    return any(m.status == "unresolved" for m in matches)
