@@ -20,7 +20,7 @@ INFERRED_GRAPH = GRAPH["inferred"]
 
 KINDS = frozenset(
     "company chemistry application region country segment market stake control "
-    "event source claim flag mention".split()
+    "event source claim flag mention fact scheme".split()
 )
 
 PREFIXES = {

@@ -156,6 +156,8 @@ class ReferenceData:
     applications: tuple[Concept, ...]
     regions: tuple[Concept, ...]
     sources: tuple[SourceDocument, ...]
+    m49_areas: tuple[Concept, ...] = ()  # id = M49 code, broader = parent code
+    scheme_sources: tuple[tuple[str, str], ...] = ()  # (scheme id, URL) for whole-scheme sources
 
     def organization(self, org_id: str) -> Organization:
         for org in self.organizations:

@@ -1,0 +1,178 @@
+"""Build the dataset: reference data + ingested sources + inference, checked by SHACL, written atomically.
+
+``build()`` either writes complete new output files or leaves the previous
+ones exactly as they were: every check runs before anything is written, and
+each file is written to a temporary name and then renamed over the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from .errors import DataError
+from .inference import add_control, add_geography
+from .loader import load_reference
+from .namespaces import CURATED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, source_graph
+from .records import ReferenceData, SourceDocument
+from .shacl import check
+from .triples import add_reference
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+ONTOLOGY_DIR = PROJECT_DIR / "ontology"
+BUILD_DIR = PROJECT_DIR / "build"
+TRIG_NAME = "battery-kg.trig"
+TURTLE_NAME = "battery-kg.ttl"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced."""
+
+    trig: Path
+    turtle: Path
+    triples: int
+    graphs: tuple[str, ...]
+    entities: dict[str, int]
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    def summary(self) -> str:
+        """A few lines for people: entities by type, triples, sources, warnings."""
+        lines = [f"wrote {self.trig} and {self.turtle}: {self.triples} triples in {len(self.graphs)} graphs"]
+        lines.append("entities: " + ", ".join(f"{n} {kind}" for kind, n in sorted(self.entities.items())))
+        lines.append(f"sources: {', '.join(self.sources) or 'none'}")
+        lines.append(f"warnings: {len(self.warnings)}")
+        lines.extend(f"  {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+def _bind_prefixes(dataset: Dataset) -> None:
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, replace=True)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_source(data_dir: Path, document: SourceDocument) -> Path:
+    path = data_dir / document.file
+    if document.sha256 and sha256_of(path) != document.sha256:
+        raise DataError(
+            f"{document.file} has changed since it was registered (SHA-256 differs); "
+            "re-register it if the change is intended",
+            document.location,
+        )
+    return path
+
+
+def _ingest_sources(dataset: Dataset, reference: ReferenceData, data_dir: Path) -> list[str]:
+    """Ingest every registered document into its own named graph; return the warnings."""
+    from .ingest import ingest  # ingest sits beside the reference path; import only when used
+
+    warnings = []
+    for document in reference.sources:
+        result = ingest(_check_source(data_dir, document), reference, source=document)
+        graph = dataset.graph(source_graph(result.source_id))
+        for triple in result.graph:
+            graph.add(triple)
+        warnings.extend(f"{document.id}: {w}" for w in result.warnings)
+    return warnings
+
+
+def _entity_counts(dataset: Dataset) -> dict[str, int]:
+    kinds: Counter[str] = Counter()
+    prefix = str(ID)
+    typed = {s for s, _, _, _ in dataset.quads((None, RDF.type, None, None))}
+    for subject in typed:
+        if isinstance(subject, URIRef) and str(subject).startswith(prefix):
+            kinds[str(subject)[len(prefix):].split("/", 1)[0]] += 1
+    return dict(kinds)
+
+
+def assemble(
+    data_dir: Path = DATA_DIR,
+    ontology_dir: Path = ONTOLOGY_DIR,
+    include_sources: bool = True,
+    progress: Callable[[str], None] = lambda step: None,
+) -> tuple[Dataset, ReferenceData, list[str]]:
+    """Load, ingest, infer and check; return the dataset without writing anything."""
+    progress("loading reference data")
+    reference = load_reference(data_dir)
+    dataset = Dataset()
+    _bind_prefixes(dataset)
+    dataset.graph(ONTOLOGY_GRAPH).parse(ontology_dir / "battery-kg.ttl", format="turtle")
+    add_reference(dataset.graph(CURATED_GRAPH), reference)
+    warnings: list[str] = []
+    if include_sources and reference.sources:
+        progress("ingesting sources")
+        warnings += _ingest_sources(dataset, reference, data_dir)
+    progress("inferring control periods and geography")
+    inferred = dataset.graph(INFERRED_GRAPH)
+    add_control(inferred, reference.stakes)
+    countries = {o for _, _, o, _ in dataset.quads((None, None, None, None)) if isinstance(o, URIRef)}
+    add_geography(inferred, countries, reference.regions)
+    progress("checking SHACL shapes")
+    check(dataset, ontology_dir / "shapes.ttl")
+    return dataset, reference, warnings
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def build(
+    data_dir: Path = DATA_DIR,
+    out_dir: Path = BUILD_DIR,
+    ontology_dir: Path = ONTOLOGY_DIR,
+    include_sources: bool = True,
+    progress: Callable[[str], None] = lambda step: None,
+) -> BuildReport:
+    """Build the graph from ``data_dir`` and write TriG and Turtle to ``out_dir``.
+
+    Raises :class:`~kg.errors.KgError` (naming the file, line or field) and
+    leaves any previous output untouched when the data or the result is invalid.
+    """
+    dataset, reference, warnings = assemble(Path(data_dir), Path(ontology_dir), include_sources, progress)
+    out_dir = Path(out_dir)
+    trig, turtle = out_dir / TRIG_NAME, out_dir / TURTLE_NAME
+    progress(f"writing {trig} and {turtle}")
+    flat = Graph()
+    for prefix, namespace in PREFIXES.items():
+        flat.bind(prefix, namespace, replace=True)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        flat.add((s, p, o))
+    # Serialise both before renaming either, so a failure cannot leave a mismatched pair.
+    trig_text = dataset.serialize(format="trig", encoding="utf-8")
+    turtle_text = flat.serialize(format="turtle", encoding="utf-8")
+    _write_atomically(trig, lambda p: p.write_bytes(trig_text))
+    _write_atomically(turtle, lambda p: p.write_bytes(turtle_text))
+    graphs = tuple(sorted(str(g.identifier) for g in dataset.graphs() if len(g)))
+    return BuildReport(
+        trig=trig,
+        turtle=turtle,
+        triples=len(flat),
+        graphs=graphs,
+        entities=_entity_counts(dataset),
+        sources=tuple(d.id for d in reference.sources) if include_sources else (),
+        warnings=tuple(warnings),
+    )

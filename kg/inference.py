@@ -1,0 +1,153 @@
+"""What the build works out so that queries stay simple and fast.
+
+* **Control periods.** SPARQL property paths cannot filter each hop by date, so
+  "the parent chain of X as of year Y" is computed here once: for every
+  organisation, the periods in which its chain of controlling owners did not
+  change, each controller with its depth and whether it was the ultimate one.
+* **Current structure** as W3C ORG / schema.org edges (direct and transitive).
+* **Geography**: names, codes and region membership (UN M49 areas and market
+  regions) of every country the dataset mentions.
+
+>>> from kg.records import Organization, PartialDate, Stake
+>>> stake = Stake("wanxiang", "a123", "parent", 100, PartialDate(2013), None, ("https://example.org",))
+>>> periods = control_periods([stake])
+>>> [(p.controlled, p.controller, p.depth, p.from_year, p.until_year, p.ultimate) for p in periods]
+[('a123', 'wanxiang', 1, 2013, None, True)]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+
+from . import countries
+from .namespaces import BKG, ID, ORG, RDF, RDFS, SDO, SKOS, iri
+from .records import Concept, Stake
+from .triples import concept_iri
+
+
+@dataclass(frozen=True)
+class ControlPeriod:
+    """``controller`` controlled ``controlled`` at ``depth`` from ``from_year`` until (not including) ``until_year``."""
+
+    controlled: str
+    controller: str
+    depth: int
+    from_year: int | None  # None: since before any dated change
+    until_year: int | None  # None: still so
+    ultimate: bool
+
+
+def _chain_at(company: str, year: int | None, owners: dict[str, list[Stake]]) -> dict[str, tuple[int, bool]]:
+    """Controllers of ``company`` in ``year`` (None = before every change) -> (depth, ultimate)."""
+
+    def parents(org: str) -> list[str]:
+        found = []
+        for stake in owners.get(org, ()):
+            if year is None:
+                active = stake.start is None
+            else:
+                active = stake.active_in(year)
+            if active:
+                found.append(stake.owner)
+        return found
+
+    result: dict[str, tuple[int, bool]] = {}
+    frontier, depth = [company], 0
+    while frontier:
+        depth += 1
+        next_frontier = []
+        for org in frontier:
+            for parent in parents(org):
+                if parent not in result and parent != company:
+                    result[parent] = (depth, not parents(parent))
+                    next_frontier.append(parent)
+        frontier = next_frontier
+    return result
+
+
+def control_periods(stakes: Iterable[Stake]) -> list[ControlPeriod]:
+    """Every (controlled, controller, depth) with the years it held, merged into maximal periods."""
+    owners: dict[str, list[Stake]] = defaultdict(list)
+    for stake in stakes:
+        if stake.controlling:
+            owners[stake.owned].append(stake)
+
+    periods: list[ControlPeriod] = []
+    for company in sorted(owners):
+        # Only changes somewhere up this company's chain can change its chain.
+        seen, todo, changes = {company}, [company], set()
+        while todo:
+            for stake in owners.get(todo.pop(), ()):
+                changes.update(d.year for d in (stake.start, stake.end) if d)
+                if stake.owner not in seen:
+                    seen.add(stake.owner)
+                    todo.append(stake.owner)
+        bounds: list[int | None] = [None, *sorted(changes)]
+        open_since: dict[tuple[str, int, bool], int | None] = {}
+        for i, year in enumerate(bounds):
+            chain = _chain_at(company, year, owners)
+            current = {(p, d, u) for p, (d, u) in chain.items()}
+            for key in list(open_since):
+                if key not in current:
+                    periods.append(ControlPeriod(company, key[0], key[1], open_since.pop(key), year, key[2]))
+            for key in current:
+                open_since.setdefault(key, year)
+        for (controller, depth, ultimate), since in open_since.items():
+            periods.append(ControlPeriod(company, controller, depth, since, None, ultimate))
+    return sorted(periods, key=lambda p: (p.controlled, p.from_year or 0, p.depth, p.controller))
+
+
+def add_control(graph: Graph, stakes: Iterable[Stake]) -> Graph:
+    """Add control periods, current parent edges and ``bkg:ParentGroup`` types to ``graph``."""
+    for period in control_periods(stakes):
+        since = str(period.from_year) if period.from_year is not None else "start"
+        node = iri("control", f"{period.controlled}--{period.controller}--{since}")
+        controlled, controller = iri("company", period.controlled), iri("company", period.controller)
+        graph.add((node, RDF.type, BKG.Control))
+        graph.add((node, BKG.controlled, controlled))
+        graph.add((node, BKG.controller, controller))
+        graph.add((node, BKG.depth, Literal(period.depth)))
+        graph.add((node, BKG.ultimate, Literal(period.ultimate)))
+        if period.from_year is not None:
+            graph.add((node, BKG.fromYear, Literal(period.from_year)))
+        if period.until_year is not None:
+            graph.add((node, BKG.untilYear, Literal(period.until_year)))
+        graph.add((controller, RDF.type, BKG.ParentGroup))
+        if period.until_year is None:
+            graph.add((controlled, ORG.transitiveSubOrganizationOf, controller))
+            if period.depth == 1:
+                graph.add((controlled, ORG.subOrganizationOf, controller))
+                graph.add((controlled, SDO.parentOrganization, controller))
+                graph.add((controller, SDO.subOrganization, controlled))
+    return graph
+
+
+_COUNTRY_PREFIX = str(ID["country/"])
+
+
+def add_geography(graph: Graph, mentioned: Iterable[URIRef], regions: Iterable[Concept]) -> Graph:
+    """Describe every country IRI in ``mentioned``: names, ISO and M49 codes, regions it belongs to."""
+    regions = tuple(regions)
+    for node in sorted(set(mentioned)):
+        if not str(node).startswith(_COUNTRY_PREFIX):
+            continue
+        try:
+            entry = countries.country(str(node)[len(_COUNTRY_PREFIX):])
+        except KeyError:
+            continue  # the loader and ingest reject unknown codes; nothing to describe here
+        graph.add((node, RDF.type, SDO.Country))
+        graph.add((node, RDFS.label, Literal(entry.name)))
+        graph.add((node, SKOS.prefLabel, Literal(entry.name, lang="en")))
+        graph.add((node, SKOS.notation, Literal(entry.iso2)))
+        graph.add((node, BKG.iso3, Literal(entry.iso3)))
+        graph.add((node, BKG.m49, Literal(entry.m49)))
+        for code in entry.areas:
+            graph.add((node, BKG.inRegion, concept_iri("m49", code)))
+        for region_id in countries.market_regions(entry.iso2, regions):
+            graph.add((node, BKG.inRegion, iri("region", region_id)))
+    return graph
+

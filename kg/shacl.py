@@ -1,0 +1,70 @@
+"""Check a dataset against ``ontology/shapes.ttl`` with pyshacl."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import SH
+
+from .errors import KgError
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: the node, the property path and what is wrong."""
+
+    focus: str
+    path: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.focus} {self.path}" if self.path else self.focus
+        return f"{where}: {self.message}"
+
+
+class ShapeError(KgError):
+    """The built graph violates the SHACL shapes; nothing was written."""
+
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        shown = "\n  ".join(str(v) for v in violations[:20])
+        more = f"\n  ... and {len(violations) - 20} more" if len(violations) > 20 else ""
+        super().__init__(f"the graph violates {len(violations)} SHACL constraint(s):\n  {shown}{more}")
+
+
+def union(dataset: Dataset) -> Graph:
+    """All triples of all graphs of ``dataset`` in one plain graph."""
+    graph = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def violations(data: Graph, shapes_path: Path) -> list[Violation]:
+    """The SHACL violations of ``data`` against the shapes file (empty when it conforms)."""
+    from pyshacl import validate  # slow import; only builds and tests need it
+
+    shapes = Graph().parse(shapes_path, format="turtle")
+    conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    if conforms:
+        return []
+    found = []
+    for result in report.subjects(SH.resultSeverity, SH.Violation):
+        path = report.value(result, SH.resultPath)
+        found.append(
+            Violation(
+                focus=str(report.value(result, SH.focusNode)),
+                path=str(path) if isinstance(path, URIRef) else None,
+                message=str(report.value(result, SH.resultMessage) or "constraint violated"),
+            )
+        )
+    return sorted(found, key=lambda v: (v.focus, v.path or "", v.message))
+
+
+def check(dataset: Dataset, shapes_path: Path) -> None:
+    """Raise :class:`ShapeError` unless every graph of ``dataset`` together conforms."""
+    found = violations(union(dataset), shapes_path)
+    if found:
+        raise ShapeError(found)
