@@ -77,11 +77,12 @@ def _check_source(data_dir: Path, document: SourceDocument) -> Path:
 
 def _ingest_sources(dataset: Dataset, reference: ReferenceData, data_dir: Path) -> list[str]:
     """Ingest every registered document into its own named graph; return the warnings."""
+    paths = [_check_source(data_dir, document) for document in reference.sources]
     from .ingest import ingest  # ingest sits beside the reference path; import only when used
 
     warnings = []
-    for document in reference.sources:
-        result = ingest(_check_source(data_dir, document), reference, source=document)
+    for document, path in zip(reference.sources, paths):
+        result = ingest(path, reference, source=document)
         graph = dataset.graph(source_graph(result.source_id))
         for triple in result.graph:
             graph.add(triple)

@@ -53,6 +53,10 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+# SafeLoader copies mappings into plain dicts; construct ours directly so the line numbers survive.
+_LineLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node))
+
+
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file, turning syntax errors into a DataError with the line."""
     try:
