@@ -1,0 +1,37 @@
+"""Shared fixtures: the real reference data, and the real graph built from it once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import DATA_DIR, BuildReport, build
+from kg.loader import load_reference
+from kg.records import ReferenceData
+from kg.store import Store, open_store
+
+
+@pytest.fixture(scope="session")
+def reference() -> ReferenceData:
+    """data/ as records, validated."""
+    return load_reference(DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> BuildReport:
+    """The full build (reference data and every registered source) written to a temporary folder."""
+    return build(out_dir=tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def built_trig(built) -> Path:
+    return built.trig
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "memory"])
+def store(request, built_trig) -> Store:
+    """The built graph in each embedded store."""
+    opened = open_store(request.param)
+    opened.load_file(built_trig)
+    return opened
