@@ -27,6 +27,7 @@ __all__ = [
     "CountryMatch",
     "NormalizationFlag",
     "country",
+    "find_in_text",
     "m49_areas",
     "market_regions",
     "normalize",
@@ -405,3 +406,32 @@ def normalize_items(items: Sequence[str]) -> tuple[CountryMatch, ...]:
 
 def _is_unresolved(matches: tuple[CountryMatch, ...]) -> bool:
     return any(m.status == "unresolved" for m in matches)
+
+
+# Abbreviations as reports write them; matched case-sensitively so "us" and "uk" in prose do not count.
+_ABBREVIATION_FORMS = ("U.S.A.", "U.S.", "USA", "US", "U.K.", "UK", "U.A.E.", "UAE", "KSA")
+
+
+@functools.cache
+def _mention_pattern() -> re.Pattern[str]:
+    table = _table()
+    names = {c.name for c in table.countries} | {c.official_name for c in table.countries}
+    names |= {"South Korea", "Korea", "China Taiwan", "Taiwan, China", "Turkey", "Holland", "Great Britain", "Viet Nam"}
+    forms = sorted(names | set(_ABBREVIATION_FORMS), key=len, reverse=True)
+    alternatives = "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in forms)
+    # "US$" is a currency, not the country; a trailing "." belongs to "U.S." only
+    return re.compile(rf"(?<![\w$])(?:{alternatives})(?![\w$])")
+
+
+def find_in_text(text: str) -> list[tuple[int, int, CountryMatch]]:
+    """Countries named in running text, with their character spans.
+
+    >>> [(text[s:e], m.iso2) for text in ["The U.S. market and China Taiwan, not US$ 5"] for s, e, m in find_in_text(text)]
+    [('U.S.', 'US'), ('China Taiwan', 'TW')]
+    """
+    found = []
+    for match in _mention_pattern().finditer(text):
+        resolved = [m for m in normalize(match.group()) if m.status == "resolved"]
+        if len(resolved) == 1:
+            found.append((match.start(), match.end(), resolved[0]))
+    return found

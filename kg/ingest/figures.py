@@ -1,0 +1,319 @@
+"""Market figures and testable statements in sentences.
+
+A sentence is cut into clauses; in each, numbers with a unit (percent, money,
+GWh) become ``Figure`` records. The metric comes from the nearest keyword
+("CAGR", "share", "revenue", "reach"), the scope from the first thing the
+clause names (a company, a region, a country, a segment, a market), the time
+from "by 2030", "in 2022", "from 2024 to 2031" or "the forecast period".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..countries import find_in_text
+from .model import Figure, Statement
+
+__all__ = ["Context", "figures_in", "statements_in", "market_tokens"]
+
+_MAGNITUDE = {
+    "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9,
+    "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3,
+}  # fmt: skip
+_CURRENCY = {"us$": "USD", "usd": "USD", "$": "USD", "us dollars": "USD", "dollars": "USD",
+             "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "£": "GBP", "gbp": "GBP",
+             "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "JPY", "jpy": "JPY", "yen": "JPY"}  # fmt: skip
+_NUM = r"(\d[\d,]*(?:\.\d+)?)"
+_MAG = r"(trillion|billion|million|thousand|bn|tn|mn|mln|[bmk])\b"
+_VALUE = re.compile(
+    rf"(?P<pct>{_NUM}\s*(?:%|percent\b|per\s*cent\b))"
+    rf"|(?P<cur>US\$|USD|EUR|GBP|RMB|CNY|JPY|\$|€|£|¥)\s*{_NUM}\s*(?:{_MAG})?"
+    rf"|{_NUM}\s*{_MAG}\s*(?P<cur2>US dollars|USD|dollars|euros?|EUR|yuan|RMB|yen)"
+    rf"|{_NUM}\s*(?P<energy>GWh|MWh|TWh)\b",
+    re.I,
+)
+_QUALIFIERS = (
+    ("exceeding", r"(?:exceed\w*|over|more than|above|greater than|surpass\w*|upwards of|in excess of|north of|beyond)"),
+    ("approximately", r"(?:approximately|approx\.?|about|around|nearly|almost|roughly|close to|an estimated|some|circa|~)"),
+    ("at-most", r"(?:up to|below|under|less than|no more than|at most)"),
+    ("at-least", r"(?:at least|a minimum of|no less than)"),
+)
+_METRIC_WORDS = (
+    ("cagr", r"\bcagr\b|compound annual|annual(?:ized)? growth rate|grow(?:ing|th)? (?:at|by) (?:a (?:rate|pace) of|an annual)"),
+    ("market_share", r"\bshares?\b|\baccount(?:s|ed|ing)? for\b|\bhold(?:s|ing)?\b|\bcaptur\w+|\bcommand\w*|\bportion\b"),
+    ("revenue", r"\brevenues?\b|\bsales\b|\bturnover\b|\bearn\w*"),
+    ("market_size", r"\bvalued\b|\bworth\b|\bsize\b|\breach\w*|\bvaluation\b|\bestimated at\b|\bmarket value\b|\btotal(?:led|ed)?\b|\bgenerat\w+"),
+    ("growth_rate", r"\bgrow\w*|\bgrowth\b|\bincreas\w+|\brise\b|\brising\b"),
+)
+_REGION_WORDS = (
+    r"North America|South America|Latin America|Central (?:and|&) South America|Central America|Western Europe|Eastern Europe"
+    r"|Europe(?:an)?|Asia[- ]?Pacific|APAC|Asia|South[- ]?East Asia|Middle East(?:\s*(?:&|and)\s*Africa)?|MEA|Africa|Oceania"
+    r"|Nordics?|GCC|LATAM|LatAm|EMEA"
+)
+_MARKET_WORD = re.compile(r"\b(market|industry|sector)\b", re.I)
+_SEGMENT_WORD = re.compile(r"\b(segment|sub-segment|category|application)\b", re.I)
+_PHRASE_STOP = frozenset(
+    "the a an this that these those its their of in for and to by with on is are was were as at from be will has have "
+    "while which whose where our".split()
+)
+_BROAD_WORDS = frozenset("global overall total worldwide entire broader wider whole".split())
+_RESPECTIVE = re.compile(r"\brespective(?:ly)?\b", re.I)
+_DOMINANCE = re.compile(
+    r"\bdominat\w*|\blead(?:s|ing)? the (?:global )?market|\blargest (?:market )?share|\blargest market|\bbiggest (?:market|share)"
+    r"|\bmarket leaders?\b",
+    re.I,
+)
+_EQUIVALENCE = re.compile(
+    r"(?P<subject>[\w][\w\s\-]{2,80}?)\s*[,(]\s*(?:also|commonly|often|otherwise)?\s*(?:known|referred to|called|termed)\s+(?:as\s+)?"
+    r"(?P<object>[\w][\w\s\-]{2,80}?)\s*[,)]",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a sentence is read against: the report's market and the names found elsewhere in it."""
+
+    product: str | None
+    period: tuple[int, int] | None
+    companies: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    kind: str  # company | region | country | segment | market | other-market
+    text: str
+
+
+def market_tokens(text: str | None) -> frozenset[str]:
+    """Comparable words of a market name: lower case, singular, without "global", "overall", "market".
+
+    >>> sorted(market_tokens("Global Secondary Lithium Metal Batteries Market"))
+    ['battery', 'lithium', 'metal', 'secondary']
+    """
+    words = re.findall(r"[a-z0-9]+", (text or "").lower().replace("lithium-ion", "lithium ion"))
+    tokens = set()
+    for word in words:
+        if word in _BROAD_WORDS or word in _PHRASE_STOP or word in ("market", "industry", "sector"):
+            continue
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+        tokens.add(word)
+    return frozenset(tokens)
+
+
+def _clauses(sentence: str) -> list[tuple[int, str]]:
+    """Clauses with their offsets: a sentence splits at ';', 'while', 'whereas', ', but'."""
+    parts = []
+    start = 0
+    for match in re.finditer(r";|\bwhile\b|\bwhereas\b|,\s*but\b", sentence):
+        parts.append((start, sentence[start : match.start()]))
+        start = match.end()
+    parts.append((start, sentence[start:]))
+    return [(offset, text) for offset, text in parts if text.strip()]
+
+
+def _spans(clause: str, context: Context) -> list[_Span]:
+    spans: list[_Span] = []
+
+    def add(start: int, end: int, kind: str) -> None:
+        if not any(s.start < end and start < s.end for s in spans):
+            spans.append(_Span(start, end, kind, clause[start:end]))
+
+    for name in sorted(context.companies, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", clause):
+            add(match.start(), match.end(), "company")
+    region_names = "|".join(re.escape(r) for r in sorted(context.regions, key=len, reverse=True))
+    region_pattern = rf"(?<![\w-])(?:{region_names + '|' if region_names else ''}{_REGION_WORDS})(?![\w-])"
+    for match in re.finditer(region_pattern, clause):
+        add(match.start(), match.end(), "region")
+    for start, end, _ in find_in_text(clause):
+        add(start, end, "country")
+    for name in sorted(context.segments, key=len, reverse=True):
+        if len(name) >= 4 and name.lower() not in ("other", "others"):
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", clause, re.I):
+                add(match.start(), match.end(), "segment")
+    for match in _MARKET_WORD.finditer(clause):
+        phrase_start = _phrase_start(clause, match.start())
+        inside = [s for s in spans if phrase_start <= s.start < match.start()]
+        if inside:
+            continue  # "the U.S. market", "the Automotive market": the named thing is the scope
+        phrase = clause[phrase_start : match.end()].strip()
+        tokens = market_tokens(phrase)
+        same = not tokens or tokens == market_tokens(context.product)
+        add(phrase_start, match.end(), "market" if same else "other-market")
+    for match in _SEGMENT_WORD.finditer(clause):
+        phrase_start = _phrase_start(clause, match.start())
+        if phrase_start < match.start() and not any(phrase_start <= s.start < match.start() for s in spans):
+            add(phrase_start, match.end(), "segment")
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _phrase_start(clause: str, end: int) -> int:
+    """Start of the run of content words (at most seven) right before ``end``."""
+    start = end
+    for word in reversed(list(re.finditer(r"[\w$.&/-]+", clause[:end]))):
+        if word.group().lower() in _PHRASE_STOP or end - word.start() > 90 or clause[word.end() : start].strip(" "):
+            break
+        start = word.start()
+    return start
+
+
+def _value(match: re.Match[str]) -> tuple[float, str]:
+    groups = [g for g in match.groups() if g is not None]
+    number = float(next(g for g in groups if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", g)).replace(",", ""))
+    if match.group("pct"):
+        return number, "percent"
+    if match.group("energy"):
+        return number, match.group("energy").replace("gwh", "GWh")
+    currency = (match.group("cur") or match.group("cur2") or "").lower()
+    magnitude = next((g.lower() for g in groups if g.lower() in _MAGNITUDE), None)
+    return number * _MAGNITUDE.get(magnitude or "", 1.0), _CURRENCY.get(currency, currency.upper())
+
+
+def _qualifier(before: str) -> str | None:
+    tail = before[-40:].lower()
+    for name, pattern in _QUALIFIERS:
+        if re.search(rf"(?:^|\W){pattern}\s*(?:of\s+|at\s+)?(?:a\s+|an\s+)?$", tail):
+            return name
+    return None
+
+
+def _metric(before: str, after: str, unit: str, scope_kind: str) -> str:
+    window_before = before[-80:].lower()
+    best: tuple[int, str] | None = None
+    for name, pattern in _METRIC_WORDS:
+        if unit != "percent" and name in ("cagr", "market_share", "growth_rate"):
+            continue
+        if unit == "percent" and name in ("revenue", "market_size"):
+            continue
+        for match in re.finditer(pattern, window_before):
+            distance = len(window_before) - match.end()
+            if best is None or distance < best[0]:
+                best = (distance, name)
+        follow = re.match(rf"\s*(?:\w+\s+){{0,2}}?(?:{pattern})", after[:40].lower())
+        if follow and (best is None or best[0] > 0):
+            best = (0, name)
+    if unit in ("GWh", "MWh", "TWh"):
+        return "volume"
+    if best is not None:
+        return best[1]
+    if unit == "percent":
+        return "market_share" if scope_kind in ("region", "country", "company") else "percentage"
+    return "revenue" if scope_kind == "company" else "market_size"
+
+
+_TIME_PATTERNS = (
+    ("period", re.compile(r"((?:19|20)\d\d)\s*(?:-|–|—|to|and|through)\s*((?:19|20)\d\d)")),
+    ("forecast", re.compile(r"forecast(?:ed)? period|projection period|review period", re.I)),
+    ("until", re.compile(r"\b(?:through|until|till|to|up to|thru)\s+((?:19|20)\d\d)\b", re.I)),
+    ("year", re.compile(r"\b(?:by|in|for|as of|during|of|at the end of|end of)\s+(?:the year\s+|FY\s?)?((?:19|20)\d\d)\b", re.I)),
+)
+
+
+def _time(windows: tuple[str, ...], report_period: tuple[int, int] | None) -> tuple[int | None, int | None, int | None]:
+    """(year, period start, period end): the earliest time expression of the first window that has one."""
+    for text in windows:
+        hits = []
+        for kind, pattern in _TIME_PATTERNS:
+            for match in pattern.finditer(text):
+                if kind == "period" and int(match.group(1)) >= int(match.group(2)):
+                    continue
+                if kind == "forecast" and not report_period:
+                    continue
+                hits.append((match.start(), kind, match))
+        if not hits:
+            continue
+        _, kind, match = min(hits, key=lambda hit: hit[0])
+        if kind == "period":
+            return None, int(match.group(1)), int(match.group(2))
+        if kind == "forecast":
+            return None, report_period[0], report_period[1]
+        if kind == "until":
+            return None, None, int(match.group(1))
+        return int(match.group(1)), None, None
+    return None, None, None
+
+
+def figures_in(sentence: str, context: Context) -> list[Figure]:
+    """The figures a sentence states.
+
+    >>> ctx = Context(product="Sodium-Ion Battery", period=(2024, 2031), companies=("CATL",))
+    >>> [(f.metric, f.value, f.unit, f.scope_kind, f.qualifier, f.year) for f in figures_in(
+    ...     "In 2023, CATL reported revenues exceeding USD 55 billion.", ctx)]
+    [('revenue', 55000000000.0, 'USD', 'company', 'exceeding', 2023)]
+    """
+    found: list[Figure] = []
+    for offset, clause in _clauses(sentence):
+        values = list(_VALUE.finditer(clause))
+        if not values:
+            continue
+        spans = _spans(clause, context)
+        respective = _respective(clause, values, spans)
+        for index, match in enumerate(values):
+            number, unit = _value(match)
+            # a value's own words run to the next value: "USD 1.2 billion (EUR 1.1 billion) in 2023"
+            following_value = values[index + 1].start() if index + 1 < len(values) else len(clause)
+            before, after = clause[: match.start()], clause[match.end() : following_value]
+            if respective is not None:
+                scope = respective[index]
+            else:
+                preceding = [s for s in spans if s.end <= match.start()]
+                following = [s for s in spans if s.start >= match.end()]
+                scope = preceding[0] if preceding else (following[0] if following else None)
+            scope_kind = scope.kind if scope else "market"
+            scope_text = scope.text if scope and scope.kind != "market" else (context.product or "market")
+            year, start, end = _time((after, before, clause[match.end() :]), context.period)
+            found.append(
+                Figure(
+                    metric=_metric(before, after, unit, scope_kind),
+                    value=number,
+                    unit=unit,
+                    scope_kind=scope_kind,
+                    scope=scope_text.strip(),
+                    text=sentence.strip(),
+                    qualifier=_qualifier(before),
+                    year=year,
+                    period_start=start,
+                    period_end=end,
+                )
+            )
+    return found
+
+
+def _respective(clause: str, values: list[re.Match[str]], spans: list[_Span]) -> list[_Span] | None:
+    """"A and B ... respective shares of 30% and 25%": pair the named places with the values in order."""
+    if len(values) < 2 or not _RESPECTIVE.search(clause):
+        return None
+    named = [s for s in spans if s.kind in ("region", "country", "company", "segment") and s.end <= values[0].start()]
+    if len(named) != len(values):
+        return None
+    return named
+
+
+def statements_in(sentence: str, context: Context) -> list[Statement]:
+    """Statements a check can test: who dominates, what something is "also known as".
+
+    >>> [(s.kind, s.subjects) for s in statements_in("North America and Europe are anticipated to dominate.", Context(None, None))]
+    [('dominance', ('North America', 'Europe'))]
+    """
+    found: list[Statement] = []
+    for _, clause in _clauses(sentence):
+        keyword = _DOMINANCE.search(clause)
+        if keyword:
+            places = [s for s in _spans(clause, context) if s.kind in ("region", "country")]
+            subjects = [s.text for s in places if s.end <= keyword.start()] or [s.text for s in places]
+            if subjects:
+                found.append(Statement("dominance", tuple(dict.fromkeys(subjects)), None, sentence.strip()))
+    for match in _EQUIVALENCE.finditer(sentence):
+        found.append(
+            Statement("equivalence", (match.group("subject").strip(),), match.group("object").strip(), sentence.strip())
+        )
+    return found

@@ -1,0 +1,120 @@
+"""Small text parsers shared by extraction: sentences, name lists, ranges, periods."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["sentences", "split_list", "parse_range", "parse_period", "plain", "UNIT_SCALE"]
+
+# Words that end with a dot without ending a sentence.
+_ABBREVIATIONS = re.compile(
+    r"(\b(?:Inc|Ltd|Co|Corp|Mr|Ms|Dr|St|No|vs|approx|est|e\.g|i\.e|etc|Jr|Sr|Bros|Nos|Fig)\.|\b[A-Z]\.)$"
+)
+_LEGAL_SUFFIX = re.compile(r"^(?:Inc|Ltd|LLC|Co|Corp|Corporation|Limited|GmbH|AG|SA|S\.A|plc|PLC|N\.V|NV|KG|Pty|Oyj|AB|ASA)\.?$")
+
+
+def plain(text: str) -> str:
+    """Text without Markdown emphasis markers.
+
+    >>> plain("**BYD** (Build Your Dreams)")
+    'BYD (Build Your Dreams)'
+    """
+    return re.sub(r"(\*\*|__)(.+?)\1", r"\2", text).replace("**", "")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences without breaking "U.S.", "Co., Ltd." or "4.5%".
+
+    >>> sentences("The U.S. market is projected at 10%. LG Chem grew 4.5% in 2022.")
+    ['The U.S. market is projected at 10%.', 'LG Chem grew 4.5% in 2022.']
+    """
+    pieces = re.split(r"(?<=[.!?])\s+(?=[\"“(*]*[A-Z0-9])|\n+", text)
+    merged: list[str] = []
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if merged and _ABBREVIATIONS.search(merged[-1]) and not re.match(r"[A-Z][a-z]+ [a-z]", piece):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
+def split_list(text: str) -> list[str]:
+    """Split "A, B, and C" (or "A; B and C") into names, keeping "Co., Ltd." with its name.
+
+    >>> split_list("BYD, LG Chem, Samsung SDI, and A123 Systems")
+    ['BYD', 'LG Chem', 'Samsung SDI', 'A123 Systems']
+    >>> split_list("Contemporary Amperex Technology Co., Ltd., Panasonic Holdings Corporation and EVE Energy")
+    ['Contemporary Amperex Technology Co., Ltd.', 'Panasonic Holdings Corporation', 'EVE Energy']
+    """
+    text = re.sub(r"\s+", " ", text).strip(" :;")
+    if text.endswith(".") and not _ABBREVIATIONS.search(text):  # the sentence's full stop, not "Co."
+        text = text[:-1]
+    parts = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+(?:and|&)\s+(?=[A-Z0-9])", text)]
+    names: list[str] = []
+    for part in parts:
+        part = re.sub(r"^(?:and|&|or)\s+", "", part).strip()
+        if not part:
+            continue
+        if names and _LEGAL_SUFFIX.match(part):
+            names[-1] = f"{names[-1]}, {part}" + ("" if part.endswith(".") else ".")
+        else:
+            names.append(part)
+    return names
+
+
+# Charge, energy and voltage units a capacity segment may use, with their scale to the base unit.
+UNIT_SCALE = {"mah": ("mAh", 1.0), "ah": ("Ah", 1.0), "wh": ("Wh", 1.0), "kwh": ("kWh", 1.0), "mwh": ("MWh", 1.0), "v": ("V", 1.0)}
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_UNIT = r"(mAh|Ah|kWh|MWh|Wh|V)\b"
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def parse_range(text: str) -> tuple[float | None, float | None, str] | None:
+    """A numeric range with a unit in a segment name, or None.
+
+    >>> parse_range("0 to 3000mAh"), parse_range("More Than 60000mAh"), parse_range("3,000-10,000 mAh")
+    ((0.0, 3000.0, 'mAh'), (60000.0, None, 'mAh'), (3000.0, 10000.0, 'mAh'))
+    >>> parse_range("Below 5 kWh"), parse_range("Lithium Iron Phosphate")
+    ((None, 5.0, 'kWh'), None)
+    """
+    units = re.findall(_UNIT, text, re.I)
+    if not units:
+        return None
+    unit = UNIT_SCALE[units[-1].lower()][0]
+    between = re.search(rf"{_NUMBER}\s*(?:{_UNIT})?\s*(?:to|-|–|—|~|and)\s*{_NUMBER}\s*{_UNIT}", text, re.I)
+    if between:
+        return _number(between.group(1)), _number(between.group(3)), unit
+    above = re.search(rf"(?:more than|greater than|above|over|exceeding|>|≥|>=|at least)\s*{_NUMBER}\s*{_UNIT}", text, re.I)
+    if above:
+        return _number(above.group(1)), None, unit
+    below = re.search(rf"(?:less than|below|under|up to|<|≤|<=|at most)\s*{_NUMBER}\s*{_UNIT}", text, re.I)
+    if below:
+        return None, _number(below.group(1)), unit
+    plus = re.search(rf"{_NUMBER}\s*{_UNIT}\s*(?:\+|and above|or more|and more)", text, re.I)
+    if plus:
+        return _number(plus.group(1)), None, unit
+    single = re.search(rf"^\s*{_NUMBER}\s*{_UNIT}\s*$", text, re.I)
+    if single:
+        return _number(single.group(1)), _number(single.group(1)), unit
+    return None
+
+
+_YEAR = r"((?:19|20)\d\d)"
+
+
+def parse_period(text: str) -> tuple[int, int] | None:
+    """A forecast period "2025 - 2032", "from 2024 to 2031", "2023–2030" in a text.
+
+    >>> parse_period("Market Trends for Period from 2025 -  2032"), parse_period("between 2024 and 2031")
+    ((2025, 2032), (2024, 2031))
+    """
+    match = re.search(rf"{_YEAR}\s*(?:-|–|—|to|until|through|and)\s*{_YEAR}", text)
+    if match and int(match.group(1)) < int(match.group(2)):
+        return int(match.group(1)), int(match.group(2))
+    return None
