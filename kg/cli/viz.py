@@ -1,0 +1,56 @@
+"""``kg viz``: the built graph → one self-contained, offline, interactive HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..build import BUILD_DIR, TRIG_NAME
+from ..errors import KgError
+from ..netx import NODE_TYPES, select, to_networkx
+from ..store import open_store
+from ..viz import write_page
+
+
+def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    types = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in types if t not in NODE_TYPES]
+    if unknown or not types:
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing given'}; choose from {', '.join(NODE_TYPES)}")
+    return types
+
+
+@click.command()
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=BUILD_DIR / "graph.html",
+              show_default=True, help="The page to write (only this file is written).")
+@click.option("--focus", metavar="NAME", help="Show only what is within --depth links of this entity (name, alias or IRI).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Links from --focus to include.")
+@click.option("--types", callback=_types, metavar="TYPE,...",
+              help=f"Only these node types: {', '.join(NODE_TYPES)}.")
+@click.option("--at", "year", type=int, metavar="YEAR", help="Only ownership stakes active on 31 December of YEAR.")
+@click.option("--store", "store_spec", default=str(BUILD_DIR / TRIG_NAME), show_default=True,
+              help="An RDF file (.trig, .nq, .ttl, .nt) to read, or a persistent Oxigraph store as oxigraph:PATH.")
+@click.option("--title", default="battery-kg", show_default=True, help="The page title.")
+def viz(out: Path, focus: str | None, depth: int, types: list[str] | None, year: int | None, store_spec: str,
+        title: str) -> None:
+    """Write an interactive network page that works offline: legend, type filters, search, facts with sources."""
+    if store_spec.startswith("oxigraph:"):
+        store = open_store(store_spec)
+    else:
+        path = Path(store_spec)
+        if not path.is_file():
+            raise KgError(f"no graph at {path}: run `kg build` first, or give --store")
+        store = open_store("oxigraph")
+        store.load_file(path)
+    try:
+        graph = select(to_networkx(store), focus=focus, depth=depth, types=types, at=year)
+    finally:
+        store.close()
+    page = write_page(graph, out, title=title)
+    click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} links, {page.bytes / 1e6:.1f} MB")
+
+
+COMMANDS = [viz]
