@@ -27,9 +27,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import build
+    from . import build, viz
 
-    for module in (build,):
+    for module in (build, viz):
         for command in module.COMMANDS:
             main.add_command(command)
 
