@@ -243,4 +243,8 @@ def open_store(spec: str = "oxigraph") -> Store:
         return OxigraphStore(Path(location) if location else None)
     if kind in ("memory", "rdflib"):
         return RdflibStore()
-    raise KgError(f"unknown store {spec!r}: use 'oxigraph', 'oxigraph:PATH' or 'memory'")
+    if kind in ("http", "https"):
+        from .remote import RemoteStore  # a remote server's query URL, e.g. http://127.0.0.1:7878/query
+
+        return RemoteStore.from_url(spec)
+    raise KgError(f"unknown store {spec!r}: use 'oxigraph', 'oxigraph:PATH', 'memory' or a SPARQL endpoint URL")

@@ -27,9 +27,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import build, viz
+    from . import build, serve, viz
 
-    for module in (build, viz):
+    for module in (build, serve, viz):
         for command in module.COMMANDS:
             main.add_command(command)
 
