@@ -12,6 +12,7 @@ file, line and field it sits in (a :class:`~kg.errors.DataError`).
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from .errors import DataError, Location
+from .namespaces import is_key
 from .records import (
     Concept,
     LineageEvent,
@@ -47,6 +49,13 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader whose mappings carry line numbers (1-based)."""
 
     def construct_mapping(self, node, deep=False):
+        keys = [key.value for key, _ in node.value if hasattr(key, "value")]
+        for index, key in enumerate(keys):
+            if key in keys[:index]:
+                # PyYAML keeps the last value silently; a hand-edited file deserves to hear about it.
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", node.value[index][0].start_mark
+                )
         mapping = _Node(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {key.value: key.start_mark.line + 1 for key, _ in node.value if hasattr(key, "value")}
@@ -57,9 +66,17 @@ class _LineLoader(yaml.SafeLoader):
 _LineLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node))
 
 
+# Characters RFC 3987 does not allow in an IRI; they would also break Turtle and SPARQL.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+MAX_FILE_BYTES = 32 * 1024 * 1024  # far above any hand-edited file; stops a runaway generator or a wrong file
+
+
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file, turning syntax errors into a DataError with the line."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError(f"{size} bytes is more than a data file may hold ({MAX_FILE_BYTES})", Location(path))
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise DataError(f"not valid UTF-8 (byte {error.start})", Location(path)) from error
@@ -95,6 +112,13 @@ class _Reader:
         for key in self.node:
             if key not in allowed:
                 raise self.fail(str(key), f"unknown field {key!r} (expected one of: {', '.join(allowed)})")
+
+    def key(self, key: str) -> str:
+        """A required id: it becomes part of an IRI, so only letters, digits, '.', '_' and '-'."""
+        value = self.text(key, required=True)
+        if not is_key(value):
+            raise self.fail(key, f"id {value!r} may only hold letters, digits, '.', '_' and '-'")
+        return value
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.node.get(key)
@@ -159,8 +183,8 @@ class _Reader:
         if not urls:
             raise self.fail(None, "fact without a source: add 'source:' with the URL of a page that states it")
         for url in urls:
-            if not url.startswith(("https://", "http://")):
-                raise self.fail(key, f"source {url!r} is not an http(s) URL")
+            if not url.startswith(("https://", "http://")) or _NOT_IN_IRI.search(url):
+                raise self.fail(key, f"source {url!r} is not an http(s) URL (percent-encode spaces, quotes and <>)")
         return urls
 
     def items(self, key: str) -> list[tuple[Any, str]]:
@@ -184,7 +208,7 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
         ("id", "name", "aliases", "status", "headquarters", "founded", "wikidata", "chemistries",
          "applications", "owners", "events", "candidates", "reason", "note")
     )
-    org_id = r.text("id", required=True)
+    org_id = r.key("id")
     status = r.choice("status", ORG_STATUSES, default="resolved")
     if status == "unresolved" and not r.text("reason"):
         raise r.fail(None, f"unresolved entity {org_id!r} needs a 'reason'")
@@ -202,7 +226,7 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
         s.check_keys(("owner", "kind", "share", "start", "end", "source", "note"))
         stakes.append(
             Stake(
-                owner=s.text("owner", required=True),
+                owner=s.key("owner"),
                 owned=org_id,
                 kind=s.choice("kind", STAKE_KINDS),
                 share=s.number("share", 0, 100),
@@ -281,7 +305,7 @@ def _concepts(path: Path, scheme: str) -> tuple[Concept, ...]:
         concepts.append(
             Concept(
                 scheme=scheme,
-                id=r.text("id", required=True),
+                id=r.key("id"),
                 label=r.text("label", required=True),
                 alt=r.texts("alt"),
                 broader=r.text("broader"),
@@ -302,7 +326,7 @@ def _sources(path: Path) -> tuple[SourceDocument, ...]:
         r.check_keys(("id", "file", "title", "publisher", "url", "retrieved", "sha256", "note"))
         documents.append(
             SourceDocument(
-                id=r.text("id", required=True),
+                id=r.key("id"),
                 file=r.text("file", required=True),
                 title=r.text("title"),
                 publisher=r.text("publisher"),
@@ -326,7 +350,7 @@ def load_reference(data_dir: Path, check: bool = True) -> ReferenceData:
     for path in sorted((data_dir / "companies").glob("*.yaml")):
         items = read_yaml(path) or []
         if not isinstance(items, list):
-            raise DataError("expected a list of organisations", Location(path, 1))
+            raise DataError("expected a list of organisations", Location(path, getattr(items, "line", 1)))
         organizations.extend(_organization(path, item, f"[{i}]") for i, item in enumerate(items))
     sources_file = data_dir / "sources.yaml"
     reference = ReferenceData(

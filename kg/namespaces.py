@@ -42,6 +42,15 @@ PREFIXES = {
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
+def is_key(text: str) -> bool:
+    """Whether ``text`` can be the local key of one of our IRIs.
+
+    >>> is_key("lg-chem"), is_key("<script>")
+    (True, False)
+    """
+    return bool(_KEY.match(text))
+
+
 def iri(kind: str, key: str) -> URIRef:
     """The IRI of a thing of ``kind`` with the local ``key``.
 
@@ -50,7 +59,7 @@ def iri(kind: str, key: str) -> URIRef:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown IRI kind {kind!r}")
-    if not _KEY.match(key):
+    if not is_key(key):
         raise ValueError(f"IRI key {key!r} must be letters, digits, '.', '_' or '-'")
     return ID[f"{kind}/{key}"]
 
