@@ -61,7 +61,6 @@ def test_hostile_names_round_trip_exactly(concepts_only, tmp_path):
         assert labels == [name]
     # Text that looks like Turtle or SPARQL stayed inside its literals: every subject is one of ours.
     assert {str(s).startswith(str(ID)) for s in curated.subjects()} == {True}
-    assert all("urn:x" not in str(g.identifier) for g in dataset.graphs())
 
 
 @pytest.mark.parametrize("bad_id", ["<script>", "a b", "x/../../etc", "", "ü-umlaut"])
