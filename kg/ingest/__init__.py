@@ -1,0 +1,207 @@
+"""Ingest market-research reports: document → extraction → resolutions → flags → named graph.
+
+>>> from pathlib import Path
+>>> from kg.loader import load_reference
+>>> result = ingest("data/sources/secondary-lithium-metal-batteries-report.html", load_reference(Path("data")))
+>>> result.extraction.market.name, len(result.extraction.companies) > 10, len(result.graph) > 100
+('Secondary Lithium Metal Batteries Market', True, True)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..namespaces import slugify
+from ..records import ReferenceData, SourceDocument
+from .check import Flag, run_checks
+from .claims import DocumentMeta, build_graph, period_text
+from .document import read_document
+from .extract import extract_document
+from .model import Extraction
+from .resolve import Resolution, Resolver, resolve_extraction
+
+__all__ = ["IngestResult", "ingest", "to_json", "source_id_for"]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Everything one ingested document yields; ``graph`` is its named graph."""
+
+    source_id: str
+    path: Path
+    sha256: str
+    extraction: Extraction
+    resolutions: tuple[Resolution, ...]
+    flags: tuple[Flag, ...]
+    graph: Graph
+    warnings: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=4)
+def _resolver(reference: ReferenceData) -> Resolver:
+    """One resolver per reference data set: building its name indexes is the costly part."""
+    return Resolver(reference)
+
+
+def source_id_for(path: Path | str, sha256: str) -> str:
+    """The id of a document that is not registered: its file name plus the start of its hash.
+
+    >>> source_id_for("reports/Sodium Ion Battery Market.md", "0123456789abcdef" * 4)
+    'sodium-ion-battery-market-01234567'
+    """
+    return f"{slugify(Path(path).stem)[:60]}-{sha256[:8]}"
+
+
+def ingest(path: Path | str, reference: ReferenceData, source: SourceDocument | str | None = None) -> IngestResult:
+    """Read, extract, resolve and check one report; build its named graph. Changes no file.
+
+    ``source`` is the registered ``SourceDocument`` (its id, title, publisher,
+    URL and retrieval date go into the graph), a source id, or None for an
+    id made from the file name and hash. Raises ``IngestError`` only when
+    nothing at all can be read; everything else becomes warnings and flags.
+    """
+    path = Path(path)
+    document, data = read_document(path)
+    sha256 = hashlib.sha256(data).hexdigest()
+    warnings = list(document.warnings)
+    registered = source if isinstance(source, SourceDocument) else None
+    if registered is not None:
+        source_id = registered.id
+        if registered.sha256 and registered.sha256 != sha256:
+            warnings.append(f"{path}: SHA-256 {sha256} differs from the registered {registered.sha256}")
+    else:
+        source_id = source if isinstance(source, str) else source_id_for(path, sha256)
+    extraction = extract_document(document)
+    resolutions = resolve_extraction(extraction, _resolver(reference), source_id)
+    flags = run_checks(extraction, resolutions, reference)
+    meta = DocumentMeta(
+        source_id=source_id,
+        sha256=sha256,
+        title=registered.title if registered else None,
+        publisher=registered.publisher if registered else None,
+        url=registered.url if registered else None,
+        retrieved=registered.retrieved if registered else None,
+    )
+    graph = build_graph(meta, extraction, resolutions, flags)
+    warnings.extend(w for w in extraction.warnings if w not in warnings)
+    return IngestResult(source_id, path, sha256, extraction, resolutions, flags, graph, tuple(warnings))
+
+
+def to_json(result: IngestResult) -> dict:
+    """The extraction, resolutions and flags as plain JSON data (schema: docs/ingest-json.md)."""
+    extraction = result.extraction
+    by_key = {(r.kind, r.mention): r for r in result.resolutions}
+
+    def entity(kind: str, mention: str) -> dict | None:
+        resolution = by_key.get((kind, mention))
+        if resolution is None:
+            return None
+        return {
+            "id": resolution.id,
+            "label": resolution.label,
+            "iri": str(resolution.iri),
+            "status": resolution.status,
+            "confidence": resolution.confidence,
+            "candidates": [{"id": c.id, "label": c.label, "score": c.score} for c in resolution.candidates],
+            "reason": resolution.reason,
+        }
+
+    countries = []
+    for listing in extraction.regions:
+        region = by_key.get(("region", listing.mention))
+        for match in listing.countries:
+            countries.append(
+                {
+                    "mention": match.mention,
+                    "iso2": match.iso2,
+                    "name": match.name,
+                    "status": match.status,
+                    "region": listing.mention or None,
+                    "region_id": region.id if region and region.status == "resolved" else None,
+                    "m49_subregion": match.m49_subregion,
+                    "grouping": match.grouping,
+                    "members": list(match.members),
+                    "candidates": list(match.candidates),
+                    "flags": [{"kind": f.kind, "message": f.message} for f in match.flags],
+                }
+            )
+    document = extraction.document
+    return {
+        "source": {
+            "id": result.source_id,
+            "file": str(result.path),
+            "sha256": result.sha256,
+            "format": document.format,
+            "title": document.title,
+            "publisher": document.publisher,
+            "report_id": document.report_id,
+            "url": document.url,
+        },
+        "market": {
+            "name": extraction.market.name,
+            "product": extraction.market.product,
+            "period": {"start": extraction.market.period_start, "end": extraction.market.period_end},
+            "chemistry": entity("chemistry", extraction.market.product or ""),
+        },
+        "companies": [
+            {
+                "mention": c.mention,
+                "context": c.context,
+                **{k: v for k, v in (entity("company", c.mention) or {}).items()},
+                "sentences": list(c.sentences),
+                "relations": [{"relation": r.relation, "object": r.object, "text": r.text} for r in c.relations],
+                "attributes": dict(c.attributes),
+            }
+            for c in extraction.companies
+        ],
+        "regions": [
+            {"mention": r.mention, "items": list(r.items), "resolution": entity("region", r.mention)} for r in extraction.regions
+        ],
+        "countries": countries,
+        "segments": [
+            {
+                "kind": s.kind,
+                "mention": s.mention,
+                "min": s.min,
+                "max": s.max,
+                "unit": s.unit,
+                "resolution": entity("application" if s.kind == "application" else "chemistry", s.mention),
+            }
+            for s in extraction.segments
+        ],
+        "figures": [
+            {
+                "metric": f.metric,
+                "value": f.value,
+                "unit": f.unit,
+                "period": period_text(f),
+                "year": f.year,
+                "period_start": f.period_start,
+                "period_end": f.period_end,
+                "scope": {"kind": f.scope_kind, "text": f.scope},
+                "qualifier": f.qualifier,
+                "text": f.text,
+            }
+            for f in extraction.figures
+        ],
+        "statements": [
+            {"kind": s.kind, "subjects": list(s.subjects), "object": s.object, "text": s.text} for s in extraction.statements
+        ],
+        "flags": [
+            {
+                "kind": f.kind,
+                "severity": f.severity,
+                "message": f.message,
+                "evidence": list(f.evidence),
+                "about": [{"kind": a.kind, "key": a.key} for a in f.about],
+            }
+            for f in result.flags
+        ],
+        "warnings": list(result.warnings),
+        "triples": len(result.graph),
+    }
