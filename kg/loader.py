@@ -45,8 +45,8 @@ class _Node(dict):
     key_lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings carry line numbers (1-based)."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's when present: ten times faster) whose mappings carry line numbers (1-based)."""
 
     def construct_mapping(self, node, deep=False):
         keys = [key.value for key, _ in node.value if hasattr(key, "value")]
