@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from pyparsing import ParseException
 from rdflib import URIRef
+from rdflib.term import Node
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -79,7 +80,9 @@ def _syntax_error(error: ParseException, what: str) -> Refused:
 def _refuse_remote_access(tree) -> None:
     for node in _nodes(tree):
         if node.name == "ServiceGraphPattern":
-            raise Refused(f"SERVICE {node['term'].n3()} refused: this endpoint never queries other endpoints", 403)
+            term = node["term"]  # an IRI, a variable, or a prefixed name (a CompValue until resolved)
+            shown = term.n3() if isinstance(term, Node) else f"{dict.get(term, 'prefix', '')}:{dict.get(term, 'localname', '')}"
+            raise Refused(f"SERVICE {shown} refused: this endpoint never queries other endpoints", 403)
         if node.name == "Load":
             raise Refused(f"LOAD <{node['iri']}> refused: this endpoint never fetches remote data", 403)
 

@@ -151,7 +151,8 @@ class RemoteStore(Store):
     written with the Graph Store Protocol at ``graph_store`` when given, else
     with SPARQL Update. ``union_default_graph`` sends Oxigraph's
     ``union-default-graph`` parameter so queries see every named graph; other
-    servers need their own setting (docs/scale.md).
+    servers need their own setting (docs/scale.md). SPARQL Update writes go in
+    requests of about ``chunk_size`` triples.
     """
 
     name = "remote"
@@ -165,8 +166,10 @@ class RemoteStore(Store):
         timeout: float = 300.0,
         user: str | None = None,
         password: str | None = None,
+        chunk_size: int = 20_000,
     ):
         self.endpoint = endpoint
+        self.chunk_size = chunk_size
         self.update_endpoint = update_endpoint or endpoint
         self.graph_store = graph_store
         self.union_default_graph = union_default_graph
@@ -269,7 +272,7 @@ class RemoteStore(Store):
         target = "DEFAULT" if graph is None else f"GRAPH {URIRef(graph).n3()}"
         if replace:
             self.update(f"DROP SILENT {target}" if graph else "CLEAR SILENT DEFAULT")
-        for chunk in _chunks(triples, 20_000):
+        for chunk in _chunks(triples, self.chunk_size):
             data = _ntriples(chunk).decode()
             self.update(f"INSERT DATA {{ {data} }}" if graph is None else f"INSERT DATA {{ {target} {{ {data} }} }}")
 

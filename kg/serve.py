@@ -212,10 +212,10 @@ class _Handler(BaseHTTPRequestHandler):
             return None
 
     def _one(self, params: dict[str, list[str]], name: str) -> str | None:
-        values = params.get(name, [])
+        values = set(params.get(name, ()))  # some clients repeat a parameter in the URL and the body
         if len(values) > 1:
-            raise _BadRequest(f"give {name} once, not {len(values)} times")
-        return values[0] if values else None
+            raise _BadRequest(f"give {name} once, not {len(values)} different values")
+        return values.pop() if values else None
 
     def _query(self, params: dict[str, list[str]]) -> None:
         try:
@@ -223,7 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "query",
                 self._one(params, "query") or "",
                 accept=self.headers.get("Accept"),
-                format=self._one(params, "format") or self._one(params, "output"),
+                formats=(*params.get("format", ()), *params.get("output", ())),
                 default_graphs=tuple(params.get("default-graph-uri", ())),
                 named_graphs=tuple(params.get("named-graph-uri", ())),
             )

@@ -40,7 +40,11 @@ _SOURCE_ROOT = str(Path(__file__).resolve().parents[1])
 
 @dataclass(frozen=True)
 class Format:
-    """One answer format: its short name (the ``format`` parameter), media type and pyoxigraph format."""
+    """One answer format: its name, media type, pyoxigraph format, and other names it answers to.
+
+    ``aliases`` holds media types (matched against Accept) and short names
+    (matched against the ``format`` parameter that SPARQLWrapper and browsers send).
+    """
 
     name: str
     media_type: str
@@ -51,6 +55,9 @@ class Format:
     def content_type(self) -> str:
         return self.media_type + ("; charset=utf-8" if self.media_type.startswith("text/") else "")
 
+    def answers_to(self, name: str) -> bool:
+        return name in (self.name, self.media_type, *self.aliases)
+
 
 # the first of each list is the default
 RESULT_FORMATS = (
@@ -60,10 +67,10 @@ RESULT_FORMATS = (
     Format("tsv", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
 )
 GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",)),
-    Format("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES, ("text/plain",)),
-    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, ("application/json",)),
-    Format("rdfxml", "application/rdf+xml", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
+    Format("turtle", "text/turtle", ox.RdfFormat.TURTLE, ("application/x-turtle", "ttl")),
+    Format("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES, ("text/plain", "nt", "n-triples")),
+    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, ("application/json", "json-ld", "json")),
+    Format("rdfxml", "application/rdf+xml", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml", "xml", "rdf+xml")),
 )
 
 
@@ -85,31 +92,32 @@ def _accepted(accept: str) -> list[tuple[str, float]]:
     return [(media, -neg) for neg, _, media in sorted(ranges)]
 
 
-def negotiate(accept: str | None, requested: str | None, returns_graph: bool) -> Format:
-    """Pick the answer format from a ``format`` parameter or else the Accept header.
+def negotiate(accept: str | None, requested: Iterable[str], returns_graph: bool) -> Format:
+    """Pick the answer format from ``format`` parameters (the first one known wins) or else the Accept header.
 
-    >>> negotiate("text/html,application/xml;q=0.9,*/*;q=0.8", None, False).name
+    >>> negotiate("text/html,application/xml;q=0.9,*/*;q=0.8", (), False).name
     'xml'
-    >>> negotiate(None, None, True).name
-    'turtle'
-    >>> negotiate("text/csv", None, True)
+    >>> negotiate(None, ("tsv", "text/tab-separated-values"), False).name
+    'tsv'
+    >>> negotiate("text/csv", (), True)
     Traceback (most recent call last):
     ...
     kg.guard.Refused: cannot answer in text/csv; this query gives an RDF graph: text/turtle, application/n-triples, application/ld+json, application/rdf+xml
     """
     formats = GRAPH_FORMATS if returns_graph else RESULT_FORMATS
     kind = "an RDF graph" if returns_graph else "a results table"
-    if requested:
+    requested = [name.strip().lower() for name in requested if name.strip()]
+    for name in requested:
         for candidate in formats:
-            if requested.lower() in (candidate.name, candidate.media_type, *candidate.aliases):
+            if candidate.answers_to(name):
                 return candidate
+    if requested:
         names = ", ".join(f.name for f in formats)
-        raise Refused(f"unknown format {requested!r}; this query gives {kind}: {names}", 406)
-    ranges = _accepted(accept or "*/*")
-    for media, _ in ranges:
+        raise Refused(f"unknown format {requested[0]!r}; this query gives {kind}: {names}", 406)
+    for media, _ in _accepted(accept or "*/*"):
         for candidate in formats:
             major = candidate.media_type.split("/")[0]
-            if media in ("*/*", f"{major}/*", candidate.media_type, *candidate.aliases):
+            if media in ("*/*", f"{major}/*") or ("/" in media and candidate.answers_to(media)):
                 return candidate
     offered = ", ".join(f.media_type for f in formats)
     raise Refused(f"cannot answer in {accept}; this query gives {kind}: {offered}", 406)
@@ -125,12 +133,16 @@ class Limits:
 
 @dataclass(frozen=True)
 class Request:
-    """One SPARQL protocol request: ``operation`` is ``query``, ``update`` or ``graphs`` (list graph names)."""
+    """One SPARQL protocol request: ``operation`` is ``query``, ``update`` or ``graphs`` (list graph names).
+
+    ``formats`` holds the values of ``format``/``output`` parameters, which some
+    clients send (repeated, or empty) beside the Accept header.
+    """
 
     operation: str
     text: str = ""
     accept: str | None = None
-    format: str | None = None
+    formats: tuple[str, ...] = ()
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
 
@@ -266,15 +278,15 @@ def execute(backend: Backend, request: Request, limits: Limits) -> Reply:
             return Reply.message(200, "update applied")
         shape = inspect_query(request.text)
         _check_graphs(backend, shape.from_graphs + shape.from_named + request.default_graphs + request.named_graphs)
-        fmt = negotiate(request.accept, request.format, shape.returns_graph)
+        fmt = negotiate(request.accept, request.formats, shape.returns_graph)
         body = _serialize(backend.query(request, shape), fmt, limits.max_rows)
         return Reply(200, fmt.content_type, body)
     except Refused as error:
         return Reply.message(error.status, str(error))
     except (QueryError, SyntaxError) as error:
         return Reply.message(400, str(error))
-    except (KgError, OSError, ValueError) as error:
-        return Reply.message(500, f"the query failed: {error}")
+    except Exception as error:  # a bug must cost one request, not the worker and every request queued behind it
+        return Reply.message(500, f"the query failed: {type(error).__name__}: {error}")
 
 
 # ---------------------------------------------------------------- worker processes

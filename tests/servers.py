@@ -1,0 +1,165 @@
+"""Real servers on loopback for the endpoint tests: ``kg serve`` and Oxigraph server, started and stopped here."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import select
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "query-graph.trig"
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+_ANNOUNCED = re.compile(r"SPARQL endpoint (http://\S+/sparql)")
+
+
+@dataclass
+class Running:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def origin(self) -> str:
+        return self.url.rsplit("/", 1)[0]
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(15)
+
+
+@contextlib.contextmanager
+def kg_serve(tmp: Path, *args: str, data: Path = FIXTURE):
+    """``kg serve`` on a free loopback port, as a user starts it; yields its URL once it listens."""
+    log = tmp / f"kg-serve-{time.monotonic_ns()}.log"
+    command = [sys.executable, "-m", "kg", "serve", "--port", "0", "--data", str(data), *args]
+    with open(log, "wb") as err:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        line = b""
+        while time.monotonic() < deadline and process.poll() is None:
+            ready, _, _ = select.select([process.stdout], [], [], 0.5)
+            if ready:
+                line = process.stdout.readline()
+                break
+        found = _ANNOUNCED.search(line.decode())
+        if not found:
+            raise RuntimeError(f"kg serve did not start: {line!r}\n{log.read_text(errors='replace')}")
+        yield Running(found.group(1), process, log)
+    finally:
+        _stop(process)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path):
+    """A real Oxigraph server (the ``oxigraph`` package's CLI) on a free loopback port; yields its base URL."""
+    log = location.parent / f"{location.name}.log"
+    for _ in range(5):  # the free port may be taken between probe and bind
+        port = free_port()
+        with open(log, "wb") as err:
+            process = subprocess.Popen(
+                [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                stdout=err, stderr=err, stdin=subprocess.DEVNULL,
+            )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).read()
+                break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        if process.poll() is None:
+            try:
+                yield base
+            finally:
+                _stop(process)
+            return
+    raise RuntimeError(f"oxigraph serve did not start: {log.read_text(errors='replace')}")
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    clients: int
+    seconds: float
+    requests: int
+    errors: list[str]
+    p50: float
+    p99: float
+
+    def __str__(self) -> str:
+        return (f"{self.clients} clients x {self.seconds:.0f} s: {self.requests} requests "
+                f"({self.requests / self.seconds:.0f}/s), {len(self.errors)} errors, "
+                f"p50 {self.p50 * 1000:.1f} ms, p99 {self.p99 * 1000:.1f} ms")
+
+
+def load(url: str, clients: int, seconds: float, queries: list[str]) -> LoadReport:
+    """``clients`` threads, each on one keep-alive connection, sending ``queries`` in turn for ``seconds``."""
+    import http.client
+    import threading
+    import urllib.parse
+
+    split = urllib.parse.urlsplit(url)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
+        mine, count = [], number
+        while time.monotonic() < stop_at:
+            query = queries[count % len(queries)]
+            count += 1
+            body = urllib.parse.urlencode({"query": query})
+            started = time.perf_counter()
+            try:
+                connection.request("POST", split.path, body, {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/sparql-results+json, text/turtle;q=0.9",
+                })
+                response = connection.getresponse()
+                payload = response.read()
+                if response.status != 200:
+                    with lock:
+                        errors.append(f"{response.status}: {payload[:200]!r}")
+            except (OSError, http.client.HTTPException) as error:
+                with lock:
+                    errors.append(repr(error))
+                connection.close()
+                connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
+            mine.append(time.perf_counter() - started)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")  # noqa: E731
+    return LoadReport(clients, seconds, len(latencies), errors, pick(0.50), pick(0.99))
