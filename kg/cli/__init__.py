@@ -27,9 +27,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import build, ingest, serve, viz
+    from . import build, ingest, query, serve, viz
 
-    for module in (build, ingest, serve, viz):
+    for module in (build, ingest, query, serve, viz):
         for command in module.COMMANDS:
             main.add_command(command)
 

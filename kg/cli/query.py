@@ -1,0 +1,98 @@
+"""``kg query`` and ``kg queries``: ask the graph in SPARQL, by question name or as text."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import QueryError
+from ..query import FORMATS, NamedQuery, execute, format_result, is_query_name, literal_argument, named_queries, parse_header, run
+
+
+def _arguments(params: tuple[str, ...]) -> dict[str, str]:
+    arguments = {}
+    for param in params:
+        name, equals, value = param.partition("=")
+        if not equals or not name.strip():
+            raise click.UsageError(f"--param {param!r}: write NAME=VALUE, e.g. --param year=2012")
+        arguments[name.strip()] = value
+    return arguments
+
+
+def _from_file(path: Path) -> NamedQuery | str:
+    """A .rq file with a ``# Question:`` header runs like a named query (typed parameters); otherwise as plain text."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        question, parameters = parse_header(text, path)
+    except QueryError:
+        return text
+    return NamedQuery(path.stem, question, parameters, text, path)
+
+
+@click.command("query")
+@click.argument("query", required=False)
+@click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter, bound (never pasted into the text). Repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Output: table (default on a terminal), csv (default otherwise), tsv, json (SPARQL 1.1 results) "
+                   "or ttl (CONSTRUCT/DESCRIBE, their default).")
+@click.option("--store", "store_spec", default="oxigraph", show_default=True, metavar="SPEC",
+              help="Store to load the graph into: oxigraph, oxigraph:PATH, memory, or a SPARQL endpoint URL.")
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint (its query URL) instead of a local store.")
+@click.option("--data", "data", type=click.Path(dir_okay=False, path_type=Path),
+              help="RDF file to load (default: build/battery-kg.trig, built first if missing).")
+def query(query: str | None, file: Path | None, params: tuple[str, ...], fmt: str | None, store_spec: str,
+          endpoint: str | None, data: Path | None) -> None:
+    """Run a named query (see `kg queries`), SPARQL text, or a .rq file.
+
+    \b
+    kg query parent-chain --param company="Nord Energy" --param year=2010
+    kg query 'SELECT ?c WHERE { ?c bkg:makesChemistry id:chemistry/lfp }'
+    kg query -f my-question.rq --format json
+
+    Names (companies, chemistries, regions, ...) may be labels, aliases, codes or ids.
+    In SPARQL text the usual prefixes (bkg, id, schema, org, skos, ...) need no PREFIX lines,
+    and a --param value is an IRI (<...> or prefix:name), a number, true/false, or a string.
+    """
+    from ..graph import KnowledgeGraph, load
+    from ..store import open_store
+
+    if (query is None) == (file is None):
+        raise click.UsageError("give either a query (a name or SPARQL text) or -f FILE")
+    arguments = _arguments(params)
+    graph = KnowledgeGraph(open_store(endpoint)) if endpoint else load(data, store_spec)
+    try:
+        target = _from_file(file) if file else query
+        if isinstance(target, NamedQuery) or is_query_name(target):
+            result = run(graph.store, target, arguments)
+        else:
+            bindings = {name: literal_argument(value) for name, value in arguments.items()}
+            result = execute(graph.store, target, bindings, origin=str(file) if file else "query")
+        if fmt is None:
+            fmt = "ttl" if result.kind == "GRAPH" else ("table" if sys.stdout.isatty() else "csv")
+        click.echo(format_result(result, fmt, width=shutil.get_terminal_size().columns), nl=False)
+    finally:
+        graph.close()
+
+
+@click.command("queries")
+@click.option("-v", "--verbose", is_flag=True, help="Also show each query's file.")
+def queries(verbose: bool) -> None:
+    """List the named queries: name, question and parameters."""
+    for named in named_queries().values():
+        click.echo(click.style(named.name, bold=True))
+        click.echo(f"  {named.question}")
+        for parameter in named.parameters:
+            click.echo(f"  --param {parameter.name}=...  ({parameter.type}{', optional' if parameter.optional else ''}) "
+                       f"{parameter.description}")
+        if verbose:
+            click.echo(f"  {named.path}")
+        click.echo()
+
+
+COMMANDS = [query, queries]
