@@ -180,7 +180,8 @@
     node.title.split("\n").forEach(function (line, i) {
       var div = document.createElement("div");
       if (i === 0) { div.className = "kg-first"; }
-      line.split(URL_PATTERN).forEach(function (part, j) {
+      // the second line is the entity's own IRI, which names it rather than pointing at a page
+      (i === 1 ? [line] : line.split(URL_PATTERN)).forEach(function (part, j) {
         if (j % 2 === 1) {
           var a = document.createElement("a");
           a.href = part;
