@@ -112,12 +112,12 @@ def countries_in_wrong_region(data: _Input) -> list[Flag]:
                         )
                     )
     for iso2, regions in seen.items():
-        if len(regions) > 1:
+        if len(set(regions)) > 1:
             flags.append(
                 Flag(
                     "country-listed-twice",
                     "warning",
-                    f"{country(iso2).name} ({iso2}) is listed under {len(regions)} regions: {', '.join(regions)}",
+                    f"{country(iso2).name} ({iso2}) is listed under {len(set(regions))} regions: {', '.join(dict.fromkeys(regions))}",
                     tuple(regions),
                     tuple(About("region", r) for r in dict.fromkeys(regions)),
                 )
@@ -404,24 +404,31 @@ def _changes(org: Organization, orgs: dict[str, Organization], year: int, stated
     return found
 
 
+_STAKE_KINDS = {"subsidiary-of": ("parent",), "owned-by": ("parent", "minority"), "part-of": ("parent",),
+                "joint-venture-of": ("joint-venture",)}  # fmt: skip
+
+
 def stated_relations(data: _Input) -> list[Flag]:
-    """A stated ownership ("a subsidiary of X") that the curated stakes do not show, or show as ended."""
+    """A stated ownership or joint venture that the curated stakes do not show, or show as ended."""
     year = data.year
     flags = []
     for company in data.extraction.companies:
         subject = data.resolved("company", company.mention)
         for relation in company.relations:
             target = data.resolved("company", relation.object)
-            if subject is None or target is None or relation.relation not in ("subsidiary-of", "owned-by", "part-of"):
+            if subject is None or target is None or relation.relation not in _STAKE_KINDS:
                 continue
             stakes = [s for s in data.reference.stakes if s.owned == subject.id and s.owner == target.id]
             about = (About("company", company.mention), About("company", relation.object))
             if not stakes:
                 flags.append(Flag("relation-not-in-curated-data", "info",
                                   f"no curated stake of {target.label} in {subject.label}", (relation.text,), about))  # fmt: skip
-            elif year is not None and not any(s.active_in(year) for s in stakes):
+            elif year is not None and not any(s.active_in(year) for s in stakes if s.kind in _STAKE_KINDS[relation.relation]):
+                ended = max((s.end for s in stakes if s.end is not None), key=lambda d: d.sort_key(), default=None)
+                when = f" (ended {ended})" if ended else ""
                 flags.append(Flag("relation-ended", "warning",
-                                  f"curated data: {target.label}'s stake in {subject.label} was not active in {year}",
+                                  f"the report presents {company.mention} as {relation.relation.replace('-', ' ')} "
+                                  f"{relation.object}, but curated data has no such stake active in {year}{when}",
                                   (relation.text,), about))  # fmt: skip
     return flags
 

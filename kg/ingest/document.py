@@ -124,6 +124,8 @@ def parse_text(text: str, fmt: str) -> Document:
         html = text
         if not re.search(r"</(p|div|body|html|ul|table|h[1-6])\s*>", text, re.I):
             warnings.append("HTML without closing tags: the file may be truncated")
+        elif not text.rstrip().endswith(">"):
+            warnings.append("the HTML ends in the middle of an element or text: the file may be truncated")
     else:
         source = text if fmt == "markdown" else _text_as_markdown(text)
         html = MarkdownIt("commonmark", {"breaks": True}).enable("table").render(source)
@@ -142,6 +144,10 @@ def _text_as_markdown(text: str) -> str:
     for line in text.splitlines():
         line = re.sub(r"^(\s*)[•●▪◦‣]\s*", r"\1- ", line)
         is_item = re.match(r"\s*([-*+]|\d+[.)])\s+", line)
+        words = line.split()
+        # a short line in capitals ("COMPETITIVE LANDSCAPE") is a heading in plain-text reports
+        if not is_item and 1 <= len(words) <= 10 and line.upper() == line and re.search(r"[A-Z]{3}", line):
+            line = "## " + line.strip()
         lines.append(line if is_item else line.strip() + "\n")
     return "\n".join(lines)
 

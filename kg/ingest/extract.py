@@ -53,8 +53,13 @@ _INLINE_SEGMENTS = re.compile(
 _LABELLED_LINE = re.compile(r"^(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)\s*[:–—]\s*(?P<list>.+)$")
 _PAREN_GROUP = re.compile(r"(?P<label>[A-Z][\w&/.'-]*(?:[ -](?:[A-Z][\w&/.'-]*|&|and|the))*)\s*\((?P<list>[^()]{2,200})\)")
 _PLAYERS_SENTENCE = re.compile(
-    r"\b(?:players?|companies|vendors|manufacturers|participants|competitors|suppliers|makers)\b[^.:]{0,80}?"
+    r"\b(?i:players?|companies|vendors|manufacturers|participants|competitors|suppliers|makers)\b[^.:]{0,80}?"
     r"\b(?:like|include|includes|including|such as|are|is|profiled|covered|:)\s*:?\s+(?P<list>[A-Z0-9].+)$"
+)
+# "Primearth EV Energy, a joint venture of ...": a company named in prose by what it belongs to
+_RELATION_SUBJECT = re.compile(
+    r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:[A-Z0-9][\w&.'-]*|&)){0,5}),?\s+(?:is\s+)?(?:a|an)\s+(?:wholly[- ]owned\s+)?"
+    r"(?:subsidiary|joint venture|unit|division)\s+(?:of|between)\b"
 )
 _LIST_TAIL = re.compile(r"\s*(?:,?\s*(?:and|among)\s+others|,?\s*etc\.?|,?\s*and more)\s*\.?\s*$", re.I)
 _RELATION = re.compile(
@@ -273,12 +278,13 @@ def _table(rows: tuple[tuple[str, ...], ...], section: str | None, state: _State
 
 def _paragraph(block: Block, section: str | None, label: str | None, state: _State) -> None:
     text = block.text
-    for line in text.split("\n"):
-        metadata = _METADATA.match(line.strip())
-        if metadata:
-            key = "publisher" if "publish" in metadata["key"].lower() else "report_id"
-            state.metadata.setdefault(key, metadata["value"].strip())
-            return
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    metadata = [m for m in map(_METADATA.match, lines) if m]
+    for match in metadata:
+        key = "publisher" if "publish" in match["key"].lower() else "report_id"
+        state.metadata.setdefault(key, match["value"].strip())
+    if metadata and len(metadata) == len(lines):
+        return
     if section == "regions" and _regions_inline(text, state):
         return
     if section in ("types", "applications"):
@@ -301,6 +307,8 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         if players:
             for name in split_list(_LIST_TAIL.sub("", players["list"])):
                 state.add_company(name, "players-list")
+        for match in _RELATION_SUBJECT.finditer(sentence):
+            state.add_company(match["name"], "text")
     lead = block.lead or (re.match(r"^\*\*(.+?)\*\*", text) or [None, None])[1]
     if lead and (section == "players" or _clean_name(lead).casefold() in state.companies):
         name = _clean_name(lead)
@@ -313,18 +321,17 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
 
 def _regions_inline(text: str, state: _State) -> bool:
     """ "North America: United States, Canada" lines, or "Europe (Germany, France, UK)" groups."""
+    groups = [g for g in _PAREN_GROUP.finditer(text) if "," in g["list"]]
+    if len(groups) >= 2:
+        for group in groups:
+            label = re.sub(r"^(?:the|and|in|of)\s+", "", group["label"].strip(), flags=re.I)
+            state.regions.append((label, split_list(group["list"])))
+        return True
     lines = [line for line in text.split("\n") if line.strip()]
     labelled = [_LABELLED_LINE.match(line.strip()) for line in lines]
     if labelled and all(labelled) and all("," in m["list"] or len(m["list"].split()) <= 3 for m in labelled):
         for match in labelled:
             state.regions.append((match["label"].strip(), split_list(match["list"])))
-        return True
-    groups = list(_PAREN_GROUP.finditer(text))
-    groups = [g for g in groups if "," in g["list"]]
-    if len(groups) >= 2:
-        for group in groups:
-            label = re.sub(r"^(?:the|and|in|of)\s+", "", group["label"].strip(), flags=re.I)
-            state.regions.append((label, split_list(group["list"])))
         return True
     return False
 
@@ -381,13 +388,13 @@ def _market_and_info(document: Document, state: _State) -> tuple[Market, Documen
     name = None
     for text in candidates:
         match = re.search(
-            r"((?:[A-Z0-9][\w()/-]*|&|and|of|for)(?:\s+(?:[A-Z0-9][\w()/-]*|&|and|of|for))*\s+Market)\b", plain(text)
+            r"((?:[A-Z0-9][\w()/-]*|&|and|of|for)(?:\s+(?:[A-Z0-9][\w()/-]*|&|and|of|for))*\s+(?:Market|MARKET))\b", plain(text)
         )
         if match:
-            name = re.sub(r"^(?:The|Global|Worldwide|World)\s+", "", match.group(1)).strip()
+            name = re.sub(r"^(?:The|Global|Worldwide|World)\s+", "", match.group(1), flags=re.I).strip()
             name = re.sub(r"^(?:and|of|for|&)\s+", "", name)
             break
-    product = re.sub(r"\s*Market$", "", name).strip() if name else None
+    product = re.sub(r"\s*Market$", "", name, flags=re.I).strip() if name else None
     period = None
     for text in [title or ""] + [b.text for b in headings] + state.paragraphs:
         if re.search(r"forecast|period|outlook|projection|\b20\d\d\s*(?:-|–|to)\s*20\d\d\b", text, re.I):

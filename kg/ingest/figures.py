@@ -203,6 +203,9 @@ def _metric(before: str, after: str, unit: str, scope_kind: str) -> str:
             best = (0, name)
     if unit in ("GWh", "MWh", "TWh"):
         return "volume"
+    # "a compound annual growth rate of about 36%": the CAGR words outrank the nearer "growth"
+    if unit == "percent" and re.search(_METRIC_WORDS[0][1], window_before[-45:]):
+        return "cagr"
     if best is not None:
         return best[1]
     if unit == "percent":
@@ -265,9 +268,14 @@ def figures_in(sentence: str, context: Context) -> list[Figure]:
             if respective is not None:
                 scope = respective[index]
             else:
+                # "Asia-Pacific accounted for 46%, North America for 31%": a name between two values is the
+                # later one's scope; otherwise the clause's subject (its first name) is
+                previous_end = values[index - 1].end() if index else 0
+                between = [s for s in spans if previous_end <= s.start and s.end <= match.start()]
                 preceding = [s for s in spans if s.end <= match.start()]
                 following = [s for s in spans if s.start >= match.end()]
-                scope = preceding[0] if preceding else (following[0] if following else None)
+                candidates = (between if index else []) or preceding or following
+                scope = candidates[0] if candidates else None
             scope_kind = scope.kind if scope else "market"
             scope_text = scope.text if scope and scope.kind != "market" else (context.product or "market")
             year, start, end = _time((after, before, clause[match.end() :]), context.period)

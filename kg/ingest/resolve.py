@@ -90,6 +90,19 @@ def concept_key(text: str) -> str:
     return " ".join(singular)
 
 
+# Words many battery company names share; fuzzy scores are taken on the other, distinctive words
+# so that "HiNa Battery Technology" does not come close to "China Lithium Battery Technology".
+_GENERIC = frozenset(
+    "battery batteries energy technology technologies tech power systems system group holdings holding new "
+    "materials material electric electronics industries industrial international global solutions advanced".split()
+)
+
+
+def _distinctive(key: str) -> str:
+    words = [w for w in key.split() if w not in _GENERIC]
+    return " ".join(words) or key
+
+
 class _Index:
     """Names of a set of entities by comparable key."""
 
@@ -124,8 +137,11 @@ class _Index:
         if len(prefixed) > 1:
             return "ambiguous", self.candidates(prefixed, 85.0), 0.5
         best: dict[str, float] = {}
-        for name, score, _ in process.extract(key, self.keys, scorer=fuzz.token_sort_ratio, limit=12, score_cutoff=60):
-            for entity_id in self.by_key[name]:
+        fuzzy_keys = [_distinctive(k) for k in self.keys]
+        for _, score, position in process.extract(
+            _distinctive(key), fuzzy_keys, scorer=fuzz.token_sort_ratio, limit=12, score_cutoff=60
+        ):
+            for entity_id in self.by_key[self.keys[position]]:
                 best[entity_id] = max(best.get(entity_id, 0.0), score)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         if not ranked or ranked[0][1] < AMBIGUOUS_MIN:

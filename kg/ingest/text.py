@@ -44,18 +44,25 @@ def sentences(text: str) -> list[str]:
 def split_list(text: str) -> list[str]:
     """Split "A, B, and C" (or "A; B and C") into names, keeping "Co., Ltd." with its name.
 
+    Only the last item is split at "and", so "Aerospace and Defense, Automotive" keeps its first item.
+
     >>> split_list("BYD, LG Chem, Samsung SDI, and A123 Systems")
     ['BYD', 'LG Chem', 'Samsung SDI', 'A123 Systems']
     >>> split_list("Contemporary Amperex Technology Co., Ltd., Panasonic Holdings Corporation and EVE Energy")
     ['Contemporary Amperex Technology Co., Ltd.', 'Panasonic Holdings Corporation', 'EVE Energy']
+    >>> split_list("aviation, drones, defense and energy storage")
+    ['aviation', 'drones', 'defense', 'energy storage']
     """
     text = re.sub(r"\s+", " ", text).strip(" :;")
     if text.endswith(".") and not _ABBREVIATIONS.search(text):  # the sentence's full stop, not "Co."
         text = text[:-1]
-    parts = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+(?:and|&)\s+(?=[A-Z0-9])", text)]
+    parts = [p.strip() for p in re.split(r"\s*[,;]\s*", text)]
+    if len(parts) > 1 or re.search(r"\s+and\s+(?=[A-Z0-9])", parts[-1]):
+        last = re.split(r"\s+and\s+", parts.pop())
+        parts.extend(last)
     names: list[str] = []
     for part in parts:
-        part = re.sub(r"^(?:and|&|or)\s+", "", part).strip()
+        part = re.sub(r"^(?:and|or)\s+", "", part).strip()
         if not part:
             continue
         if names and _LEGAL_SUFFIX.match(part):
