@@ -1,0 +1,376 @@
+"""Named queries against a made-up dataset built by kg.build, on the Oxigraph and rdflib memory stores.
+
+Expected answers come from the reference records of tests/fixtures/query-data/ (read by
+kg.loader, walked with plain Python in query_fixture) and from the report graph read
+triple by triple with rdflib, never from the queries under test.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Dataset, Literal, URIRef
+
+from kg.graph import load, python_value
+from kg.namespaces import BKG, DCTERMS, GRAPH, ID, RDFS, SDO, iri
+from kg.query import QueryError, UnknownName, named_queries, named_query, parse_header, run
+from query_fixture import (
+    GRAPH as EXAMPLE_GRAPH,
+    REPORT,
+    assemble_dataset,
+    broader_closure,
+    change_years,
+    company,
+    control_table,
+    direct_controllers,
+    regions_of,
+    resolved,
+    stake_active,
+)
+
+STORES = ("oxigraph", "memory")
+REPORT_DOC = iri("source", "test-report")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    dataset, reference = assemble_dataset()
+    path = tmp_path_factory.mktemp("query") / "graph.trig"
+    path.write_text(dataset.serialize(format="trig"), encoding="utf-8")
+    return path, reference, dataset
+
+
+@pytest.fixture(scope="module")
+def reference(built):
+    return built[1]
+
+
+@pytest.fixture(scope="module")
+def report_graph():
+    dataset = Dataset()
+    dataset.parse(REPORT, format="trig")
+    return dataset.graph(GRAPH["source/test-report"])
+
+
+@pytest.fixture(scope="module", params=STORES)
+def graph(request, built):
+    return load(built[0], store=request.param)
+
+
+def ask(graph, name, **arguments) -> list[dict]:
+    """A named query's rows as dicts of Python values."""
+    return [{k: python_value(v) for k, v in row.items()} for row in run(graph.store, name, arguments, graph.names).dicts()]
+
+
+def ids(rows, column) -> set[str]:
+    return {str(row[column]).rsplit("/", 1)[-1] for row in rows if row[column] is not None}
+
+
+def key(value) -> str:
+    return str(value).rsplit("/", 1)[-1]
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def test_every_named_query_has_a_question_typed_parameters_and_a_test_here():
+    source = Path(__file__).read_text(encoding="utf-8")
+    ours = {name: q for name, q in named_queries().items() if not name.startswith("netx-")}
+    assert len(ours) >= 12
+    for name, query in ours.items():
+        assert query.question.endswith("?"), name
+        assert f'"{name}"' in source, f"no test names the query {name}"
+        projected = re.search(r"(?is)^\s*(SELECT|CONSTRUCT)(.*?)(WHERE|\{)", re.sub(r"(?m)^\s*(#|PREFIX).*$", "", query.text))
+        # Oxigraph binds only variables the SELECT clause projects
+        if projected[1].upper() == "SELECT":
+            for parameter in query.parameters:
+                assert f"?{parameter.name}" in projected[2], f"{name}: parameter {parameter.name} is not projected"
+
+
+def test_header_errors_name_the_file_and_line():
+    with pytest.raises(QueryError, match=r"x\.rq:2: unknown parameter type 'colour'"):
+        parse_header("# Question: what?\n# param: c (type: colour) a colour\nSELECT * {}", "x.rq")
+    with pytest.raises(QueryError, match="does not open with"):
+        parse_header("SELECT * {}", "y.rq")
+    with pytest.raises(UnknownName, match="did you mean: subsidiaries"):
+        named_query("subsidiaries2")
+
+
+def test_parameters_are_checked_before_anything_runs(graph):
+    with pytest.raises(QueryError, match="needs from_year, to_year"):
+        run(graph.store, "owner-changes", {})
+    with pytest.raises(QueryError, match="has no parameter 'colour'"):
+        run(graph.store, "companies", {"colour": "red"})
+    with pytest.raises(QueryError, match="'twenty' is not a year"):
+        run(graph.store, "parent-chain", {"company": "Volta Cells", "year": "twenty"})
+    with pytest.raises(UnknownName, match="parameter company: no company is called 'Volta Cels'; did you mean: Volta Cells"):
+        run(graph.store, "parent-chain", {"company": "Volta Cels"})
+    with pytest.raises(UnknownName, match="names several"):
+        run(graph.store, "companies", {"region": "Europe"})  # the market region and the M49 area
+
+
+def test_a_parameter_value_is_bound_not_pasted(graph):
+    hostile = 'x" } UNION { ?s ?p ?o } #'
+    assert ask(graph, "entity-names", text=hostile) == []
+
+
+# ---------------------------------------------------------------- ownership in time
+
+
+@pytest.mark.parametrize("year", [None, 2000, 2005, 2008, 2009, 2010, 2012, 2013, 2016, 2020])
+def test_parent_chain_of_every_company_matches_the_stakes(graph, reference, year):
+    rows = ask(graph, "parent-chain", year=year)
+    found = {(key(r["company"]), key(r["parent"]), r["depth"], r["ultimate"]) for r in rows}
+    assert found == control_table(reference, year)
+
+
+def test_parent_chain_covers_every_year_where_something_changes(graph, reference):
+    for year in change_years(reference):
+        rows = ask(graph, "ultimate-parent", year=year)
+        expected = {(c, p) for c, p, _, top in control_table(reference, year) if top}
+        assert {(key(r["company"]), key(r["parent"])) for r in rows} == expected, year
+
+
+@pytest.mark.parametrize(
+    "name, before, after",
+    [("Nord Energy", 2008, 2010), ("Nord Energy", 2015, 2017), ("Volta Cells", 2012, 2014), ("Kiwa Electric", 2008, 2010)],
+)
+def test_ultimate_parent_differs_between_years_as_the_records_say(graph, reference, name, before, after):
+    org_id = graph.resolve(name, "company").rsplit("/", 1)[-1]
+
+    def expected(year):
+        tops = {p for c, p, _, top in control_table(reference, year) if c == org_id and top}
+        return next(iter(tops), None)
+
+    assert expected(before) != expected(after)
+    for year in (before, after):
+        found = graph.ultimate_parent(name, at=year)
+        assert (found and key(found.iri)) == expected(year)
+        rows = ask(graph, "ultimate-parent", company=name, year=year)
+        assert [key(r["parent"]) for r in rows] == ([expected(year)] if expected(year) else [])
+
+
+@pytest.mark.parametrize("year", [None, 2008, 2010, 2014, 2016])
+def test_subsidiaries_direct_and_transitive(graph, reference, year):
+    table = control_table(reference, year)
+    for group in sorted({controller for _, controller, _, _ in table}):
+        expected = {(c, d) for c, p, d, _ in table if p == group}
+        rows = ask(graph, "subsidiaries", group=company(group), year=year)
+        assert {(key(r["subsidiary"]), r["depth"]) for r in rows} == expected
+        for row in rows:
+            assert key(row["via"]) in direct_controllers(reference, key(row["subsidiary"]), year)
+        direct = ask(graph, "subsidiaries", group=company(group), year=year, transitive=False)
+        assert {(key(r["subsidiary"]), r["depth"]) for r in direct} == {(c, d) for c, d in expected if d == 1}
+
+
+@pytest.mark.parametrize("before, after", [(2008, 2010), (2012, 2014), (2015, 2017), (2008, 2017), (2020, 2021)])
+def test_owner_changes_between_two_years(graph, reference, before, after):
+    expected = set()
+    for org in reference.organizations:
+        old, new = direct_controllers(reference, org.id, before), direct_controllers(reference, org.id, after)
+        if old != new:
+            expected.add((org.id, next(iter(old), None), next(iter(new), None)))
+    rows = ask(graph, "owner-changes", from_year=before, to_year=after)
+    found = {(key(r["company"]), r["oldOwner"] and key(r["oldOwner"]), r["newOwner"] and key(r["newOwner"])) for r in rows}
+    assert found == expected
+
+
+@pytest.mark.parametrize("year", [None, 2010, 2016])
+def test_cross_border_ownership(graph, reference, year):
+    hq = {org.id: org.headquarters.value for org in resolved(reference) if org.headquarters}
+    expected = {
+        (s.owner, s.owned, s.kind)
+        for s in reference.stakes
+        if stake_active(s, year) and s.owner in hq and s.owned in hq and hq[s.owner] != hq[s.owned]
+    }
+    kinds = {BKG.ParentStake: "parent", BKG.MinorityStake: "minority", BKG.JointVentureStake: "joint-venture"}
+    rows = ask(graph, "cross-border-ownership", year=year)
+    assert {(key(r["owner"]), key(r["owned"]), kinds[r["kind"]]) for r in rows} == expected
+    assert all(r["ownerCountry"] != r["ownedCountry"] for r in rows)
+    minority = ask(graph, "cross-border-ownership", year=year, kind="bkg:MinorityStake")
+    assert {(key(r["owner"]), key(r["owned"])) for r in minority} == {(o, d) for o, d, k in expected if k == "minority"}
+
+
+@pytest.mark.parametrize("year", [None, 2010])
+def test_ownership_stakes_of_a_company(graph, reference, year):
+    for org in resolved(reference):
+        expected = {
+            (s.owner, s.owned, None if s.share is None else Decimal(str(s.share)), url)
+            for s in reference.stakes
+            if org.id in (s.owner, s.owned) and (year is None or s.active_in(year))
+            for url in s.sources
+        }
+        rows = ask(graph, "ownership-stakes", company=company(org.id), year=year)
+        assert {(key(r["owner"]), key(r["owned"]), r["share"], str(r["source"])) for r in rows} == expected
+
+
+# ---------------------------------------------------------------- what companies do, where
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"chemistry": "lithium-ion"},
+        {"chemistry": "lithium-metal"},
+        {"chemistry": "lfp"},
+        {"application": "automotive"},
+        {"region": "europe"},
+        {"region": "asia-pacific", "chemistry": "lithium-ion"},
+        {"country": "JP"},
+        {"country": "FR", "application": "energy-storage"},
+        {"chemistry": "lithium-ion", "year": 1960},
+        {"year": 2000},
+    ],
+)
+def test_companies_by_chemistry_application_region_country_and_year(graph, reference, filters):
+    chemistry, application = broader_closure(reference.chemistries), broader_closure(reference.applications)
+
+    def matches(org) -> bool:
+        if "chemistry" in filters and not any(filters["chemistry"] in chemistry[c.value] for c in org.chemistries):
+            return False
+        if "application" in filters and not any(filters["application"] in application[a.value] for a in org.applications):
+            return False
+        country = org.headquarters.value if org.headquarters else None
+        if "country" in filters and country != filters["country"]:
+            return False
+        if "region" in filters and (country is None or str(iri("region", filters["region"])) not in regions_of(reference, country)):
+            return False
+        return "year" not in filters or org.founded is None or org.founded.value <= filters["year"]
+
+    expected = {org.id for org in resolved(reference) if matches(org)}
+    assert expected or not filters, "a filter that matches nothing proves little"
+    assert ids(ask(graph, "companies", **filters), "company") == expected
+    arguments = {("at" if k == "year" else k): v for k, v in filters.items()}
+    assert {key(e.iri) for e in graph.companies(**arguments)} == expected
+
+
+def test_chemistries_by_region_counts(graph, reference):
+    expected: dict[tuple[str, str], set[str]] = {}
+    for org in resolved(reference):
+        if org.headquarters:
+            for region in regions_of(reference, org.headquarters.value):
+                for chem in org.chemistries:
+                    expected.setdefault((region, str(iri("chemistry", chem.value))), set()).add(org.id)
+    rows = ask(graph, "chemistries-by-region")
+    assert {(str(r["region"]), str(r["chemistry"])): r["companies"] for r in rows} == {k: len(v) for k, v in expected.items()}
+    europe = str(iri("region", "europe"))
+    rows = ask(graph, "chemistries-by-region", region="europe")
+    assert {str(r["chemistry"]): r["companies"] for r in rows} == {c: len(v) for (r, c), v in expected.items() if r == europe}
+
+
+# ---------------------------------------------------------------- sources, reports, unresolved names
+
+
+def test_sources_behind_the_facts_about_a_company(graph, reference):
+    predicates = {"headquarters": BKG.headquarteredIn, "founded": SDO.foundingDate}
+    for org in resolved(reference):
+        expected = set()
+        for field, predicate in predicates.items():
+            fact = getattr(org, field)
+            if fact:
+                expected |= {(str(predicate), url) for url in fact.sources}
+        for chem in org.chemistries:
+            expected |= {(str(BKG.makesChemistry), url) for url in chem.sources}
+        for app in org.applications:
+            expected |= {(str(BKG.servesApplication), url) for url in app.sources}
+        kinds = {"parent": BKG.ParentStake, "minority": BKG.MinorityStake, "joint-venture": BKG.JointVentureStake}
+        for stake in reference.stakes:
+            if org.id in (stake.owner, stake.owned):
+                expected |= {(str(kinds[stake.kind]), url) for url in stake.sources}
+        rows = ask(graph, "entity-sources", entity=company(org.id))
+        found = {(str(r["predicate"]), str(r["source"])) for r in rows if r["predicate"] != SDO.mentions}
+        assert found == expected, org.id
+    mentioned = ask(graph, "entity-sources", entity="Volta Cells")
+    assert {str(r["source"]) for r in mentioned if r["predicate"] == SDO.mentions} == {"https://example.org/reports/test-cells"}
+
+
+def test_report_claims_and_which_are_flagged(graph, report_graph):
+    flagged = {about for flag in report_graph.subjects(RDF.type, BKG.Flag) for about in report_graph.objects(flag, BKG.about)}
+    expected = {
+        (str(claim), report_graph.value(claim, BKG.metric).toPython(), Decimal(str(report_graph.value(claim, BKG.value))), claim in flagged)
+        for claim in report_graph.subjects(RDF.type, BKG.MarketClaim)
+    }
+    for arguments in ({}, {"report": "test-report"}):
+        rows = ask(graph, "report-claims", **arguments)
+        assert {(str(r["claim"]), r["metric"], Decimal(r["value"]), r["flagged"]) for r in rows} == expected
+    rows = ask(graph, "report-claims", report=REPORT_DOC)
+    share = next(r for r in rows if r["metric"] == "market_share")
+    assert share["scopeLabel"] == "Europe" and share["flags"] is None
+    assert {r["flags"] for r in rows if r["flagged"]} == {"contradictory-figures"}
+
+
+def test_report_flags(graph, report_graph):
+    expected = {
+        (str(flag), str(report_graph.value(flag, BKG.flagKind)), str(about))
+        for flag in report_graph.subjects(RDF.type, BKG.Flag)
+        for about in report_graph.objects(flag, BKG.about)
+    }
+    rows = ask(graph, "report-flags", report="test-report")
+    assert {(str(r["flag"]), r["kind"], str(r["about"])) for r in rows} == expected
+    assert all(r["message"] and r["evidence"] for r in rows)
+
+
+def test_unresolved_and_ambiguous_names(graph, reference, report_graph):
+    curated = {org.name: set(org.candidates) for org in reference.organizations if org.status == "unresolved"}
+    mentioned = {}
+    for mention in report_graph.subjects(RDF.type, BKG.Mention):
+        if str(report_graph.value(mention, BKG.status)) != "resolved":
+            labels = {str(report_graph.value(c, RDFS.label) or _label(graph, c)) for c in report_graph.objects(mention, BKG.candidate)}
+            mentioned[str(report_graph.value(mention, BKG.mentionText))] = labels
+    assert curated and mentioned
+
+    def found(rows):
+        return {r["name"]: set(r["candidates"].split("; ")) if r["candidates"] else set() for r in rows}
+
+    assert found(ask(graph, "unresolved-entities")) == curated | mentioned
+    only_report = ask(graph, "unresolved-entities", report="test-report")
+    assert found(only_report) == mentioned
+    assert {key(r["document"]) for r in only_report} == {"test-report"}
+
+
+def _label(graph, iri_: URIRef) -> str:
+    return graph.names.labels[iri_]
+
+
+# ---------------------------------------------------------------- entities, names, neighbours
+
+
+def test_entity_names_and_aliases(graph, reference):
+    for org in reference.organizations:
+        rows = ask(graph, "entity-names", text=org.name.split()[0])
+        names = {(r["name"], r["alias"]) for r in rows if r["entity"] == company(org.id)}
+        assert names == {(org.name, False), *((alias, True) for alias in org.aliases)}
+        assert all(org.name.split()[0].lower() in r["name"].lower() or r["entity"] != company(org.id) for r in rows)
+
+
+def test_entity_facts_and_description(graph, reference):
+    for org in resolved(reference):
+        record = graph.entity(org.id)
+        assert (record.iri, record.label, set(record.aliases)) == (company(org.id), org.name, set(org.aliases))
+        facts = run(graph.store, "entity-facts", {"entity": record.iri}).dicts()
+        if org.headquarters:
+            hq = iri("country", org.headquarters.value)
+            assert {str(f["source"]) for f in facts if f["object"] == hq} == set(org.headquarters.sources)
+            [fact] = [f for f in record.facts if f.predicate == BKG.headquarteredIn]
+            assert (fact.value.iri, fact.value.type, set(fact.sources)) == (hq, "country", set(org.headquarters.sources))
+        described = run(graph.store, "entity-description", {"entity": record.iri}).graph
+        assert (record.iri, RDFS.label, Literal(org.name)) in described
+        cited = {str(o) for fact in described.subjects(RDF.subject, record.iri) for o in described.objects(fact, DCTERMS.source)}
+        assert cited == {url for f in (*org.chemistries, *org.applications, org.headquarters, org.founded) if f for url in f.sources}
+
+
+def test_neighbors_of_a_company(graph, reference):
+    for org in resolved(reference):
+        expected = {iri("chemistry", c.value) for c in org.chemistries} | {iri("application", a.value) for a in org.applications}
+        if org.headquarters:
+            expected.add(iri("country", org.headquarters.value))
+        expected |= {company(s.owner) for s in org.owners}
+        expected |= {company(s.owned) for s in reference.stakes if s.owner == org.id}
+        rows = ask(graph, "neighbors", entity=company(org.id))
+        assert expected <= {r["neighbor"] for r in rows}, org.id
+        assert all(str(r["neighbor"]).startswith(str(ID)) and r["direction"] in ("in", "out") for r in rows)
+        assert not {"stake", "control", "fact", "claim", "flag", "mention"} & {str(r["neighbor"]).split("/")[-2] for r in rows}
