@@ -1,0 +1,217 @@
+"""Three more reports (tests/reports/), each a different variant of the anatomy, against data/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF
+
+from kg.ingest import ingest
+from kg.loader import load_reference
+from kg.namespaces import BKG, iri
+
+REPORTS = Path(__file__).parent / "reports"
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_reference(Path("data"))
+
+
+@pytest.fixture(scope="module")
+def sodium(reference):
+    return ingest(REPORTS / "sodium-ion-battery-market.md", reference)
+
+
+@pytest.fixture(scope="module")
+def solid_state(reference):
+    return ingest(REPORTS / "solid-state-battery-market.html", reference)
+
+
+@pytest.fixture(scope="module")
+def lithium_sulfur(reference):
+    return ingest(REPORTS / "lithium-sulfur-battery-market.txt", reference)
+
+
+def companies(result):
+    return {r.mention: (r.status, r.id) for r in result.resolutions if r.kind == "company"}
+
+
+def kinds(result):
+    return sorted(f.kind for f in result.flags)
+
+
+def countries(result):
+    return {listing.mention: [(m.mention, m.iso2 or m.grouping) for m in listing.countries] for listing in result.extraction.regions}
+
+
+def figures(result):
+    return [(f.metric, f.value, f.unit, f.scope_kind, f.scope, f.qualifier, f.year, f.period_start, f.period_end)
+            for f in result.extraction.figures]  # fmt: skip
+
+
+# ---------------------------------------------------------------- Markdown: nested lists, profiles under headings
+
+
+def test_markdown_market_and_metadata(sodium):
+    extraction = sodium.extraction
+    assert extraction.document.format == "markdown"
+    assert (extraction.market.name, extraction.market.period_start, extraction.market.period_end) == (
+        "Sodium-Ion Battery Market", 2026, 2033,
+    )  # fmt: skip
+    assert (extraction.document.publisher, extraction.document.report_id) == ("Meridian Battery Insights", "SIB-2026-0114")
+    assert sodium.source_id.startswith("sodium-ion-battery-market-")
+
+
+def test_markdown_companies(sodium):
+    found = companies(sodium)
+    assert found["CATL"] == ("resolved", "catl")
+    assert found["BYD"] == ("resolved", "byd")
+    assert found["Northvolt"] == ("resolved", "northvolt")
+    for name in ("HiNa Battery Technology", "Natron Energy", "Altris", "Faradion", "Reliance Industries"):
+        assert found[name] == ("unresolved", None), name
+    faradion = next(c for c in sodium.extraction.companies if c.mention == "Faradion")
+    assert [(r.relation, r.object) for r in faradion.relations] == [("subsidiary-of", "Reliance Industries")]
+    graph = sodium.graph
+    unresolved = set(graph.subjects(RDF.type, BKG.UnresolvedEntity))
+    assert iri("company", f"unresolved.{sodium.source_id}.natron-energy") in unresolved
+
+
+def test_markdown_segments_with_ah_ranges(sodium):
+    segments = [(s.kind, s.mention, s.min, s.max, s.unit) for s in sodium.extraction.segments]
+    assert ("type", "Less than 10 Ah", None, 10, "Ah") in segments
+    assert ("type", "10 Ah to 100 Ah", 10, 100, "Ah") in segments
+    assert ("type", "More than 100 Ah", 100, None, "Ah") in segments
+    applications = {r.mention: r.id for r in sodium.resolutions if r.kind == "application"}
+    assert applications == {
+        "Energy storage systems": "energy-storage", "Electric vehicles": "electric-vehicles",
+        "Light electric vehicles": "e-mobility", "Industrial": "industrial", "Others": "other",
+    }  # fmt: skip
+
+
+def test_markdown_nested_region_lists(sodium):
+    assert countries(sodium) == {
+        "North America": [("U.S.", "US"), ("Canada", "CA")],
+        "Europe": [("Germany", "DE"), ("France", "FR"), ("UK", "GB"), ("Nordics", "Nordics"), ("Rest of Europe", "Rest of Europe")],
+        "Asia-Pacific": [("China", "CN"), ("Japan", "JP"), ("Korea", "KR"), ("India", "IN")],
+        "Latin America": [("Brazil", "BR"), ("Columbia", "CO")],
+        "Middle East & Africa": [("GCC", "GCC"), ("KSA", "SA"), ("South Africa", "ZA")],
+    }
+
+
+def test_markdown_figures(sodium):
+    assert figures(sodium) == [
+        ("market_size", 1.2e9, "USD", "market", "Sodium-Ion Battery", None, 2025, None, None),
+        ("market_size", 1.1e9, "EUR", "market", "Sodium-Ion Battery", None, 2025, None, None),
+        ("market_size", 6.8e9, "USD", "market", "Sodium-Ion Battery", None, 2033, None, None),
+        ("cagr", 24.1, "percent", "market", "Sodium-Ion Battery", None, None, 2026, 2033),
+        ("cagr", 29.5, "percent", "segment", "energy storage segment", None, None, None, None),
+        ("market_share", 62.0, "percent", "country", "China", None, 2025, None, None),
+        ("market_share", 14.0, "percent", "region", "Europe", None, None, None, None),
+        ("market_share", 9.0, "percent", "region", "North America", None, None, None, None),
+        ("revenue", 50e9, "USD", "company", "CATL", "approximately", 2025, None, None),
+    ]
+
+
+def test_markdown_no_false_alarms(sodium):
+    """A segment growing faster than the market, one size in USD and EUR, a grouping listed with its member."""
+    assert not {"contradictory-figures", "shares-exceed-100", "statement-contradicts-figures", "country-listed-twice",
+                "country-in-wrong-region", "contradicts-curated-chemistry"} & set(kinds(sodium))  # fmt: skip
+    assert "business-sold" in kinds(sodium)  # Northvolt's business went to Lyten in 2025; the report speaks of 2026
+    assert {"country-misspelling", "country-grouping", "country-residual-grouping", "country-assumed"} <= set(kinds(sodium))
+
+
+# ---------------------------------------------------------------- HTML: players and regions in tables
+
+
+def test_html_tables_players(solid_state):
+    found = companies(solid_state)
+    expected = {
+        "QuantumScape": "quantumscape", "Solid Power": "solid-power", "Toyota Motor Corporation": "toyota",
+        "Samsung SDI": "samsung-sdi", "ProLogium Technology": "prologium", "Factorial Energy": "factorial-energy",
+        "Ilika": "ilika", "Cuberg": "cuberg", "Primearth EV Energy": "primearth-ev-energy", "Toyota": "toyota",
+        "Panasonic": "panasonic-holdings",
+    }  # fmt: skip
+    assert found == {name: ("resolved", org) for name, org in expected.items()}
+    table = {c.mention: dict(c.attributes) for c in solid_state.extraction.companies if c.context == "table"}
+    assert table["ProLogium Technology"] == {"headquarters": "Taiwan"}
+    graph = solid_state.graph
+    headquarters = {(graph.value(c, BKG.claimSubject), graph.value(c, BKG.claimObject))
+                    for c in graph.subjects(BKG.claimRelation, BKG.headquarteredIn)}  # fmt: skip
+    assert (iri("company", "prologium"), iri("country", "TW")) in headquarters
+    assert (iri("company", "ilika"), iri("country", "GB")) in headquarters
+
+
+def test_html_tables_regions_and_segments(solid_state):
+    assert countries(solid_state)["Rest of the World"] == [("Brazil", "BR"), ("Saudi Arabia", "SA"), ("UAE", "AE"), ("South Africa", "ZA")]
+    assert countries(solid_state)["North America"] == [("United States", "US"), ("Canada", "CA"), ("Mexico", "MX")]
+    rest = next(r for r in solid_state.resolutions if r.kind == "region" and r.mention == "Rest of the World")
+    assert rest.status == "unresolved"
+    segments = [(s.kind, s.mention, s.min, s.max, s.unit) for s in solid_state.extraction.segments]
+    assert ("type", "20 mAh to 500 mAh", 20, 500, "mAh") in segments and ("type", "Below 20 mAh", None, 20, "mAh") in segments
+    assert ("application", "Aerospace & defense", None, None, None) in segments
+    texts = [f.text for f in solid_state.extraction.figures] + [s for c in solid_state.extraction.companies for s in c.sentences]
+    assert not [t for t in texts if "Request Sample" in t or "Check more reports" in t or "http" in t]
+
+
+def test_html_tables_figures_and_flags(solid_state):
+    assert [(f.metric, f.value, f.scope, f.qualifier) for f in solid_state.extraction.figures] == [
+        ("market_size", 1.6e9, "Solid-State Battery", None),
+        ("cagr", 36.2, "Solid-State Battery", None),
+        ("cagr", 36.0, "Solid-State Battery", "approximately"),
+        ("market_share", 46.0, "Asia-Pacific", None),
+        ("market_share", 31.0, "North America", None),
+        ("market_share", 19.0, "Europe", None),
+    ]
+    found = kinds(solid_state)
+    assert "contradictory-figures" not in found  # "about 36%" agrees with 36.2%
+    assert "statement-contradicts-figures" not in found  # Asia-Pacific dominates and has the largest share
+    assert "entity-ended" in found  # Cuberg was shut down in 2024
+    wrong = [f for f in solid_state.flags if f.kind == "country-in-wrong-region"]
+    assert [f.about[0].key for f in wrong] == ["Mexico"]
+    ended = [f.message for f in solid_state.flags if f.kind == "relation-ended"]
+    assert len(ended) == 2 and all("Primearth EV Energy" in m and "2024-03" in m for m in ended)
+
+
+# ---------------------------------------------------------------- plain text: other headings, inline lists
+
+
+def test_text_inline_lists(lithium_sulfur):
+    extraction = lithium_sulfur.extraction
+    assert extraction.document.format == "text"
+    assert (extraction.market.period_start, extraction.market.period_end) == (2024, 2030)
+    assert (extraction.document.publisher, extraction.document.report_id) == ("Northbridge Energy Analytics", "LS-4471")
+    found = companies(lithium_sulfur)
+    assert found["Lyten"] == ("resolved", "lyten") and found["Sion Power"] == ("resolved", "sion-power")
+    assert found["Zeta Energy"] == ("unresolved", None)
+    assert found["Gelion"][0] in ("unresolved", "ambiguous")
+    assert [(s.kind, s.mention) for s in extraction.segments if s.kind == "application"] == [
+        ("application", "aviation"), ("application", "drones"), ("application", "electric vehicles"),
+        ("application", "defense"), ("application", "energy storage"),
+    ]  # fmt: skip
+    chemistry = {r.mention: r.id for r in lithium_sulfur.resolutions if r.kind == "chemistry"}
+    assert chemistry["solid-state Li-S cells"] == "li-s"
+    assert countries(lithium_sulfur) == {
+        "North America": [("U.S.", "US"), ("Canada", "CA")],
+        "Europe": [("Germany", "DE"), ("U.K.", "GB"), ("France", "FR"), ("Rest of Europe", "Rest of Europe")],
+        "Asia-Pacific": [("China", "CN"), ("Japan", "JP"), ("South Korea", "KR"), ("Australia", "AU")],
+        "Middle East & Africa": [("GCC", "GCC"), ("South Africa", "ZA"), ("Israel", "IL")],
+    }
+
+
+def test_text_figures_and_flags(lithium_sulfur):
+    assert [(f.metric, f.value, f.unit, f.scope_kind, f.qualifier, f.year) for f in lithium_sulfur.extraction.figures] == [
+        ("market_size", 62e6, "USD", "market", None, 2023),
+        ("cagr", 31.8, "percent", "market", None, None),
+        ("market_size", 400e9, "USD", "other-market", "exceeding", 2030),
+        ("revenue", 12e6, "USD", "company", None, 2023),
+        ("market_share", 41.0, "percent", "region", None, None),
+        ("market_share", 33.0, "percent", "region", None, None),
+        ("market_share", 22.0, "percent", "region", None, None),
+    ]
+    found = kinds(lithium_sulfur)
+    assert "figure-scope-differs" in found
+    # "Li-S batteries" is the same chemistry as "lithium-sulfur batteries": no contradiction
+    assert "contradicts-curated-chemistry" not in found and "statement-contradicts-figures" not in found
+    assert any(s.kind == "dominance" and s.subjects == ("North America",) for s in lithium_sulfur.extraction.statements)
