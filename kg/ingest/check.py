@@ -381,8 +381,8 @@ def _changes(org: Organization, orgs: dict[str, Organization], year: int, stated
     ended = [e for e in past if e.kind in ("dissolved", "merged-into")]
     if ended:
         event = ended[0]
-        into = f" into {name(event.other)}" if event.other else ""
-        return [("entity-ended", "error", f"curated data: {org.name} {event.kind.replace('-', ' ')}{into} in {event.date}")]
+        what = f"merged into {name(event.other)}" if event.kind == "merged-into" else "dissolved"
+        return [("entity-ended", "error", f"curated data: {org.name} {what} in {event.date}")]
     found = [
         ("business-sold", "warning", f"curated data: (part of) {org.name}'s business went to {name(e.other)} in {e.date}")
         for e in past
