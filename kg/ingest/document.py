@@ -164,8 +164,11 @@ class _Walker:
         self.links: list[str] = []
 
     def container(self, node: LexborNode) -> None:
+        self.nodes(list(node.iter(include_text=True)))
+
+    def nodes(self, children: list[LexborNode]) -> None:
         inline: list[LexborNode] = []
-        for child in node.iter(include_text=True):
+        for child in children:
             tag = child.tag
             if tag in _INLINE:
                 inline.append(child)
@@ -175,9 +178,13 @@ class _Walker:
             if tag in _SKIP or tag == "-comment":
                 continue
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                text = _clean(self.inline_text([child]))
-                if text and not self.promotional(text, [child]):
+                # an unclosed heading swallows the blocks after it: only its leading inline text is the heading
+                parts = list(child.iter(include_text=True))
+                cut = next((i for i, part in enumerate(parts) if part.tag not in _INLINE), len(parts))
+                text = _clean(self.inline_text(parts[:cut]))
+                if text and not self.promotional(text, parts[:cut]):
                     self.blocks.append(Block("heading", text, level=int(tag[1])))
+                self.nodes(parts[cut:])
             elif tag in ("ul", "ol"):
                 items = self.list_items(child)
                 if items:
