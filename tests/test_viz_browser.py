@@ -62,7 +62,8 @@ class Opened:
         self.page.on("console", lambda m: m.type in ("error", "warning") and self.problems.append(f"{m.type}: {m.text}"))
         self.page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
         self.page.goto(self.url)
-        self.page.wait_for_function("window.kgReady !== undefined", timeout=60_000)
+        # a selector, not wait_for_function: the page's CSP forbids the eval that polling a JS expression needs
+        self.page.wait_for_selector("html[data-ready='true']", state="attached", timeout=60_000)
 
     def _route(self, route):
         self.requests.append(route.request.url)

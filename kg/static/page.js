@@ -3,7 +3,10 @@
 // Text from the graph only ever goes into textContent/innerText or the canvas, never into markup.
 (function () {
   "use strict";
+  // performance marks for bench/viz.py: script start, data parsed, network built, first drawing
+  performance.mark("kg:start");
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  performance.mark("kg:data");
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var typeOn = {};
@@ -56,7 +59,9 @@
   var container = document.getElementById("kg-network");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
   refresh();
+  performance.mark("kg:network");
   network.once("afterDrawing", function () {
+    performance.mark("kg:drawn");
     window.kgReady = performance.now();
     document.documentElement.dataset.ready = "true";
   });
