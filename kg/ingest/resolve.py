@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
 from ..namespaces import iri, slugify
-from ..records import Concept, Organization, ReferenceData
+from ..records import Organization, ReferenceData
 from .model import Extraction
 
 __all__ = ["Candidate", "Resolution", "Resolver", "resolve_extraction"]
