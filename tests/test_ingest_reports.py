@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import RDF
+from rdflib import RDF, Graph
 
 from kg.ingest import ingest
 from kg.loader import load_reference
 from kg.namespaces import BKG, iri
+from kg.shacl import violations
 
 REPORTS = Path(__file__).parent / "reports"
 
@@ -215,3 +216,15 @@ def test_text_figures_and_flags(lithium_sulfur):
     # "Li-S batteries" is the same chemistry as "lithium-sulfur batteries": no contradiction
     assert "contradicts-curated-chemistry" not in found and "statement-contradicts-figures" not in found
     assert any(s.kind == "dominance" and s.subjects == ("North America",) for s in lithium_sulfur.extraction.statements)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["sodium-ion-battery-market.md", "solid-state-battery-market.html", "lithium-sulfur-battery-market.txt",
+     "../../data/sources/secondary-lithium-metal-batteries-report.html"],
+)  # fmt: skip
+def test_document_graphs_satisfy_the_shapes(reference, name):
+    data = Graph().parse("ontology/battery-kg.ttl", format="turtle")
+    for triple in ingest(REPORTS / name, reference).graph:
+        data.add(triple)
+    assert violations(data, Path("ontology/shapes.ttl")) == []
