@@ -1,0 +1,127 @@
+"""What to ask each named query in a benchmark, with parameters picked from the generated data.
+
+Every named query (``kg.query.named_queries``) yields up to two cases:
+
+* ``bound``: every parameter given a value (``Picks`` supplies entities and a year);
+* ``open``: only the required ones, when that differs, which turns "the ultimate
+  parent of this company" into "of every company".
+
+A case is ``single-entity`` when a parameter names one company, document or
+other entity, otherwise ``whole-graph``; its ``features`` say whether the
+SPARQL joins three or more triple patterns (in all) or follows a ``*``/``+`` property path.
+
+>>> from kg.query import named_query
+>>> picks = Picks("urn:c", 2010, "urn:g", "urn:ch", "urn:ap", "urn:r", "urn:co", "urn:s", "Volt")
+>>> [(c.id, c.scope) for c in query_cases(named_query("ultimate-parent"), picks)]
+[('ultimate-parent(company,year)', 'single-entity'), ('ultimate-parent()', 'whole-graph')]
+>>> query_cases(named_query("companies"), picks)[0].features
+('join', 'path')
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import URIRef
+from rdflib.paths import MulPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from kg.namespaces import BKG
+from kg.query import NamedQuery, Parameter
+
+from .synthetic import Picks
+
+__all__ = ["Case", "query_cases", "all_cases"]
+
+# Parameter types that name one individual thing: a case that binds one is "single-entity".
+_INDIVIDUAL_TYPES = {"company", "entity", "source"}
+# Not data but vocabulary: the one value a free IRI parameter (stake kind) gets.
+_IRI_VALUE = BKG.ParentStake
+_LATER_YEAR = 2024  # the second year of two-year questions ("owner changes between")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One named query with one set of arguments."""
+
+    id: str
+    query: str
+    arguments: dict[str, object]
+    scope: str  # single-entity | whole-graph
+    features: tuple[str, ...]  # of: join, path
+
+
+def _value(parameter: Parameter, picks: Picks) -> object:
+    """The argument a parameter gets: entities as IRIs (no name look-up to time), the rest as values."""
+    by_name = {"group": picks.group, "to_year": _LATER_YEAR}
+    if parameter.name in by_name:
+        value = by_name[parameter.name]
+    else:
+        value = {
+            "company": picks.company,
+            "entity": picks.company,
+            "chemistry": picks.chemistry,
+            "application": picks.application,
+            "region": picks.region,
+            "country": picks.country,
+            "source": picks.report,
+            "year": picks.year,
+            "boolean": True,
+            "string": picks.text,
+            "iri": _IRI_VALUE,
+        }[parameter.type]
+    return URIRef(value) if isinstance(value, str) and value.startswith("http") else value
+
+
+@functools.cache
+def _features(text: str) -> tuple[str, ...]:
+    """``join``: three or more triple patterns in all (EXISTS and OPTIONAL parts too); ``path``: a ``*``/``+`` path."""
+    found: set[str] = set()
+    patterns = 0
+
+    def walk(node: object) -> None:
+        nonlocal patterns
+        if isinstance(node, CompValue):
+            # the main pattern is translated to BGPs; EXISTS parts stay as parsed TriplesBlocks
+            for triple in node["triples"] if node.name in ("BGP", "TriplesBlock") else ():
+                patterns += 1
+                if any(isinstance(term, MulPath) or _has_mulpath(term) for term in triple):
+                    found.add("path")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                walk(item)
+
+    walk(prepareQuery(text).algebra)
+    if patterns >= 3:
+        found.add("join")
+    return tuple(sorted(found))
+
+
+def _has_mulpath(term: object) -> bool:
+    return any(isinstance(arg, MulPath) or _has_mulpath(arg) for arg in getattr(term, "args", ()))
+
+
+def query_cases(query: NamedQuery, picks: Picks) -> list[Case]:
+    """The ``bound`` case of ``query`` and, when it has optional parameters, its ``open`` case."""
+    variants = [query.parameters]
+    required = tuple(p for p in query.parameters if not p.optional)
+    if required != query.parameters:
+        variants.append(required)
+    cases = []
+    for parameters in variants:
+        arguments = {p.name: _value(p, picks) for p in parameters}
+        scope = "single-entity" if any(p.type in _INDIVIDUAL_TYPES for p in parameters) else "whole-graph"
+        cases.append(Case(f"{query.name}({','.join(arguments)})", query.name, arguments, scope,
+                          _features(query.text)))
+    return cases
+
+
+def all_cases(queries: Iterable[NamedQuery], picks: Picks) -> list[Case]:
+    """The cases of every query, in name order."""
+    return [case for query in sorted(queries, key=lambda q: q.name) for case in query_cases(query, picks)]
+
