@@ -8,6 +8,8 @@ import pytest
 from rdflib import RDF, Graph
 
 from kg.ingest import ingest
+from kg.ingest.document import parse_text
+from kg.ingest.extract import extract_document
 from kg.loader import load_reference
 from kg.namespaces import BKG, iri
 from kg.shacl import violations
@@ -228,3 +230,22 @@ def test_document_graphs_satisfy_the_shapes(reference, name):
     for triple in ingest(REPORTS / name, reference).graph:
         data.add(triple)
     assert violations(data, Path("ontology/shapes.ttl")) == []
+
+
+def test_bullet_players_and_labelled_lines():
+    """Players as a bullet list with decorations; regions and segments as "Label: a, b" lines under same-level headings."""
+    text = (
+        "# Cylindrical Lithium-Ion Cell Market 2025-2030\n\n## Key Players\n- Panasonic Energy (Japan)\n"
+        "- LG Energy Solution, Ltd. – South Korea\n- EVE Energy: a Chinese maker of 46-series cells\n\n"
+        "## Regions\nNorth America: United States, Canada\nEurope: Germany, Hungary, Poland\n\n"
+        "## Segmentation\nType: 18650, 21700, 4680\nApplication: power tools, e-bikes, electric vehicles\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert [c.mention for c in extraction.companies] == ["Panasonic Energy", "LG Energy Solution, Ltd", "EVE Energy"]
+    assert [(r.mention, r.items) for r in extraction.regions] == [
+        ("North America", ("United States", "Canada")), ("Europe", ("Germany", "Hungary", "Poland")),
+    ]  # fmt: skip
+    assert [(s.kind, s.mention) for s in extraction.segments] == [
+        ("type", "18650"), ("type", "21700"), ("type", "4680"),
+        ("application", "power tools"), ("application", "e-bikes"), ("application", "electric vehicles"),
+    ]  # fmt: skip

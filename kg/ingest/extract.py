@@ -134,7 +134,8 @@ def extract_document(document: Document) -> Extraction:
             short = len(block.text.split()) <= 6
             if kind and not (section == "regions" and short and kind == "regions" and label is not None):
                 section, section_level, label = kind, block.level, None
-            elif section and short and block.level >= section_level:
+            # a deeper heading, or a label ending in ":" ("North America:"), stays inside the section
+            elif section and short and (block.level > section_level or block.text.endswith(":")):
                 label = block.text.rstrip(":").strip()
                 if section == "players":
                     state.add_company(label, "profile")
@@ -287,12 +288,14 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         return
     if section == "regions" and _regions_inline(text, state):
         return
-    if section in ("types", "applications"):
-        labelled = [_LABELLED_LINE.match(line) for line in text.split("\n")]
-        if all(labelled) and len(text) < 400:
-            for match in labelled:
+    labelled = [_LABELLED_LINE.match(line) for line in text.split("\n")]
+    if all(labelled) and len(text) < 400:
+        # "Type: 18650, 21700" / "Application: power tools, e-bikes", or sub-labels inside a segment section
+        kinds = [_classify(match["label"]) or section for match in labelled]
+        if all(kind in ("types", "applications") for kind in kinds):
+            for match, kind in zip(labelled, kinds):
                 for name in split_list(match["list"]):
-                    state.add_segment("type" if section == "types" else "application", name)
+                    state.add_segment("type" if kind == "types" else "application", name)
             return
     state.paragraphs.append(text)
     for sentence in sentences(plain(text)):
