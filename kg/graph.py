@@ -438,11 +438,11 @@ def load(path: str | Path | None = None, store: str | Store = "oxigraph") -> Kno
     if path is None:
         if target.query("ASK { ?s ?p ?o }").boolean:
             return KnowledgeGraph(target)
-        from .build import BUILD_DIR, TRIG_NAME, build
+        from . import build as builder
 
-        path = BUILD_DIR / TRIG_NAME
+        path = builder.BUILD_DIR / builder.TRIG_NAME
         if not path.exists():
-            build()
+            builder.build(builder.DATA_DIR, builder.BUILD_DIR)
     path = Path(path)
     if not path.exists():
         raise KgError(f"{path}: no such file (build the graph with `kg build`)")

@@ -125,3 +125,17 @@ def regions_of(reference, iso2: str) -> set[str]:
 
 def resolved(reference):
     return [org for org in reference.organizations if org.status == "resolved"]
+
+
+# ---------------------------------------------------------------- pytest fixtures shared by the query and API tests
+
+import pytest  # noqa: E402  (the helpers above stay importable without pytest)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(TriG path, reference records, dataset) of the fixture, freshly built."""
+    dataset, reference = assemble_dataset()
+    path = tmp_path_factory.mktemp("query") / "graph.trig"
+    path.write_text(dataset.serialize(format="trig"), encoding="utf-8")
+    return path, reference, dataset

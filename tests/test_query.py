@@ -20,8 +20,8 @@ from kg.query import QueryError, UnknownName, named_queries, named_query, parse_
 from query_fixture import (
     GRAPH as EXAMPLE_GRAPH,
     REPORT,
-    assemble_dataset,
     broader_closure,
+    built,  # noqa: F401 (a pytest fixture)
     change_years,
     company,
     control_table,
@@ -33,14 +33,6 @@ from query_fixture import (
 
 STORES = ("oxigraph", "memory")
 REPORT_DOC = iri("source", "test-report")
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    dataset, reference = assemble_dataset()
-    path = tmp_path_factory.mktemp("query") / "graph.trig"
-    path.write_text(dataset.serialize(format="trig"), encoding="utf-8")
-    return path, reference, dataset
 
 
 @pytest.fixture(scope="module")
