@@ -186,3 +186,16 @@ def test_kg_queries_lists_names_questions_and_parameters():
         assert query.name in out.stdout and query.question in out.stdout
         for parameter in query.parameters:
             assert f"--param {parameter.name}=" in out.stdout
+
+
+def test_kg_query_asks_a_sparql_endpoint_with_the_same_answers(tmp_path):
+    from servers import kg_serve
+
+    arguments = ["parent-chain", "-p", "company=Nord Energy", "-p", "year=2010", "--format", "json"]
+    local = kg("query", *arguments, "--data", str(EXAMPLE))
+    with kg_serve(tmp_path, "--quiet", data=EXAMPLE) as served:
+        remote = kg("query", *arguments, "--endpoint", served.url)
+        unknown = kg("query", "parent-chain", "-p", "company=Nord Enrgy", "--endpoint", served.url)
+    assert remote.exit_code == 0, remote.output
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+    assert unknown.exit_code == 1 and "did you mean: Nord Energy" in unknown.stderr
