@@ -67,6 +67,9 @@ class EdgeStyle:
     forward: str  # "A makes B", as read from A
     backward: str  # "B is made by A", as read from B
     dashed: bool = False
+    # drawing 20,000 arrowheads is a good part of a large page's drawing time, so only links whose
+    # direction the node types do not already tell (company → company, concept → concept) get one
+    arrow: bool = False
 
 
 # Tableau-10 hues, told apart by shape too, so the legend works for colour-blind readers
@@ -81,14 +84,14 @@ NODE_STYLES: Mapping[str, NodeStyle] = {
     "unresolved": NodeStyle("#bab0ac", "dot", "unresolved name", dashed=True),
 }
 EDGE_STYLES: Mapping[str, EdgeStyle] = {
-    "owns": EdgeStyle("#1d3557", "owns", "owns", "owned by"),
+    "owns": EdgeStyle("#1d3557", "owns", "owns", "owned by", arrow=True),
     "makes": EdgeStyle("#e15759", "makes chemistry", "makes", "made by"),
     "serves": EdgeStyle("#59a14f", "serves application", "serves", "served by"),
     "headquartered-in": EdgeStyle("#f28e2b", "headquartered in", "headquartered in", "headquarters of"),
     "in-region": EdgeStyle("#b07aa1", "in region", "in region", "region of"),
-    "broader": EdgeStyle("#8c8c8c", "kind of", "is a kind of", "includes"),
+    "broader": EdgeStyle("#8c8c8c", "kind of", "is a kind of", "includes", arrow=True),
     "mentions": EdgeStyle("#9c755f", "mentions", "mentions", "mentioned by", dashed=True),
-    "candidate": EdgeStyle("#bab0ac", "candidate match", "may be", "candidate for", dashed=True),
+    "candidate": EdgeStyle("#bab0ac", "candidate match", "may be", "candidate for", dashed=True, arrow=True),
 }
 
 _MAX_TOOLTIP_LINKS = 40  # a hub (a country, LFP) has hundreds of links; its tooltip lists the first ones
@@ -212,6 +215,7 @@ def network(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]
             # other links are told by their label, and their sources by both ends' tooltips
             **({"title": _edge_title(graph, u, v, data)} if data["relation"] == "owns" else {}),
             color=style.color,
+            arrows="to" if style.arrow else "",
             dashes=style.dashed or data.get("kind") in ("minority", "joint-venture"),
             width=2 if data["relation"] == "owns" else 1,
         )
@@ -221,7 +225,7 @@ def network(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]
         "layout": {"improvedLayout": False},
         "edges": {
             "smooth": False,
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "arrows": {"to": {"enabled": False, "scaleFactor": 0.5}},
             "font": {"size": 10, "color": "#444444", "strokeWidth": 3, "strokeColor": "#ffffff"},
         },
         "nodes": {"font": {"size": 14}, "borderWidth": 1},
