@@ -22,6 +22,13 @@ their relation).
 >>> [(g.nodes[u]["label"], d["share"], d["start_year"]) for u, _, d in g.in_edges(str(acme), data=True)
 ...  if d["relation"] == "owns" and stake_active(d, 2015)]
 [('Bolt Holdings', 100.0, 2013)]
+
+It is a plain networkx graph, so its algorithms apply; e.g. the best-connected company:
+
+>>> centrality = nx.degree_centrality(g)
+>>> companies = [n for n, t in g.nodes(data="type") if t in ("company", "parent-group")]
+>>> g.nodes[max(companies, key=centrality.get)]["label"]
+'Acme Cells'
 """
 
 from __future__ import annotations
