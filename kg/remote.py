@@ -3,8 +3,8 @@ SPARQL Update or the Graph Store Protocol, and ``push`` of a built dataset.
 
 Bindings never become query text by pasting: each value is written with
 rdflib's ``n3()`` (which escapes literals and rejects malformed IRIs) into a
-``VALUES`` block placed at the start of the query's WHERE group, found with a
-tokenizer that skips strings, IRIs and comments.
+``VALUES`` block placed at the start of the query's WHERE group, found with
+kg.guard's tokenizer, which skips strings, IRIs and comments.
 
 >>> with_values('SELECT ?n WHERE { ?c <urn:name> ?n }', {"c": URIRef("urn:x")})
 'SELECT ?n WHERE { VALUES (?c) { (<urn:x>) } ?c <urn:name> ?n }'
@@ -30,57 +30,39 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import KgError, QueryError
+from .guard import tokens
 from .store import QueryResult, Store, from_ox
 
-# SPARQL lexical tokens that may contain braces or keywords without being them
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<word>[?$]?[A-Za-z_][\w\-.:]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 
 
-def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
-    for match in _TOKEN.finditer(text):
-        if match.lastgroup not in ("space", "comment"):
-            yield match.lastgroup, match.group(), match.end()
-
-
 def _where_group(text: str) -> int:
     """The offset just after the ``{`` that opens the top-level WHERE group."""
-    tokens = _tokens(text)
-    for kind, value, _ in tokens:
-        if kind == "word" and value.upper() in _FORMS:
-            form = value.upper()
+    stream = tokens(text)
+    for token in stream:
+        if token.kind == "name" and token.text.upper() in _FORMS:
+            form = token.text.upper()
             break
     else:
         raise QueryError("bindings need a SELECT, CONSTRUCT, DESCRIBE or ASK query")
     depth, skipping_template = 0, form == "CONSTRUCT"
-    for kind, value, end in tokens:
+    for token in stream:
         if skipping_template:
-            if kind == "word" and value.upper() == "WHERE":
+            if token.kind == "name" and token.text.upper() == "WHERE":
                 raise QueryError("bindings cannot go into the short form CONSTRUCT WHERE { ... }")
-            if value == "{":
+            if token.text == "{":
                 depth += 1
-            elif value == "}":
+            elif token.text == "}":
                 depth -= 1
                 skipping_template = depth > 0
             continue
-        if value == "(":
+        if token.text == "(":
             depth += 1
-        elif value == ")":
+        elif token.text == ")":
             depth -= 1
-        elif value == "{" and depth == 0:
-            return end
+        elif token.text == "{" and depth == 0:
+            return token.end
     raise QueryError("bindings need a query with a WHERE group")
 
 

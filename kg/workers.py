@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -163,6 +164,14 @@ class Reply:
 # ---------------------------------------------------------------- the store inside a worker
 
 
+def _syntax_message(error: SyntaxError) -> str:
+    """Oxigraph's "error at 1:10: expected ..." as "SPARQL syntax error at line 1, column 10: expected ..."."""
+    found = re.match(r"error at (\d+):(\d+): (.*)", str(error), re.DOTALL)
+    if found:
+        return f"SPARQL syntax error at line {found[1]}, column {found[2]}: {found[3]}"
+    return f"SPARQL syntax error: {error}"
+
+
 class Backend:
     """The store a worker answers from, giving pyoxigraph results whatever the store is."""
 
@@ -201,7 +210,7 @@ class Backend:
             try:
                 result = self.store.query(request.text, use_default_graph_as_union=union, **dataset)
             except SyntaxError as error:
-                raise QueryError(f"SPARQL syntax error: {error}") from error
+                raise QueryError(_syntax_message(error)) from error
             if isinstance(result, ox.QuerySolutions):
                 return [v.value for v in result.variables], (list(solution) for solution in result)
             return result
@@ -219,7 +228,7 @@ class Backend:
             try:
                 self.store.update(text)
             except SyntaxError as error:
-                raise QueryError(f"SPARQL update syntax error: {error}") from error
+                raise QueryError(_syntax_message(error)) from error
         elif hasattr(self.store, "update"):
             self.store.update(text)
         else:
