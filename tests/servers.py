@@ -44,10 +44,10 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def kg_serve(tmp: Path, *args: str, data: Path = FIXTURE):
+def kg_serve(tmp: Path, *args: str, data: Path | None = FIXTURE):
     """``kg serve`` on a free loopback port, as a user starts it; yields its URL once it listens."""
     log = tmp / f"kg-serve-{time.monotonic_ns()}.log"
-    command = [sys.executable, "-m", "kg", "serve", "--port", "0", "--data", str(data), *args]
+    command = [sys.executable, "-m", "kg", "serve", "--port", "0", *(("--data", str(data)) if data else ()), *args]
     with open(log, "wb") as err:
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
     try:

@@ -455,3 +455,40 @@ def test_allow_update_applies_updates_keeps_them_after_a_kill_and_still_refuses_
         )
         assert status == 403 and b"other origins" in body
         assert json.loads(get(running, asked, "application/json")[2])["boolean"] is True
+
+
+# ---------------------------------------------------------------- other stores, and faults
+
+
+def test_on_disk_store_served_read_only_by_two_workers(tmp_path, embedded):
+    location = tmp_path / "store"
+    store = OxigraphStore(location)
+    store.load_file(FIXTURE)
+    store.close()
+    del store
+    with kg_serve(tmp_path, "--store", f"oxigraph:{location}", data=None) as running:
+        assert len(psutil.Process(running.process.pid).children()) == 2
+        for _ in range(4):  # both workers answer
+            status, _, body = get(running, SELECT, "application/sparql-results+json")
+            assert status == 200
+            assert rows_of(ox.parse_query_results(body, ox.QueryResultsFormat.JSON)) == expected_rows(embedded, SELECT)
+
+
+def test_rdflib_memory_store_answers_the_same_and_is_stopped_in_time_too(tmp_path, embedded):
+    with kg_serve(tmp_path, "--store", "memory", "--timeout", "3") as running:
+        status, _, body = get(running, SELECT, "application/sparql-results+json")
+        assert status == 200
+        assert rows_of(ox.parse_query_results(body, ox.QueryResultsFormat.JSON)) == expected_rows(embedded, SELECT)
+        started = time.monotonic()
+        assert get(running, SLOW)[0] == 503
+        assert time.monotonic() - started < 3 + 3
+
+
+def test_workers_do_not_outlive_a_killed_server(tmp_path):
+    with kg_serve(tmp_path) as running:
+        workers = psutil.Process(running.process.pid).children()
+        assert len(workers) == 2
+        running.process.kill()
+        running.process.wait()
+        gone, alive = psutil.wait_procs(workers, timeout=5)
+        assert alive == []
