@@ -14,7 +14,6 @@ kg.guard's tokenizer, which skips strings, IRIs and comments.
 
 from __future__ import annotations
 
-import base64
 import re
 import time
 import urllib.error
@@ -156,10 +155,15 @@ class RemoteStore(Store):
         self.graph_store = graph_store
         self.union_default_graph = union_default_graph
         self.timeout = timeout
-        self._headers = {}
+        self._opener = urllib.request.build_opener()
         if user is not None:
-            token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-            self._headers["Authorization"] = "Basic " + token
+            # answers a Basic or a Digest challenge (Virtuoso's /sparql-auth asks for Digest)
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in filter(None, (endpoint, self.update_endpoint, graph_store)):
+                passwords.add_password(None, url, user, password or "")
+            self._opener = urllib.request.build_opener(
+                urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)
+            )
 
     @classmethod
     def from_url(cls, endpoint: str, **options) -> RemoteStore:
@@ -179,9 +183,9 @@ class RemoteStore(Store):
     # ------------------------------------------------------------ HTTP
 
     def _call(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> tuple[str, bytes]:
-        request = urllib.request.Request(url, data=body, method=method, headers={**self._headers, **headers})
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 return response.headers.get("Content-Type", ""), response.read()
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip()[:1000]

@@ -274,3 +274,43 @@ def test_a_push_killed_midway_leaves_every_graph_whole(tmp_path):
         assert RemoteStore.from_url(base + "/query").graph_sizes() == sizes
         push(bigger, RemoteStore.from_url(base + "/query"))
         assert RemoteStore.from_url(base + "/query").graph_sizes() == {**after, None: 0}
+
+
+def test_credentials_answer_the_servers_challenge(tmp_path):
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    expected = "Basic " + base64.b64encode(b"kg:s3cret").decode()
+
+    class Guarded(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = b'{"head":{},"boolean":true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Guarded)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    try:
+        assert RemoteStore(url, user="kg", password="s3cret").query("ASK {}").boolean is True
+        with pytest.raises(QueryError, match="401"):
+            RemoteStore(url, user="kg", password="wrong").query("ASK {}")
+        with pytest.raises(QueryError, match="401"):
+            RemoteStore(url).query("ASK {}")
+    finally:
+        server.shutdown()
+        server.server_close()
