@@ -12,14 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Dataset, Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from kg.graph import load, python_value
-from kg.namespaces import BKG, DCTERMS, GRAPH, ID, RDFS, SDO, iri
+from kg.namespaces import BKG, DCTERMS, ID, RDFS, SDO, iri, source_graph
 from kg.query import QueryError, UnknownName, named_queries, named_query, parse_header, run
 from query_fixture import (
-    GRAPH as EXAMPLE_GRAPH,
-    REPORT,
     broader_closure,
     built,  # noqa: F401 (a pytest fixture)
     change_years,
@@ -32,7 +30,6 @@ from query_fixture import (
 )
 
 STORES = ("oxigraph", "memory")
-REPORT_DOC = iri("source", "test-report")
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +38,13 @@ def reference(built):
 
 
 @pytest.fixture(scope="module")
-def report_graph():
-    dataset = Dataset()
-    dataset.parse(REPORT, format="trig")
-    return dataset.graph(GRAPH["source/test-report"])
+def report_id():
+    return "test-report"
+
+
+@pytest.fixture(scope="module")
+def report_graph(built, report_id):
+    return built[2].graph(source_graph(report_id))
 
 
 @pytest.fixture(scope="module", params=STORES)
@@ -257,7 +257,7 @@ def test_chemistries_by_region_counts(graph, reference):
 # ---------------------------------------------------------------- sources, reports, unresolved names
 
 
-def test_sources_behind_the_facts_about_a_company(graph, reference):
+def test_sources_behind_the_facts_about_a_company(graph, reference, report_graph, report_id):
     predicates = {"headquarters": BKG.headquarteredIn, "founded": SDO.foundingDate}
     for org in resolved(reference):
         expected = set()
@@ -276,67 +276,83 @@ def test_sources_behind_the_facts_about_a_company(graph, reference):
         rows = ask(graph, "entity-sources", entity=company(org.id))
         found = {(str(r["predicate"]), str(r["source"])) for r in rows if r["predicate"] != SDO.mentions}
         assert found == expected, org.id
-    mentioned = ask(graph, "entity-sources", entity="Volta Cells")
-    assert {str(r["source"]) for r in mentioned if r["predicate"] == SDO.mentions} == {"https://example.org/reports/test-cells"}
+        document = iri("source", report_id)
+        mentioned = (document, SDO.mentions, company(org.id)) in report_graph
+        url = str(report_graph.value(document, DCTERMS.source) or document)
+        assert {str(r["source"]) for r in rows if r["predicate"] == SDO.mentions} == ({url} if mentioned else set())
 
 
-def test_report_claims_and_which_are_flagged(graph, report_graph):
+def test_report_claims_and_which_are_flagged(graph, report_graph, report_id):
     flagged = {about for flag in report_graph.subjects(RDF.type, BKG.Flag) for about in report_graph.objects(flag, BKG.about)}
     expected = {
         (str(claim), report_graph.value(claim, BKG.metric).toPython(), Decimal(str(report_graph.value(claim, BKG.value))), claim in flagged)
         for claim in report_graph.subjects(RDF.type, BKG.MarketClaim)
     }
-    for arguments in ({}, {"report": "test-report"}):
-        rows = ask(graph, "report-claims", **arguments)
+    assert expected
+    for arguments in ({}, {"report": report_id}, {"report": iri("source", report_id)}):
+        rows = [r for r in ask(graph, "report-claims", **arguments) if r.get("report", iri("source", report_id)) == iri("source", report_id)]
         assert {(str(r["claim"]), r["metric"], Decimal(r["value"]), r["flagged"]) for r in rows} == expected
-    rows = ask(graph, "report-claims", report=REPORT_DOC)
+        for row in rows:
+            kinds = {str(report_graph.value(f, BKG.flagKind)) for f in report_graph.subjects(BKG.about, row["claim"])}
+            assert set(row["flags"].split(", ") if row["flags"] else ()) == kinds
+
+
+def test_report_claim_scope_labels(graph):
+    rows = ask(graph, "report-claims", report="test-report")
     share = next(r for r in rows if r["metric"] == "market_share")
-    assert share["scopeLabel"] == "Europe" and share["flags"] is None
-    assert {r["flags"] for r in rows if r["flagged"]} == {"contradictory-figures"}
+    assert (share["scope"], share["scopeLabel"], share["flagged"]) == (iri("region", "europe"), "Europe", False)
 
 
-def test_report_flags(graph, report_graph):
+def test_report_flags(graph, report_graph, report_id):
     expected = {
-        (str(flag), str(report_graph.value(flag, BKG.flagKind)), str(about))
+        (str(flag), str(report_graph.value(flag, BKG.flagKind)), about and str(about))
         for flag in report_graph.subjects(RDF.type, BKG.Flag)
-        for about in report_graph.objects(flag, BKG.about)
+        for about in (list(report_graph.objects(flag, BKG.about)) or [None])
     }
-    rows = ask(graph, "report-flags", report="test-report")
-    assert {(str(r["flag"]), r["kind"], str(r["about"])) for r in rows} == expected
-    assert all(r["message"] and r["evidence"] for r in rows)
+    assert expected
+    rows = ask(graph, "report-flags", report=report_id)
+    assert {(str(r["flag"]), r["kind"], r["about"] and str(r["about"])) for r in rows} == expected
+    assert all(r["message"] for r in rows)
 
 
-def test_unresolved_and_ambiguous_names(graph, reference, report_graph):
+def test_unresolved_and_ambiguous_names(graph, reference, report_graph, report_id):
+    def name_of(candidate) -> str:
+        return str(candidate) if isinstance(candidate, Literal) else graph.names.labels[candidate]
+
     curated = {org.name: set(org.candidates) for org in reference.organizations if org.status == "unresolved"}
     mentioned = {}
     for mention in report_graph.subjects(RDF.type, BKG.Mention):
         if str(report_graph.value(mention, BKG.status)) != "resolved":
-            labels = {str(report_graph.value(c, RDFS.label) or _label(graph, c)) for c in report_graph.objects(mention, BKG.candidate)}
-            mentioned[str(report_graph.value(mention, BKG.mentionText))] = labels
+            mentioned[str(mention)] = {name_of(c) for c in report_graph.objects(mention, BKG.candidate)}
+    for entity in report_graph.subjects(RDF.type, BKG.UnresolvedEntity):  # names a report itself could not place
+        mentioned[str(entity)] = {name_of(c) for c in report_graph.objects(entity, BKG.candidate)}
     assert curated and mentioned
 
     def found(rows):
-        return {r["name"]: set(r["candidates"].split("; ")) if r["candidates"] else set() for r in rows}
+        return {r["name"] if r["document"] is None else str(r["entity"]): set(r["candidates"].split("; ")) if r["candidates"] else set()
+                for r in rows}
 
-    assert found(ask(graph, "unresolved-entities")) == curated | mentioned
-    only_report = ask(graph, "unresolved-entities", report="test-report")
+    every = ask(graph, "unresolved-entities")
+    assert {k: v for k, v in found(every).items() if not k.startswith("http")} == curated
+    only_report = ask(graph, "unresolved-entities", report=report_id)
     assert found(only_report) == mentioned
-    assert {key(r["document"]) for r in only_report} == {"test-report"}
-
-
-def _label(graph, iri_: URIRef) -> str:
-    return graph.names.labels[iri_]
+    assert {key(r["document"]) for r in only_report} == {report_id}
+    assert {r["status"] for r in only_report} <= {"ambiguous", "unresolved"}
 
 
 # ---------------------------------------------------------------- entities, names, neighbours
 
 
 def test_entity_names_and_aliases(graph, reference):
+    all_names = ask(graph, "entity-names")
     for org in reference.organizations:
-        rows = ask(graph, "entity-names", text=org.name.split()[0])
+        text = org.name.split()[0]
+        rows = ask(graph, "entity-names", text=text)
         names = {(r["name"], r["alias"]) for r in rows if r["entity"] == company(org.id)}
-        assert names == {(org.name, False), *((alias, True) for alias in org.aliases)}
-        assert all(org.name.split()[0].lower() in r["name"].lower() or r["entity"] != company(org.id) for r in rows)
+        every = {(org.name, False), *((alias, True) for alias in org.aliases)}
+        assert names == {(name, alias) for name, alias in every if text.lower() in name.lower()}
+        assert all(text.lower() in r["name"].lower() for r in rows)
+        assert {(r["name"], r["alias"]) for r in all_names if r["entity"] == company(org.id)} == every
 
 
 def test_entity_facts_and_description(graph, reference):
