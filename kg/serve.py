@@ -76,6 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "battery-kg"
     timeout = 60  # drop idle keep-alive connections
+    disable_nagle_algorithm = True  # headers and body go out in two writes: without this, 40 ms delayed-ACK stalls
     server: SparqlServer
 
     # ------------------------------------------------------------ plumbing
@@ -259,6 +260,7 @@ class SparqlServer(ThreadingHTTPServer):
     """The endpoint: an HTTP server in front of a pool of SPARQL workers."""
 
     daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 resets connections when dozens of clients arrive at once
 
     def __init__(self, config: ServeConfig):
         self.config = config
