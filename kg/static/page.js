@@ -24,6 +24,9 @@
 
   var matched = null;  // ids matching the search, or null when there is no search
   var shown = new Set();
+  // before the views exist: a view filters once when made, and a network given empty views
+  // and then filled through change events costs several times a network given full ones
+  computeShown();
   var nodeView = new vis.DataView(nodes, { filter: function (n) { return shown.has(n.id); } });
   var edgeView = new vis.DataView(edges, {
     filter: function (e) { return relationOn[e.relation] && shown.has(e.from) && shown.has(e.to); }
@@ -49,16 +52,18 @@
     computeShown();
     nodeView.refresh();
     edgeView.refresh();
+    showCount();
+  }
+  function showCount() {
     count.dataset.nodes = String(nodeView.length);
     count.dataset.edges = String(edgeView.length);
     count.textContent = "Showing " + nodeView.length + " of " + data.nodes.length + " entities, " +
       edgeView.length + " of " + data.edges.length + " links";
   }
 
-  computeShown();
   var container = document.getElementById("kg-network");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
-  refresh();
+  showCount();
   performance.mark("kg:network");
   network.once("afterDrawing", function () {
     performance.mark("kg:drawn");
