@@ -200,7 +200,7 @@ def network(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]
             group=data["type"],
             title=describe(graph, node),
             aliases=list(data.get("aliases", [])),
-            size=round(10 + 3 * math.sqrt(graph.degree(node)), 1),
+            size=round(min(40.0, 10 + 3 * math.sqrt(graph.degree(node))), 1),  # hubs bigger, within reason
             x=x,
             y=y,
         )
