@@ -185,7 +185,21 @@ def is_query_name(text: str) -> bool:
 
 
 def _normal(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
+    """A name as compared: case, spacing, dots and commas do not count ("LG Corp" is "LG Corp.")."""
+    return " ".join(re.sub(r"[.,]", " ", str(name)).split()).casefold()
+
+
+# legal forms a user may leave out: "Panasonic Holdings" for "Panasonic Holdings Corporation"
+_LEGAL_FORM = re.compile(
+    r"(\s+(corporation|corp|company|co|ltd|limited|inc|incorporated|plc|llc|l p|lp|s a|sa|se|ag|gmbh|k k|kk|n v|nv|b v|bv))+$"
+)
+
+# kinds of IRI that are bookkeeping, not things anyone names: reachable by IRI only
+_UNNAMED = frozenset({"stake", "control", "fact", "claim", "flag", "mention", "event"})
+
+
+def _core(name: str) -> str:
+    return _LEGAL_FORM.sub("", _normal(name))
 
 
 def kind_of(iri: URIRef | str) -> str | None:
@@ -209,16 +223,18 @@ class NameIndex:
     def __init__(self, store: Store):
         rows = run(store, "entity-names").dicts()
         self._by_name: dict[str, set[URIRef]] = defaultdict(set)
+        self._by_core: dict[str, set[URIRef]] = defaultdict(set)
+        self._by_key: dict[str, set[URIRef]] = defaultdict(set)
         self.labels: dict[URIRef, str] = {}
         for row in rows:
             entity, name = row["entity"], str(row["name"])
-            self._by_name[_normal(name)].add(entity)
             if not row["alias"].toPython() and entity not in self.labels:
                 self.labels[entity] = name
-        self.iris = frozenset(self.labels) | frozenset(e for found in self._by_name.values() for e in found)
-        self._by_key: dict[str, set[URIRef]] = defaultdict(set)
-        for entity in self.iris:
-            self._by_key[_normal(str(entity).rsplit("/", 1)[-1])].add(entity)
+            if kind_of(entity) not in _UNNAMED:
+                self._by_name[_normal(name)].add(entity)
+                self._by_core[_core(name)].add(entity)
+                self._by_key[_normal(str(entity).rsplit("/", 1)[-1])].add(entity)
+        self.iris = frozenset(row["entity"] for row in rows)
 
     def resolve(self, name: str | URIRef, kind: str | None = None) -> URIRef:
         """The one IRI that ``name`` (IRI, label, alias, code or id) stands for, among things of ``kind``.
@@ -227,8 +243,10 @@ class NameIndex:
         >>> store = open_store("memory")
         >>> store.load_file(EXAMPLE)
         >>> index = NameIndex(store)
-        >>> index.resolve("volta cells inc.", "company")
+        >>> index.resolve("volta cells inc", "company")
         rdflib.term.URIRef('https://w3id.org/battery-kg/id/company/volta-cells')
+        >>> index.resolve("Hana Corp.", "company") == index.resolve("hana", "company")
+        True
         >>> index.resolve("Volta Cels", "company")
         Traceback (most recent call last):
         ...
@@ -247,8 +265,8 @@ class NameIndex:
         exact = {m for m in of_kind(self._by_key.get(_normal(text), ())) if str(m).rsplit("/", 1)[-1] == text}
         if len(exact) == 1:
             return next(iter(exact))
-        for table in (self._by_name, self._by_key):
-            matches = of_kind(table.get(_normal(text), ()))
+        for table, form in ((self._by_name, _normal), (self._by_key, _normal), (self._by_core, _core)):
+            matches = of_kind(table.get(form(text), ()))
             if len(matches) == 1:
                 return next(iter(matches))
             if matches:
@@ -256,7 +274,7 @@ class NameIndex:
                 raise UnknownName(
                     f"{text!r} names several: {listed}; give the id or IRI", matches=tuple(sorted(matches))
                 )
-        choices = sorted({self.labels[i] for i in self.labels if of_kind([i])})
+        choices = sorted({self.labels[i] for i in self.labels if of_kind([i]) and kind_of(i) not in _UNNAMED})
         near = tuple(match for match, _, _ in process.extract(text, choices, limit=3, score_cutoff=70))
         hint = f"; did you mean: {', '.join(near)}?" if near else ""
         raise UnknownName(f"no {wanted} is called {text!r}{hint}", near)
