@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     import networkx
     import pandas
 
-__all__ = ["EXAMPLE", "ControlLink", "Entity", "EntityRecord", "Fact", "KnowledgeGraph", "Neighbor", "Rows", "load"]
+__all__ = ["ControlLink", "Entity", "EntityRecord", "Fact", "KnowledgeGraph", "Neighbor", "Rows", "load"]
 
 
 @dataclass(frozen=True)
@@ -361,7 +361,8 @@ class KnowledgeGraph:
     ) -> list[Entity]:
         """Companies by chemistry (narrower ones included), application, headquarters region or country, combined.
 
-        ``at`` leaves out companies founded after that year.
+        ``at`` keeps the companies that existed on 31 December of that year: founded by
+        then, and not yet merged into another, dissolved or renamed into a new identity.
 
         >>> [c.label for c in load(EXAMPLE).companies(region="europe", chemistry="lithium-metal")]
         ['Kiwa Nord Cells', 'Nord Energy']

@@ -65,6 +65,11 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], fmt: st
     if (query is None) == (file is None):
         raise click.UsageError("give either a query (a name or SPARQL text) or -f FILE")
     arguments = _arguments(params)
+    if not endpoint and data is None and store_spec in ("oxigraph", "memory"):  # a fresh, empty store
+        from .. import build as builder
+
+        if not (builder.BUILD_DIR / builder.TRIG_NAME).exists():
+            click.echo(f"kg query: no {builder.BUILD_DIR / builder.TRIG_NAME} yet, building it first", err=True)
     graph = KnowledgeGraph(open_store(endpoint)) if endpoint else load(data, store_spec)
     try:
         target = _from_file(file) if file else query
