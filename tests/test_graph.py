@@ -51,7 +51,7 @@ def test_every_seed_company_is_in_the_graph(name, reference, dataset):
 
 CONTROLLERS = """
 PREFIX bkg: <https://w3id.org/battery-kg/ontology#>
-SELECT ?controller ?depth ?ultimate WHERE {
+SELECT ?controller ?depth ?ultimate ?company ?year WHERE {
   ?c bkg:controlled ?company ; bkg:controller ?controller ; bkg:depth ?depth ; bkg:ultimate ?ultimate .
   OPTIONAL { ?c bkg:fromYear ?from } OPTIONAL { ?c bkg:untilYear ?until }
   FILTER ((!BOUND(?from) || ?from <= ?year) && (!BOUND(?until) || ?year < ?until))
