@@ -11,12 +11,14 @@ Market regions (north-america, europe, ...) are not defined here: they are
 
 from __future__ import annotations
 
+import csv
 import functools
-import logging
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -154,39 +156,53 @@ class CountryMatch:
 
 
 class _Table:
-    """The country_converter table, read once: constructing the converter takes ~0.6 s."""
+    """country_converter's country table, read once.
+
+    The TSV file the library ships is read directly: building its
+    ``CountryConverter`` imports pandas and takes seconds, which every
+    ``kg`` command would pay. The library's defaults are kept: obsolete
+    entries are left out, name patterns match case-insensitively.
+    """
 
     def __init__(self) -> None:
-        logging.getLogger("country_converter").setLevel(logging.CRITICAL)
-        import country_converter  # noqa: PLC0415 - slow import, only when first needed
-
-        converter = country_converter.CountryConverter()
-        self.regexes = list(converter.regexes)
+        self.regexes: list[re.Pattern[str]] = []
         self.countries: list[Country] = []
         self.by_iso2: dict[str, Country] = {}
         self.by_name: dict[str, Country] = {}
-        for row in converter.data.itertuples(index=False):
-            numeric = row.UNcode if str(row.UNcode) not in ("<NA>", "nan") else row.ISOnumeric
-            subregion = row.UNregion if isinstance(row.UNregion, str) else None
-            areas: list[str] = []
-            code = _M49_AREAS[subregion][0] if subregion in _M49_AREAS else None
-            while code is not None:
-                areas.append(code)
-                code = _M49_PARENT[code]
-            entry = Country(
-                iso2=_code(row.ISO2),
-                iso3=_code(row.ISO3),
-                name=str(row.name_short),
-                official_name=str(row.name_official),
-                m49=f"{int(numeric):03d}",
-                subregion=subregion,
-                areas=tuple(areas),
-            )
-            self.countries.append(entry)
-            self.by_iso2[entry.iso2] = entry
-            for name in (entry.name, entry.official_name):
-                self.by_name.setdefault(_key(name), entry)
+        with _data_file().open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                if row["obsolete"].strip():
+                    continue
+                numeric = row["UNcode"] or row["ISOnumeric"]
+                subregion = row["UNregion"] or None
+                areas: list[str] = []
+                code = _M49_AREAS[subregion][0] if subregion in _M49_AREAS else None
+                while code is not None:
+                    areas.append(code)
+                    code = _M49_PARENT[code]
+                entry = Country(
+                    iso2=_code(row["ISO2"]),
+                    iso3=_code(row["ISO3"]),
+                    name=row["name_short"],
+                    official_name=row["name_official"],
+                    m49=f"{int(numeric):03d}",
+                    subregion=subregion,
+                    areas=tuple(areas),
+                )
+                self.regexes.append(re.compile(row["regex"], re.IGNORECASE))
+                self.countries.append(entry)
+                self.by_iso2[entry.iso2] = entry
+                for name in (entry.name, entry.official_name):
+                    self.by_name.setdefault(_key(name), entry)
         self.names = {_key(c.name): c for c in self.countries}
+
+
+def _data_file() -> Path:
+    """The country table inside the installed country_converter package, found without importing it."""
+    spec = importlib.util.find_spec("country_converter")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("country_converter is not installed; run: pip install country-converter")
+    return Path(next(iter(spec.submodule_search_locations))) / "country_data.tsv"
 
 
 def _code(cell: object) -> str:
