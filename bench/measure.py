@@ -77,31 +77,39 @@ def repeat(calls: dict[str, Callable[[], object]], budget_s: float, max_reps: in
     With ``reps`` fixed to 1 the first (cold) run is the only sample. Otherwise the
     number of repetitions fills ``budget_s``, between 3 and ``max_reps``; a call whose
     warm-up alone takes a third of the budget is not repeated (its cold run is reported).
-    Returns, per call, ``summary`` of the samples plus ``rows`` (the size of its answer),
+    Returns, per call, ``summary`` of the wall times, ``cpu_median_s`` (process CPU time,
+    less disturbed by other work on the machine) and ``rows`` (the size of its answer),
     or ``timeout_s`` when it ran past ``limit_s``.
     """
-    samples: dict[str, list[float]] = {name: [] for name in calls}
+    walls: dict[str, list[float]] = {name: [] for name in calls}
+    cpus: dict[str, list[float]] = {name: [] for name in calls}
     out: dict[str, dict] = {}
-    warm: dict[str, float] = {}
-    for name, call in calls.items():
+
+    def once(name: str, limit: float | None) -> object:
+        cpu = time.process_time()
+        wall, result = timed(calls[name], limit)
+        walls[name].append(wall)
+        cpus[name].append(time.process_time() - cpu)
+        return result
+
+    for name in calls:
         try:
-            seconds, result = timed(call, limit_s)
+            out[name] = {"rows": _size(once(name, limit_s))}
         except TimeLimit:
             out[name] = {"timeout_s": limit_s}
-            continue
-        warm[name] = seconds
-        out[name] = {"rows": _size(result)}
-    live = [name for name in calls if name in warm]
-    if reps == 1 or not live or max(warm.values()) * 3 > budget_s:
+    live = [name for name in calls if walls[name]]
+    warm = sum(walls[name][0] for name in live)
+    if reps == 1 or not live or max(walls[name][0] for name in live) * 3 > budget_s:
         rounds = 0
     else:
-        rounds = reps or int(min(max_reps, max(3, budget_s / max(sum(warm.values()), 1e-6))))
+        rounds = reps or int(min(max_reps, max(3, budget_s / max(warm, 1e-6))))
     for _ in range(rounds):
         for name in live:
-            samples[name].append(timed(calls[name])[0])
+            once(name, None)
     for name in live:
-        out[name].update(summary(samples[name] or [warm[name]]))
-        out[name]["cold"] = not samples[name]
+        # the warm-up counts only when it is the one run there is
+        wall, cpu = (walls[name][1:], cpus[name][1:]) if rounds else (walls[name], cpus[name])
+        out[name].update(summary(wall), cpu_median_s=round(statistics.median(cpu), 6), cold=not rounds)
     return out
 
 
@@ -212,7 +220,18 @@ def task_ingest(documents: list[str], data_dir: str, reps: int) -> dict:
             "docs_per_s": round(len(per_document) / total, 2) if total else None}
 
 
-TASKS = {"load": task_load, "queries": task_queries, "netx": task_netx, "page": task_page, "ingest": task_ingest}
+def task_viz(sizes: list[int], repeats: int) -> dict:
+    """Browser time-to-ready of the network page at each node count (``bench.viz``, headless Chromium)."""
+    from . import viz
+
+    pages = viz.run(sizes, repeats)
+    # Chromium is several processes: this is the largest one's peak, not their sum
+    browser = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    return {"pages": pages, "largest_browser_process_rss_mb": browser}
+
+
+TASKS = {"load": task_load, "queries": task_queries, "netx": task_netx, "page": task_page, "ingest": task_ingest,
+         "viz": task_viz}
 
 
 def main() -> None:

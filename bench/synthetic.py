@@ -1,5 +1,7 @@
 """Industry-shaped synthetic datasets for the benchmarks, seeded and deterministic.
 
+Sizes: about 10k, 100k and 1M triples (and 2k for the quick smoke run).
+
 A synthetic dataset is what ``kg build`` would make of a much larger ``data/``:
 the real ontology and concept schemes (chemistries, applications, market
 regions, M49 areas), then made-up organisations run through the **same code
@@ -64,7 +66,7 @@ from kg.triples import add_reference
 
 __all__ = ["SIZES", "Picks", "SyntheticGraph", "generate", "cached"]
 
-SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+SIZES = {"2k": 2_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 
 # Bump when the generated shape changes, so cached files are regenerated.
 GENERATOR_VERSION = 1
@@ -431,7 +433,7 @@ def generate(target: int, seed: int = 7, path: Path | None = None,
     rng = random.Random(seed)
     reference = load_reference(data_dir)
     codes = _every_country()
-    n_companies = max(20, (target - _FIXED_TRIPLES) // _TRIPLES_PER_COMPANY)
+    n_companies = max(10, (target - _FIXED_TRIPLES) // _TRIPLES_PER_COMPANY)
     organizations = _Companies(rng, n_companies, codes, pages=n_companies // 3).build()
     synthetic = replace(reference, organizations=tuple(organizations), sources=())
     regions = [r.id for r in reference.regions]

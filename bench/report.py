@@ -1,0 +1,261 @@
+"""The benchmark figures as Markdown tables, and where they stand against the targets of issue 7.
+
+>>> duration(0.00042), duration(0.0123), duration(2.5)
+('0.42 ms', '12.3 ms', '2.50 s')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+TARGET_SIZE = "1M"
+LOAD_LIMIT_S, LOAD_MEMORY_MB = 5.0, 1024
+SINGLE_ENTITY_LIMIT_S = 0.010
+RAW_RATIO_LIMIT = 1.5
+RDFLIB_SPEEDUP_MIN = 50
+BUILD_LIMIT_S = 2.0
+PAGE_NODES, PAGE_READY_LIMIT_MS = 5000, 3000
+
+
+def duration(seconds: float | None) -> str:
+    """Seconds for people: ms below one second."""
+    if seconds is None:
+        return "–"
+    if seconds < 0.001:
+        return f"{seconds * 1000:.2f} ms"
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _ratio(value: float | None, bound: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{'≥ ' if bound else ''}{value:.1f}×" if value < 100 else f"{'≥ ' if bound else ''}{value:.0f}×"
+
+
+def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    header = list(header)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _target_size(results: dict) -> str | None:
+    sizes = results["plan"]["sizes"]
+    return TARGET_SIZE if TARGET_SIZE in sizes else (sizes[-1] if sizes else None)
+
+
+def _queries(results: dict, size: str, store: str) -> dict:
+    for entry in results.get("queries", ()):
+        if entry["size"] == size and entry["store"] == store:
+            return entry
+    return {}
+
+
+def _rdflib_speedup(ours: dict, rdflib: dict) -> tuple[float | None, bool]:
+    """How many times faster ours is than rdflib, and whether that is only a lower bound (rdflib timed out)."""
+    if "median_s" not in ours:
+        return None, False
+    if "timeout_s" in rdflib:
+        return rdflib["timeout_s"] / ours["median_s"], True
+    if "median_s" in rdflib:
+        return rdflib["median_s"] / ours["median_s"], False
+    return None, False
+
+
+def _paired(results: dict, size: str) -> list[tuple[dict, dict]]:
+    """(Oxigraph case, rdflib timing) pairs at one size; the timing is ``{"skipped": True}`` for a case not run."""
+    rdflib = {c["case"]: c.get("ours", {"skipped": True} if c.get("skipped") else {})
+              for c in _queries(results, size, "memory").get("cases", ())}
+    return [(case, rdflib.get(case["case"], {})) for case in _queries(results, size, "oxigraph").get("cases", ())]
+
+
+def targets(results: dict) -> list[dict]:
+    """Each target of issue 7 with what was measured and whether it holds (None: not measured or undecided)."""
+    size = _target_size(results)
+    found = []
+
+    def add(target: str, measured: str, holds: bool | None, note: str = "") -> None:
+        found.append({"target": target, "size": size, "measured": measured, "holds": holds, "note": note})
+
+    load = next((e for e in results.get("load", ()) if e["size"] == size and e["store"] == "oxigraph"), None)
+    if load and "median_s" in load:
+        add(f"load {size} triples into Oxigraph < {LOAD_LIMIT_S:g} s", duration(load["median_s"]),
+            load["median_s"] < LOAD_LIMIT_S, f"CPU time {duration(load['cpu_s'])}")
+        add(f"peak memory loading {size} < 1 GB", f"{load['peak_rss_mb']:.0f} MB", load["peak_rss_mb"] < LOAD_MEMORY_MB)
+    else:
+        add(f"load {size} into Oxigraph < {LOAD_LIMIT_S:g} s, < 1 GB", "not measured", None)
+
+    pairs = _paired(results, size)
+    single = [(c["case"], c["ours"]["median_s"]) for c, _ in pairs
+              if c["scope"] == "single-entity" and "median_s" in c.get("ours", {})]
+    if single:
+        slow = [name for name, median in single if median >= SINGLE_ENTITY_LIMIT_S]
+        worst = max(single, key=lambda item: item[1])
+        add(f"single-entity named queries < {SINGLE_ENTITY_LIMIT_S * 1000:g} ms median",
+            f"slowest {worst[0]} {duration(worst[1])}", not slow, f"over: {', '.join(slow)}" if slow else "")
+    whole = [(c["case"], c["ours"]["median_s"] / c["raw"]["median_s"]) for c, _ in pairs
+             if c["scope"] == "whole-graph" and "median_s" in c.get("ours", {}) and "median_s" in c.get("raw", {})]
+    if whole:
+        over = [f"{name} {ratio:.2f}×" for name, ratio in whole if ratio > RAW_RATIO_LIMIT]
+        worst = max(whole, key=lambda item: item[1])
+        add(f"whole-graph named queries within {RAW_RATIO_LIMIT:g}× of raw pyoxigraph",
+            f"worst {worst[0]} {worst[1]:.2f}×", not over, f"over: {', '.join(over)}" if over else "")
+    speedups = []
+    for case, rdflib in pairs:
+        if {"join", "path"} & set(case["features"]) and not rdflib.get("skipped"):
+            ratio, bound = _rdflib_speedup(case.get("ours", {}), rdflib)
+            if ratio is not None:
+                speedups.append((case["case"], ratio, bound))
+    skipped = [case["case"] for case, rdflib in pairs if rdflib.get("skipped")]
+    if speedups:
+        below = [f"{name} {_ratio(r, b)}" for name, r, b in speedups if r < RDFLIB_SPEEDUP_MIN and not b]
+        undecided = [f"{name} {_ratio(r, b)}" for name, r, b in speedups if r < RDFLIB_SPEEDUP_MIN and b]
+        worst = min(speedups, key=lambda item: item[1])
+        notes = [f"below: {', '.join(below)}"] if below else []
+        notes += [f"rdflib timed out too early to tell: {', '.join(undecided)}"] if undecided else []
+        notes += [f"rdflib not run (timed out at a smaller size): {len(skipped)} cases"] if skipped else []
+        add(f"≥ {RDFLIB_SPEEDUP_MIN}× faster than rdflib in-memory on join and path queries",
+            f"smallest {worst[0]} {_ratio(worst[1], worst[2])}", False if below else (None if undecided else True),
+            "; ".join(notes))
+
+    build = results.get("build")
+    if build:
+        holds = build["median_s"] < BUILD_LIMIT_S if "median_s" in build else None
+        add(f"kg build on the reference data < {BUILD_LIMIT_S:g} s (whole process)",
+            duration(build.get("median_s")) if "median_s" in build else build.get("error", "–"), holds)
+    pages = results.get("viz", {}).get("pages", ())
+    page = min(pages, key=lambda p: abs(p["nodes"] - PAGE_NODES), default=None)
+    if page and abs(page["nodes"] - PAGE_NODES) <= PAGE_NODES * 0.1:
+        add(f"{PAGE_NODES:,}-node network page ready in headless Chromium < {PAGE_READY_LIMIT_MS / 1000:g} s",
+            f"{page['ready_wall_ms'] / 1000:.2f} s", page["ready_wall_ms"] < PAGE_READY_LIMIT_MS,
+            f"in-page navigation → first drawing {page['ready_ms'] / 1000:.2f} s")
+    return found
+
+
+def _netx_time(entry: dict) -> str:
+    if entry.get("skipped"):
+        return "not run (timed out at a smaller size)"
+    if "timeout_s" in entry:
+        return f"> {entry['timeout_s']:g} s"
+    return duration(entry["median_s"]) if "median_s" in entry else entry.get("error", "–")
+
+
+def _verdict(holds: bool | None) -> str:
+    return {True: "holds", False: "**missed**", None: "undecided"}[holds]
+
+
+def _case_rows(results: dict, size: str) -> list[list[str]]:
+    rows = []
+    for case, rdflib in _paired(results, size):
+        ours, raw = case.get("ours", {}), case.get("raw", {})
+        ratio = ours["median_s"] / raw["median_s"] if "median_s" in ours and "median_s" in raw else None
+        cpu_ratio = (ours["cpu_median_s"] / raw["cpu_median_s"]
+                     if ours.get("cpu_median_s") and raw.get("cpu_median_s") else None)
+        if rdflib.get("skipped"):
+            baseline = "not run (timed out at a smaller size)"
+        elif "timeout_s" in rdflib:
+            baseline = f"> {rdflib['timeout_s']:g} s"
+        elif "median_s" in rdflib:
+            baseline = duration(rdflib["median_s"]) + (" (1 run)" if rdflib.get("cold") else "")
+        else:
+            baseline = "–"
+        speedup, bound = _rdflib_speedup(ours, rdflib)
+        counts = {ours.get("rows"), raw.get("rows"), rdflib.get("rows")} - {None}
+        rows_text = "/".join(str(n) for n in sorted(counts)) + (" ⚠ differ" if len(counts) > 1 else "")
+        rows.append([
+            f"`{case['case']}`", case["scope"], "+".join(case["features"]) or "–", rows_text,
+            f"{duration(ours.get('median_s'))} / {duration(ours.get('p95_s'))}" if "median_s" in ours else "error",
+            duration(raw.get("median_s")), _ratio(ratio) if ratio else "–",
+            _ratio(cpu_ratio) if cpu_ratio else "–", baseline,
+            _ratio(speedup, bound) if speedup else "–",
+        ])
+    return rows
+
+
+def markdown(results: dict) -> str:
+    """Every figure of a run as Markdown: targets first, then one section per measurement."""
+    m = results["machine"]
+    parts = [
+        f"# battery-kg benchmarks ({results['plan']['name']} run)",
+        f"{m['date']} · {m['cores']} cores, {m['memory_gb']} GB · load average {m['load_average']} at start, "
+        f"{m.get('load_average_end')} at end · Python {m['python']}, pyoxigraph {m['pyoxigraph']}, "
+        f"rdflib {m['rdflib']}, networkx {m['networkx']} · commit {m['commit']}",
+        "Times are medians (p95 after the slash) over repetitions interleaved in the same process; "
+        "each measurement runs in a fresh process, so peak memory is its own.",
+    ]
+    found = results.get("targets", [])
+    if found:
+        parts += ["## Targets (issue 7)", _table(
+            ["target", "at", "measured", "verdict", "note"],
+            [[t["target"], t["size"], t["measured"], _verdict(t["holds"]), t["note"]] for t in found])]
+    build = results.get("build")
+    if build:
+        parts.append("## Reference build (`kg build`, whole process)")
+        parts.append(f"error: {build['error']}" if "error" in build else _table(
+            ["runs", "median", "p95", "peak memory"],
+            [[build["n"], duration(build["median_s"]), duration(build["p95_s"]), f"{build['peak_rss_mb']:.0f} MB"]]))
+    if results.get("datasets"):
+        parts += ["## Synthetic datasets", _table(
+            ["size", "triples", "companies", "report graphs", "file"],
+            [[size, f"{d['triples']:,}", f"{d['companies']:,}", d["sources"], d["path"]]
+             for size, d in results["datasets"].items()])]
+    if results.get("load"):
+        parts += ["## Load (N-Quads file → empty store)", _table(
+            ["size", "store", "runs", "median", "p95", "CPU", "triples/s", "peak memory"],
+            [[e["size"], e["store"], e.get("n", "–"), duration(e.get("median_s")), duration(e.get("p95_s")),
+              duration(e.get("cpu_s")), f"{e['triples_per_s']:,}" if "triples_per_s" in e else e.get("error", "–"),
+              f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–"] for e in results["load"]])]
+    for size in results["plan"]["sizes"]:
+        ox_entry, rdflib_entry = _queries(results, size, "oxigraph"), _queries(results, size, "memory")
+        if not ox_entry:
+            continue
+        parts.append(f"## Named queries at {size}")
+        for entry, label in ((ox_entry, "Oxigraph"), (rdflib_entry, "rdflib")):
+            if "error" in entry:
+                parts.append(f"{label}: error: {entry['error']}")
+        peaks = ", ".join(f"{label} {e['peak_rss_mb']:.0f} MB" for e, label in
+                          ((ox_entry, "Oxigraph"), (rdflib_entry, "rdflib")) if "peak_rss_mb" in e)
+        parts.append(f"Peak memory of the process (load + every query): {peaks}.")
+        parts.append(_table(["case", "scope", "features", "rows", "ours (Oxigraph) median / p95", "raw pyoxigraph",
+                             "ours ÷ raw", "(CPU time)", "rdflib in-memory", "rdflib ÷ ours"], _case_rows(results, size)))
+    if results.get("netx"):
+        parts += ["## `kg.netx.to_networkx` (whole graph)", _table(
+            ["size", "store", "runs", "median", "nodes", "edges", "peak memory"],
+            [[e["size"], e["store"], e.get("n", "–"), _netx_time(e), e.get("nodes", "–"), e.get("edges", "–"),
+              f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–"] for e in results["netx"]])]
+    if results.get("page"):
+        parts += ["## Network page of the whole graph (`kg.viz`: layout + HTML)", _table(
+            ["size", "nodes", "edges", "layout", "write", "total", "HTML", "peak memory"],
+            [[e["size"], e.get("nodes", "–"), e.get("edges", "–"), duration(e.get("layout_s")),
+              duration(e.get("write_s")), duration(e.get("page_s")) if "page_s" in e else e.get("error", "–"),
+              f"{e['html_mb']} MB" if "html_mb" in e else "–",
+              f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–"] for e in results["page"]])]
+    viz = results.get("viz")
+    if viz:
+        parts.append("## Browser time-to-ready (`bench/viz.py`, headless Chromium, network refused)")
+        if "error" in viz:
+            parts.append(f"error: {viz['error']}")
+        else:
+            parts.append(_table(
+                ["nodes", "edges", "layout", "render", "HTML", "ready (wall)", "ready (in page)", "filter", "search",
+                 "requests", "console errors"],
+                [[p["nodes"], p["edges"], f"{p['layout_s']} s", f"{p['render_s']} s", f"{p['html_mb']} MB",
+                  f"{p['ready_wall_ms'] / 1000:.2f} s", f"{p['ready_ms'] / 1000:.2f} s", f"{p['filter_ms']:.0f} ms",
+                  f"{p['search_ms']:.0f} ms", p["requests"], p["console_errors"]] for p in viz["pages"]]))
+            parts.append(f"Python process peak {viz['peak_rss_mb']:.0f} MB; largest browser process "
+                         f"{viz['largest_browser_process_rss_mb']:.0f} MB.")
+    ingest = results.get("ingest")
+    if ingest:
+        parts.append("## Ingestion (`kg.ingest.ingest`, per document)")
+        if "error" in ingest:
+            parts.append(f"error: {ingest['error']}")
+        else:
+            parts.append(_table(["document", "bytes", "runs", "median", "p95"],
+                                [[d["document"], f"{d['bytes']:,}", d["n"], duration(d["median_s"]),
+                                  duration(d["p95_s"])] for d in ingest["documents"]]))
+            failures = "".join(f"; {name} failed: {why}" for name, why in ingest["failures"].items())
+            parts.append(f"Throughput {ingest['docs_per_s']} documents/s (sum of medians); "
+                         f"peak memory {ingest['peak_rss_mb']:.0f} MB{failures}.")
+    return "\n\n".join(parts) + "\n"
