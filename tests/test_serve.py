@@ -318,7 +318,7 @@ def test_service_is_refused_wherever_it_hides(server, trap):
 
 
 def test_update_is_refused(server, trap):
-    update = f'INSERT DATA {{ <urn:x> <urn:y> "z" }}'
+    update = 'INSERT DATA { <urn:x> <urn:y> "z" }'
     form = urllib.parse.urlencode({"update": update}).encode()
     status, _, body = http("POST", server.url, form, {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 403 and b"read-only" in body
@@ -361,7 +361,7 @@ def test_an_answer_over_the_row_limit_is_refused_whole(server):
     over = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
     status, _, body = get(server, over, "application/sparql-results+json")
     assert status == 413 and f"more than {MAX_ROWS}".encode() in body
-    status, _, body = get(server, f"CONSTRUCT WHERE {{ ?s ?p ?o }}", "text/turtle")
+    status, _, body = get(server, "CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle")
     assert status == 413 and b"triples" in body
     status, _, body = get(server, over + f" LIMIT {MAX_ROWS}", "text/tab-separated-values")
     assert status == 200 and len(body.decode().splitlines()) == MAX_ROWS + 1
