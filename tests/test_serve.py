@@ -479,6 +479,12 @@ def test_rdflib_memory_store_answers_the_same_and_is_stopped_in_time_too(tmp_pat
         status, _, body = get(running, SELECT, "application/sparql-results+json")
         assert status == 200
         assert rows_of(ox.parse_query_results(body, ox.QueryResultsFormat.JSON)) == expected_rows(embedded, SELECT)
+        # rdflib reads FROM graphs from the store here (it would fetch them over HTTP by default)
+        only_curated = f"SELECT (COUNT(*) AS ?n) FROM <{CURATED_GRAPH}> WHERE {{ ?s ?p ?o }}"
+        in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CURATED_GRAPH}> {{ ?s ?p ?o }} }}"
+        status, _, body = get(running, only_curated, "application/json")
+        assert status == 200, body
+        assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == int(embedded.query(in_graph).rows[0][0])
         started = time.monotonic()
         assert get(running, SLOW)[0] == 503
         assert time.monotonic() - started < 3 + 3
