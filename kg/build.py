@@ -15,14 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
 
 from .errors import DataError
 from .inference import add_control, add_geography
 from .loader import load_reference
 from .namespaces import CURATED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, source_graph
 from .records import ReferenceData, SourceDocument
-from .shacl import check
+from .shacl import check, oxigraph_quads
 from .triples import add_reference
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -55,9 +56,7 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def _bind_prefixes(dataset: Dataset) -> None:
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, replace=True)
+_RDF_TYPE = str(RDF.type)
 
 
 def sha256_of(path: Path) -> str:
@@ -90,14 +89,11 @@ def _ingest_sources(dataset: Dataset, reference: ReferenceData, data_dir: Path) 
     return warnings
 
 
-def _entity_counts(dataset: Dataset) -> dict[str, int]:
-    kinds: Counter[str] = Counter()
+def _entity_counts(quads: list[ox.Quad]) -> dict[str, int]:
+    """How many things of each IRI kind (company, chemistry, ...) the quads type."""
     prefix = str(ID)
-    typed = {s for s, _, _, _ in dataset.quads((None, RDF.type, None, None))}
-    for subject in typed:
-        if isinstance(subject, URIRef) and str(subject).startswith(prefix):
-            kinds[str(subject)[len(prefix):].split("/", 1)[0]] += 1
-    return dict(kinds)
+    typed = {q.subject.value for q in quads if q.predicate.value == _RDF_TYPE and isinstance(q.subject, ox.NamedNode)}
+    return dict(Counter(iri[len(prefix):].split("/", 1)[0] for iri in typed if iri.startswith(prefix)))
 
 
 def assemble(
@@ -105,12 +101,11 @@ def assemble(
     ontology_dir: Path = ONTOLOGY_DIR,
     include_sources: bool = True,
     progress: Callable[[str], None] = lambda step: None,
-) -> tuple[Dataset, ReferenceData, list[str]]:
-    """Load, ingest, infer and check; return the dataset without writing anything."""
+) -> tuple[list[ox.Quad], ReferenceData, list[str]]:
+    """Load, ingest, infer and check; return the quads without writing anything."""
     progress("loading reference data")
     reference = load_reference(data_dir)
     dataset = Dataset()
-    _bind_prefixes(dataset)
     dataset.graph(ONTOLOGY_GRAPH).parse(ontology_dir / "battery-kg.ttl", format="turtle")
     add_reference(dataset.graph(CURATED_GRAPH), reference)
     warnings: list[str] = []
@@ -123,8 +118,9 @@ def assemble(
     countries = {o for _, _, o, _ in dataset.quads((None, None, None, None)) if isinstance(o, URIRef)}
     add_geography(inferred, countries, reference.regions)
     progress("checking SHACL shapes")
-    check(dataset, ontology_dir / "shapes.ttl")
-    return dataset, reference, warnings
+    quads = oxigraph_quads(dataset)
+    check(quads, ontology_dir / "shapes.ttl")
+    return quads, reference, warnings
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -153,27 +149,26 @@ def build(
     Raises :class:`~kg.errors.KgError` (naming the file, line or field) and
     leaves any previous output untouched when the data or the result is invalid.
     """
-    dataset, reference, warnings = assemble(Path(data_dir), Path(ontology_dir), include_sources, progress)
+    quads, reference, warnings = assemble(Path(data_dir), Path(ontology_dir), include_sources, progress)
     out_dir = Path(out_dir)
     trig, turtle = out_dir / TRIG_NAME, out_dir / TURTLE_NAME
     progress(f"writing {trig} and {turtle}")
-    flat = Graph()
-    for prefix, namespace in PREFIXES.items():
-        flat.bind(prefix, namespace, replace=True)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        flat.add((s, p, o))
+    # Sorted, so that the same data always gives the same bytes (diffable, cacheable).
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     # Serialise both before renaming either, so a failure cannot leave a mismatched pair.
-    trig_text = dataset.serialize(format="trig", encoding="utf-8")
-    turtle_text = flat.serialize(format="turtle", encoding="utf-8")
-    _write_atomically(trig, lambda p: p.write_bytes(trig_text))
-    _write_atomically(turtle, lambda p: p.write_bytes(turtle_text))
-    graphs = tuple(sorted(str(g.identifier) for g in dataset.graphs() if len(g)))
+    trig_bytes = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    turtle_bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    _write_atomically(trig, lambda p: p.write_bytes(trig_bytes))
+    _write_atomically(turtle, lambda p: p.write_bytes(turtle_bytes))
+    graphs = tuple(sorted({q.graph_name.value for q in quads}))
     return BuildReport(
         trig=trig,
         turtle=turtle,
-        triples=len(flat),
+        triples=len(triples),
         graphs=graphs,
-        entities=_entity_counts(dataset),
+        entities=_entity_counts(quads),
         sources=tuple(d.id for d in reference.sources) if include_sources else (),
         warnings=tuple(warnings),
     )

@@ -38,6 +38,8 @@ PREFIXES = {
     "unit": QUDT_UNIT,
     "wd": WD,
 }
+# One prefix per kind of thing, so that data and queries can say company:a123-systems.
+PREFIXES.update({kind: Namespace(f"{ID}{kind}/") for kind in sorted(KINDS)})
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
