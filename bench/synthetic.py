@@ -64,7 +64,7 @@ from kg.namespaces import (
 from kg.records import LineageEvent, Organization, PartialDate, ReferenceData, Sourced, Stake
 from kg.triples import add_reference
 
-__all__ = ["SIZES", "Picks", "SyntheticGraph", "generate", "cached"]
+__all__ = ["SIZES", "Picks", "SyntheticGraph", "cached", "generate", "reference_data"]
 
 SIZES = {"2k": 2_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 
@@ -427,32 +427,43 @@ def _ontology_lines(ontology_dir: Path) -> list[str]:
     return sorted(f"{s.n3()} {p.n3()} {o.n3()} <{ONTOLOGY_GRAPH}> .\n" for s, p, o in ontology)
 
 
+def reference_data(target: int, seed: int = 7, data_dir: Path = DATA_DIR) -> ReferenceData:
+    """What a dataset of about ``target`` triples is built from: the concept schemes of ``data_dir``
+    with made-up organisations (and their stakes) in place of the real ones, and no documents.
+
+    >>> orgs = reference_data(3_000, seed=1).organizations
+    >>> len(orgs), orgs[0].id
+    (27, 'synth-000000')
+    """
+    reference = load_reference(data_dir)
+    n_companies = max(10, (target - _FIXED_TRIPLES) // _TRIPLES_PER_COMPANY)
+    companies = _Companies(random.Random(f"{seed}-companies"), n_companies, _every_country(), pages=n_companies // 3)
+    return replace(reference, organizations=tuple(companies.build()), sources=())
+
+
 def generate(target: int, seed: int = 7, path: Path | None = None,
              data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> SyntheticGraph:
     """Write a dataset of about ``target`` triples to ``path`` (N-Quads) and describe it."""
-    rng = random.Random(seed)
-    reference = load_reference(data_dir)
-    codes = _every_country()
-    n_companies = max(10, (target - _FIXED_TRIPLES) // _TRIPLES_PER_COMPANY)
-    organizations = _Companies(rng, n_companies, codes, pages=n_companies // 3).build()
-    synthetic = replace(reference, organizations=tuple(organizations), sources=())
-    regions = [r.id for r in reference.regions]
-    n_sources = max(2, n_companies // 15)
+    synthetic = reference_data(target, seed, data_dir)
+    organizations = list(synthetic.organizations)
+    n_sources = max(2, len(organizations) // 15)
     path = Path(path) if path else Path(tempfile.mkdtemp()) / f"synthetic-{target}.nq"
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
+    ontology = _ontology_lines(ontology_dir)
     seen: set[str] = set()
     with open(temporary, "w", encoding="utf-8") as out:
-        out.writelines(_ontology_lines(ontology_dir))
+        out.writelines(ontology)
         add_reference(_QuadSink(out, CURATED_GRAPH, seen), synthetic)
         inferred = _QuadSink(out, INFERRED_GRAPH, seen)
         add_control(inferred, synthetic.stakes)
-        scoped, report = _claims(lambda g: _QuadSink(out, g, seen), rng, n_sources, organizations, regions, codes)
+        scoped, report = _claims(lambda g: _QuadSink(out, g, seen), random.Random(f"{seed}-reports"), n_sources,
+                                 organizations, [r.id for r in synthetic.regions], _every_country())
         headquarters = {iri("country", o.headquarters.value) for o in organizations if o.headquarters}
-        add_geography(inferred, headquarters | scoped, reference.regions)
-        triples = len(seen) + len(_ontology_lines(ontology_dir))
+        add_geography(inferred, headquarters | scoped, synthetic.regions)
     temporary.replace(path)
-    return SyntheticGraph(path, target, seed, triples, len(organizations), n_sources, _picks(organizations, reference, report))
+    return SyntheticGraph(path, target, seed, len(seen) + len(ontology), len(organizations), n_sources,
+                          _picks(organizations, synthetic, report))
 
 
 def _fingerprint(data_dir: Path, ontology_dir: Path) -> str:
