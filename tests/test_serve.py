@@ -397,7 +397,11 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(server):
         time.sleep(0.2)
     children = process.children()
     assert len(children) == 2
-    assert sum(child.cpu_percent(0.5) for child in children) < 50
+    # a runaway still computing would hold a core; the replacement only needs a moment to load the data
+    deadline = time.monotonic() + 15
+    while (busy := sum(child.cpu_percent(0.5) for child in children)) >= 50 and time.monotonic() < deadline:
+        pass
+    assert busy < 50
     assert get(server, ASK, "application/json")[0] == 200
 
 
