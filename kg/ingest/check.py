@@ -277,7 +277,7 @@ def dominance_against_shares(data: _Input) -> list[Flag]:
             region = data.resolved("region", subject)
             dominant.add(region.id if region else subject.casefold())
         leader, (leader_index, leader_figure) = max(shares.items(), key=lambda item: item[1][1].value)
-        stated = [(k, shares[k]) for k in dominant if k in shares]
+        stated = [(k, shares[k]) for k in sorted(dominant) if k in shares]
         if leader in dominant or not stated:
             continue
         flags.append(
