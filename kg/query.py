@@ -439,16 +439,20 @@ def _located(message: str, text: str, origin: str, offset: int = 0) -> str:
 # ---------------------------------------------------------------- result formats
 
 
+_BY_LENGTH = sorted(((p, str(n)) for p, n in PREFIXES.items()), key=lambda item: -len(item[1]))
+
+
 def short_iri(term: Node) -> str:
     """A term for people: IRIs as prefixed names where a prefix fits, literals as their text.
 
     >>> short_iri(ID["company/acme"])
-    'id:company/acme'
+    'company:acme'
     """
     if isinstance(term, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            if str(term).startswith(str(namespace)) and len(str(term)) > len(str(namespace)):
-                return f"{prefix}:{str(term)[len(str(namespace)):]}"
+        # the longest namespace that fits: company:acme rather than id:company/acme
+        for prefix, namespace in _BY_LENGTH:
+            if str(term).startswith(namespace) and len(str(term)) > len(namespace):
+                return f"{prefix}:{str(term)[len(namespace):]}"
         return str(term)
     if isinstance(term, BNode):
         return f"_:{term}"

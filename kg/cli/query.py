@@ -52,7 +52,7 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], fmt: st
 
     \b
     kg query parent-chain --param company="Nord Energy" --param year=2010
-    kg query 'SELECT ?c WHERE { ?c bkg:makesChemistry id:chemistry/lfp }'
+    kg query 'SELECT ?c WHERE { ?c bkg:makesChemistry chemistry:lfp }'
     kg query -f my-question.rq --format json
 
     Names (companies, chemistries, regions, ...) may be labels, aliases, codes or ids.
