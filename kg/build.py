@@ -59,6 +59,16 @@ class BuildReport:
 _RDF_TYPE = str(RDF.type)
 
 
+@dataclass(frozen=True)
+class Assembled:
+    """A checked dataset, as rdflib graphs and as Oxigraph quads, before anything is written."""
+
+    dataset: Dataset
+    quads: list[ox.Quad]
+    reference: ReferenceData
+    warnings: tuple[str, ...]
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -101,8 +111,8 @@ def assemble(
     ontology_dir: Path = ONTOLOGY_DIR,
     include_sources: bool = True,
     progress: Callable[[str], None] = lambda step: None,
-) -> tuple[list[ox.Quad], ReferenceData, list[str]]:
-    """Load, ingest, infer and check; return the quads without writing anything."""
+) -> Assembled:
+    """Load, ingest, infer and check; return the result without writing anything."""
     progress("loading reference data")
     reference = load_reference(data_dir)
     dataset = Dataset()
@@ -120,7 +130,7 @@ def assemble(
     progress("checking SHACL shapes")
     quads = oxigraph_quads(dataset)
     check(quads, ontology_dir / "shapes.ttl")
-    return quads, reference, warnings
+    return Assembled(dataset, quads, reference, tuple(warnings))
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -149,7 +159,8 @@ def build(
     Raises :class:`~kg.errors.KgError` (naming the file, line or field) and
     leaves any previous output untouched when the data or the result is invalid.
     """
-    quads, reference, warnings = assemble(Path(data_dir), Path(ontology_dir), include_sources, progress)
+    assembled = assemble(Path(data_dir), Path(ontology_dir), include_sources, progress)
+    quads, reference = assembled.quads, assembled.reference
     out_dir = Path(out_dir)
     trig, turtle = out_dir / TRIG_NAME, out_dir / TURTLE_NAME
     progress(f"writing {trig} and {turtle}")
@@ -170,5 +181,5 @@ def build(
         graphs=graphs,
         entities=_entity_counts(quads),
         sources=tuple(d.id for d in reference.sources) if include_sources else (),
-        warnings=tuple(warnings),
+        warnings=assembled.warnings,
     )

@@ -25,8 +25,9 @@ def assemble_dataset() -> tuple[Dataset, object]:
     """The fixture dataset (reference data through kg.build, plus the report graph) and its reference records."""
     from kg.build import assemble
 
-    dataset, reference, warnings = assemble(DATA_DIR, include_sources=False)
-    assert not warnings, warnings
+    assembled = assemble(DATA_DIR, include_sources=False)
+    dataset, reference = assembled.dataset, assembled.reference
+    assert not assembled.warnings, assembled.warnings
     dataset.parse(REPORT, format="trig")
     return dataset, reference
 
