@@ -8,8 +8,6 @@ each file is written to a temporary name and then renamed over the old one.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from .errors import DataError
+from .files import write_atomically
 from .inference import add_control, add_geography
 from .loader import load_reference
 from .namespaces import CURATED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, source_graph
@@ -133,20 +132,6 @@ def assemble(
     return Assembled(dataset, quads, reference, tuple(warnings))
 
 
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def build(
     data_dir: Path = DATA_DIR,
     out_dir: Path = BUILD_DIR,
@@ -171,8 +156,8 @@ def build(
     # Serialise both before renaming either, so a failure cannot leave a mismatched pair.
     trig_bytes = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     turtle_bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    _write_atomically(trig, lambda p: p.write_bytes(trig_bytes))
-    _write_atomically(turtle, lambda p: p.write_bytes(turtle_bytes))
+    write_atomically(trig, trig_bytes)
+    write_atomically(turtle, turtle_bytes)
     graphs = tuple(sorted({q.graph_name.value for q in quads}))
     return BuildReport(
         trig=trig,

@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
@@ -43,6 +41,7 @@ import numpy as np
 from pyvis.network import Network
 
 from .errors import KgError
+from .files import write_atomically
 from .netx import MULTI_VALUED
 
 _STATIC = Path(__file__).parent / "static"
@@ -326,16 +325,7 @@ def write_page(
     """Write the page for ``graph`` to ``path`` atomically (a temporary file, then a rename); nothing else."""
     path = Path(path)
     html = render(graph, title=title, positions=positions).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(html)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, html)
     return Page(path, graph.number_of_nodes(), graph.number_of_edges(), len(html))
 
 

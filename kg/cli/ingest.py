@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -16,6 +14,7 @@ import yaml
 
 from ..build import DATA_DIR
 from ..errors import KgError
+from ..files import write_atomically
 from ..ingest import IngestResult, ingest as run_ingest, source_id_for, to_json
 from ..loader import load_reference
 from ..records import PartialDate, ReferenceData, SourceDocument
@@ -134,10 +133,7 @@ def _register(result: IngestResult, data_dir: Path) -> SourceDocument:
     before = sources_yaml.read_text(encoding="utf-8") if sources_yaml.exists() else ""
     block = yaml.safe_dump([{k: v for k, v in record.items() if v is not None}], sort_keys=False, allow_unicode=True, width=100)
     text = before + ("" if not before or before.endswith("\n") else "\n") + block
-    handle, temporary = tempfile.mkstemp(dir=data_dir, prefix=".sources.", suffix=".yaml")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, sources_yaml)
+    write_atomically(sources_yaml, text)
     return entry
 
 
