@@ -196,7 +196,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(411, "a POST needs a Content-Length")
             return None
         if int(length) > self.server.config.max_body:
-            self.close_connection = True  # the unread body must not be taken for the next request
+            self.close_connection = True
+            if int(length) <= 64 * self.server.config.max_body:
+                # read it away, so that the client, still sending, gets to read the answer
+                for start in range(0, int(length), 1 << 16):
+                    self.rfile.read(min(1 << 16, int(length) - start))
             self._error(413, f"request body over {self.server.config.max_body} bytes")
             return None
         try:
