@@ -19,15 +19,21 @@ False
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import KgError, QueryError
+from .guard import QueryShape, inspect_query
+
+# FROM <url> must name a graph of the dataset, never make rdflib fetch a document from the web
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _FORMATS = {
@@ -82,6 +88,15 @@ class Store(abc.ABC):
 
     def close(self) -> None:
         """Release the store; on-disk stores flush here."""
+
+
+@functools.lru_cache(maxsize=256)
+def checked(sparql: str) -> QueryShape:
+    """Refuse what no store here may run (updates, ``SERVICE``); remember the verdict per text.
+
+    The scan costs milliseconds and named queries repeat, hence the cache.
+    """
+    return inspect_query(sparql)
 
 
 def _format_of(path: Path, format: str | None) -> str:
@@ -179,24 +194,30 @@ class OxigraphStore(Store):
             raise KgError(f"RDF data: {error}") from error
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        shape = checked(sparql)
         substitutions = {ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()}
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+            result = self._store.query(
+                sparql,
+                # a FROM clause chooses the graphs itself; the union would silently override it
+                use_default_graph_as_union=not (shape.from_graphs or shape.from_named),
+                substitutions=substitutions or None,
+            )
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult("ASK", boolean=bool(result))
+            convert = _converter()
+            if isinstance(result, ox.QuerySolutions):
+                names = tuple(v.value for v in result.variables)
+                rows = [tuple(convert(solution[i]) for i in range(len(names))) for solution in result]
+                return QueryResult("SELECT", vars=names, rows=rows)
+            graph = Graph()
+            for triple in result:
+                graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
+            return QueryResult("GRAPH", graph=graph)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from error
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # evaluation errors may surface while rows are read
             raise QueryError(f"query failed: {error}") from error
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult("ASK", boolean=bool(result))
-        convert = _converter()
-        if isinstance(result, ox.QuerySolutions):
-            names = tuple(v.value for v in result.variables)
-            rows = [tuple(convert(solution[i]) for i in range(len(names))) for solution in result]
-            return QueryResult("SELECT", vars=names, rows=rows)
-        graph = Graph()
-        for triple in result:
-            graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
-        return QueryResult("GRAPH", graph=graph)
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
         for quad in self._store:
@@ -232,6 +253,7 @@ class RdflibStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         from pyparsing import ParseException
 
+        checked(sparql)
         try:
             result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
         except ParseException as error:

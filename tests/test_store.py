@@ -1,0 +1,52 @@
+"""The embedded stores behave alike: union default graph, FROM, bindings, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+
+from kg.errors import QueryError
+from kg.store import open_store
+
+DATA = """
+<urn:a> <urn:p> "x" <urn:g1> .
+<urn:b> <urn:p> "y" <urn:g2> .
+"""
+
+
+@pytest.fixture(params=["oxigraph", "memory"])
+def store(request):
+    opened = open_store(request.param)
+    opened.load_data(DATA, "nq")
+    return opened
+
+
+def test_default_graph_is_the_union_of_named_graphs(store):
+    assert sorted(str(row[0]) for row in store.query("SELECT ?s WHERE { ?s ?p ?o }").rows) == ["urn:a", "urn:b"]
+
+
+def test_from_narrows_to_the_graph_it_names(store):
+    assert store.query("SELECT ?s FROM <urn:g1> WHERE { ?s ?p ?o }").rows == [(URIRef("urn:a"),)]
+
+
+def test_bindings_are_values_not_text(store):
+    hostile = Literal('x" } ; DROP ALL ; SELECT * { "')
+    assert store.query("SELECT ?s ?o WHERE { ?s <urn:p> ?o }", {"o": hostile}).rows == []
+    assert store.query("SELECT ?s ?o WHERE { ?s <urn:p> ?o }", {"o": Literal("y")}).rows == [
+        (URIRef("urn:b"), Literal("y"))
+    ]
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "INSERT DATA { <urn:x> <urn:y> <urn:z> }",
+])
+def test_service_and_updates_are_refused_before_running(store, query):
+    with pytest.raises(QueryError, match="refused|update"):
+        store.query(query)
+    assert len(store.query("SELECT * WHERE { ?s ?p ?o }").rows) == 2
+
+
+def test_syntax_errors_are_query_errors(store):
+    with pytest.raises(QueryError, match="syntax"):
+        store.query("SELECT ?s WHERE { ?s ?p }")
