@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
@@ -67,6 +68,16 @@ def date_literal(value: PartialDate) -> Literal:
     return Literal(str(value), datatype=XSD.gYear)
 
 
+def decimal_literal(value: float) -> Literal:
+    """An ``xsd:decimal`` in canonical form, so every parser and serialiser keeps it as it is.
+
+    >>> decimal_literal(100.0), decimal_literal(1e-07)
+    (rdflib.term.Literal('100.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal')), rdflib.term.Literal('0.0000001', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal')))
+    """
+    text = format(Decimal(repr(value)), "f")
+    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
+
+
 def _fact(graph: Graph, s: Node, p: URIRef, o: Node, sources: Iterable[str]) -> None:
     """Assert (s, p, o) and record the pages that state it."""
     graph.add((s, p, o))
@@ -96,7 +107,7 @@ def _stake(graph: Graph, stake: Stake, index: int) -> None:
     graph.add((node, BKG.stakeKind, _STAKE_KINDS[stake.kind]))
     graph.add((node, BKG.controlling, Literal(stake.controlling)))
     if stake.share is not None:
-        graph.add((node, BKG.sharePercent, Literal(f"{stake.share:g}", datatype=XSD.decimal)))
+        graph.add((node, BKG.sharePercent, decimal_literal(stake.share)))
     if stake.start:
         graph.add((node, SDO.startDate, date_literal(stake.start)))
         graph.add((node, BKG.startYear, Literal(stake.start.year)))
