@@ -413,10 +413,6 @@ def execute(
         return store.query(full, bindings)
     except QueryError as error:
         raise QueryError(_located(str(error), text, origin, added)) from None
-    except RuntimeError as error:  # pyoxigraph: a binding for a variable the query does not project
-        missing = re.search(r"variable (\?\w+)", str(error))
-        hint = f": add {missing[1]} to the SELECT clause (Oxigraph binds only projected variables)" if missing else ""
-        raise QueryError(f"{origin}: {error}{hint}") from None
 
 
 _OXIGRAPH_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)

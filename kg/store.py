@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import abc
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from .guard import QueryShape, inspect_query
 # FROM <url> must name a graph of the dataset, never make rdflib fetch a document from the web
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
+_UNPROJECTED = re.compile(r"does not contains? variable (\?\w+)")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -217,7 +219,9 @@ class OxigraphStore(Store):
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from error
         except (OSError, RuntimeError) as error:  # evaluation errors may surface while rows are read
-            raise QueryError(f"query failed: {error}") from error
+            missing = _UNPROJECTED.search(str(error))
+            hint = f": add {missing[1]} to the SELECT clause (Oxigraph binds only projected variables)" if missing else ""
+            raise QueryError(f"query failed: {error}{hint}") from error
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
         for quad in self._store:

@@ -35,3 +35,13 @@ def store(request, built_trig) -> Store:
     opened = open_store(request.param)
     opened.load_file(built_trig)
     return opened
+
+
+@pytest.fixture(scope="module")
+def embedded() -> Store:
+    """The made-up fixture graph of the query and server tests, in embedded Oxigraph."""
+    from tests.servers import FIXTURE
+
+    opened = open_store("oxigraph")
+    opened.load_file(FIXTURE)
+    return opened

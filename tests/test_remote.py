@@ -24,13 +24,6 @@ PREFIX = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX bkg: <http
 
 
 @pytest.fixture(scope="module")
-def embedded() -> OxigraphStore:
-    store = OxigraphStore()
-    store.load_file(FIXTURE)
-    return store
-
-
-@pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
     """A real Oxigraph server holding the fixture, pushed by Graph Store Protocol."""
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph") / "db") as base:

@@ -35,13 +35,6 @@ MAX_ROWS = 1000
 
 
 @pytest.fixture(scope="module")
-def embedded() -> OxigraphStore:
-    store = OxigraphStore()
-    store.load_file(FIXTURE)
-    return store
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     (tmp / "graph.html").write_text("<!doctype html><title>network</title><p>the network page</p>")
@@ -302,9 +295,9 @@ def test_the_sneaky_services_really_call_out_from_a_bare_oxigraph(embedded):
     try:
         for query in sneaky_services(other.url):
             before = len(other.hits)
-            try:
-                embedded.query(query)
-            except (QueryError, OSError):  # the 500 from the stand-in host, unless SILENT or EXISTS swallowed it
+            try:  # pyoxigraph itself: kg's stores refuse SERVICE before it runs
+                list(embedded.native.query(query, use_default_graph_as_union=True))
+            except (OSError, RuntimeError):  # the 500 from the stand-in host, unless SILENT or EXISTS swallowed it
                 pass
             assert len(other.hits) > before, query
     finally:
