@@ -148,9 +148,9 @@ def _argument_sets(query, samples) -> list[dict[str, object]]:
 
 def _unordered(term):
     # SPARQL leaves the order of GROUP_CONCAT unspecified and the stores differ: the .rq files join with
-    # "; " or ", ", so compare the parts as a sorted list (done alike on both sides, so plain text stays equal)
-    if isinstance(term, Literal) and re.search("[;,] ", term):
-        return Literal("|".join(sorted(re.split("[;,] ", term))), lang=term.language, datatype=term.datatype)
+    # "; ", ", " or " | ", so compare the parts as a sorted list (done alike on both sides, so plain text stays equal)
+    if isinstance(term, Literal) and re.search(r"(?:[;,]| \|) ", term):
+        return Literal("|".join(sorted(re.split(r"(?:[;,]| \|) ", term))), lang=term.language, datatype=term.datatype)
     return term
 
 
