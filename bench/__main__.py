@@ -43,6 +43,7 @@ class Plan:
     load_reps: int
     query_budget_s: float  # time to fill with repetitions of one case on one store
     query_max_reps: int
+    min_reps: int  # repetitions of every Oxigraph case however slow (rdflib: only what fits the budget)
     rdflib_limit_s: float  # per rdflib query (and to_networkx) run; past it the run counts as a timeout
     rdflib_cold_only: tuple[str, ...]  # sizes at which rdflib runs each query once, cold
     viz_sizes: tuple[int, ...]
@@ -53,9 +54,10 @@ class Plan:
 
 
 FULL = Plan("full", ("10k", "100k", "1M"), build_runs=5, load_reps=3, query_budget_s=1.5, query_max_reps=100,
-            rdflib_limit_s=20, rdflib_cold_only=("1M",), viz_sizes=(100, 1000, 5000), viz_repeats=3, ingest_reps=5)
-QUICK = Plan("quick", ("2k",), build_runs=1, load_reps=1, query_budget_s=0.05, query_max_reps=3,
-             rdflib_limit_s=5, rdflib_cold_only=("10k",), viz_sizes=(100,), viz_repeats=1, ingest_reps=1)
+            min_reps=5, rdflib_limit_s=20, rdflib_cold_only=("1M",), viz_sizes=(100, 1000, 5000), viz_repeats=3,
+            ingest_reps=5)
+QUICK = Plan("quick", ("2k",), build_runs=1, load_reps=1, query_budget_s=0.05, query_max_reps=3, min_reps=1,
+             rdflib_limit_s=5, rdflib_cold_only=("2k",), viz_sizes=(100,), viz_repeats=1, ingest_reps=1)
 
 
 def _progress(message: str) -> None:
@@ -155,8 +157,11 @@ def run(plan: Plan, out_dir: Path = OUT_DIR, seed: int = 7) -> dict:
                 task = {"task": "queries", "store": store, "path": path, "picks": asdict(data.picks),
                         "budget_s": plan.query_budget_s, "max_reps": plan.query_max_reps, "limit_s": None}
                 if store == "memory":
+                    # the baseline: slow runs are not repeated
                     task |= {"limit_s": plan.rdflib_limit_s, "skip": sorted(rdflib_timeouts),
-                             "reps": 1 if cold else None}
+                             "reps": 1 if cold else None, "min_reps": 0}
+                else:
+                    task["min_reps"] = plan.min_reps
                 result = run_task(task, timeout) | {"size": size, "store": store}
                 rdflib_timeouts |= {c["case"] for c in result.get("cases", ()) if "timeout_s" in c.get("ours", {})}
                 results["queries"].append(result)
@@ -168,7 +173,8 @@ def run(plan: Plan, out_dir: Path = OUT_DIR, seed: int = 7) -> dict:
                 _progress(f"to_networkx from {store} at {size}")
                 task = {"task": "netx", "store": store, "path": path, "budget_s": plan.query_budget_s,
                         "max_reps": 10, "limit_s": plan.rdflib_limit_s * 3 if store == "memory" else None,
-                        "reps": 1 if store == "memory" and cold else None}
+                        "reps": 1 if store == "memory" and cold else None,
+                        "min_reps": 0 if store == "memory" else plan.min_reps}
                 result = run_task(task, timeout) | {"size": size, "store": store}
                 netx_timed_out = netx_timed_out or (store == "memory" and "timeout_s" in result)
                 results["netx"].append(result)

@@ -71,12 +71,13 @@ def timed(call: Callable[[], object], limit_s: float | None = None) -> tuple[flo
 
 
 def repeat(calls: dict[str, Callable[[], object]], budget_s: float, max_reps: int, limit_s: float | None,
-           reps: int | None = None) -> dict[str, dict]:
+           reps: int | None = None, min_reps: int = 3) -> dict[str, dict]:
     """Time several ways of doing the same thing side by side, interleaved, after one warm-up each.
 
     With ``reps`` fixed to 1 the first (cold) run is the only sample. Otherwise the
-    number of repetitions fills ``budget_s``, between 3 and ``max_reps``; a call whose
-    warm-up alone takes a third of the budget is not repeated (its cold run is reported).
+    number of repetitions fills ``budget_s``, between ``min_reps`` and ``max_reps``; with
+    ``min_reps`` 0, a call whose warm-up alone takes a third of the budget is not repeated
+    (its cold run is reported: for the slow baseline).
     Returns, per call, ``summary`` of the wall times, ``cpu_median_s`` (process CPU time,
     less disturbed by other work on the machine) and ``rows`` (the size of its answer),
     or ``timeout_s`` when it ran past ``limit_s``.
@@ -99,10 +100,10 @@ def repeat(calls: dict[str, Callable[[], object]], budget_s: float, max_reps: in
             out[name] = {"timeout_s": limit_s}
     live = [name for name in calls if walls[name]]
     warm = sum(walls[name][0] for name in live)
-    if reps == 1 or not live or max(walls[name][0] for name in live) * 3 > budget_s:
+    if reps == 1 or not live or (not min_reps and max(walls[name][0] for name in live) * 3 > budget_s):
         rounds = 0
     else:
-        rounds = reps or int(min(max_reps, max(3, budget_s / max(warm, 1e-6))))
+        rounds = reps or int(min(max_reps, max(min_reps or 3, budget_s / max(warm, 1e-6))))
     for _ in range(rounds):
         for name in live:
             once(name, None)
@@ -151,7 +152,7 @@ def task_load(store: str, path: str) -> dict:
 
 
 def task_queries(store: str, path: str, picks: dict, budget_s: float, max_reps: int, limit_s: float | None,
-                 reps: int | None = None, skip: list[str] = ()) -> dict:
+                 reps: int | None = None, skip: list[str] = (), min_reps: int = 3) -> dict:
     """Every named-query case on one store; on Oxigraph also the same SPARQL on raw pyoxigraph, side by side."""
     opened = open_store(store)
     loaded = _timed_load(opened, Path(path))
@@ -167,17 +168,17 @@ def task_queries(store: str, path: str, picks: dict, budget_s: float, max_reps: 
         if isinstance(opened, OxigraphStore):
             bindings = bind(opened, query, case.arguments)
             calls["raw"] = lambda: _raw(opened.native, query.text, bindings)
-        entry.update(repeat(calls, budget_s, max_reps, limit_s, reps))
+        entry.update(repeat(calls, budget_s, max_reps, limit_s, reps, min_reps))
         results.append(entry)
     return loaded | {"cases": results}
 
 
 def task_netx(store: str, path: str, budget_s: float, max_reps: int, limit_s: float | None,
-              reps: int | None = None) -> dict:
+              reps: int | None = None, min_reps: int = 3) -> dict:
     """``kg.netx.to_networkx`` over a loaded store."""
     opened = open_store(store)
     loaded = _timed_load(opened, Path(path))
-    timing = repeat({"netx": lambda: to_networkx(opened)}, budget_s, max_reps, limit_s, reps)["netx"]
+    timing = repeat({"netx": lambda: to_networkx(opened)}, budget_s, max_reps, limit_s, reps, min_reps)["netx"]
     graph = to_networkx(opened) if "timeout_s" not in timing else None
     shape = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()} if graph is not None else {}
     timing.pop("rows", None)

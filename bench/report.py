@@ -218,8 +218,9 @@ def markdown(results: dict) -> str:
         peaks = ", ".join(f"{label} {e['peak_rss_mb']:.0f} MB" for e, label in
                           ((ox_entry, "Oxigraph"), (rdflib_entry, "rdflib")) if "peak_rss_mb" in e)
         parts.append(f"Peak memory of the process (load + every query): {peaks}.")
-        parts.append(_table(["case", "scope", "features", "rows", "ours (Oxigraph) median / p95", "raw pyoxigraph",
-                             "ours ÷ raw", "(CPU time)", "rdflib in-memory", "rdflib ÷ ours"], _case_rows(results, size)))
+        header = ["case", "scope", "features", "rows", "ours (Oxigraph) median / p95", "raw pyoxigraph", "ours ÷ raw",
+                  "(CPU time)", "rdflib in-memory", "rdflib ÷ ours"]
+        parts.append(_table(header, _case_rows(results, size)))
     if results.get("netx"):
         parts += ["## `kg.netx.to_networkx` (whole graph)", _table(
             ["size", "store", "runs", "median", "nodes", "edges", "peak memory"],

@@ -240,7 +240,8 @@ class _Companies:
             aliases=aliases,
             headquarters=Sourced(hq, self._source()),
             founded=Sourced(founded, self._source()) if rng.random() < 0.9 else None,
-            chemistries=tuple(Sourced(c, self._source()) for c in _weighted(rng, _CHEMISTRY_WEIGHTS, rng.randint(1, 3))),
+            chemistries=tuple(Sourced(c, self._source())
+                              for c in _weighted(rng, _CHEMISTRY_WEIGHTS, rng.randint(1, 3))),
             applications=tuple(Sourced(a, self._source())
                                for a in _weighted(rng, _APPLICATION_WEIGHTS, rng.randint(1, 2))),
             owners=stakes,
