@@ -152,8 +152,12 @@ def task_load(store: str, path: str) -> dict:
 
 
 def task_queries(store: str, path: str, picks: dict, budget_s: float, max_reps: int, limit_s: float | None,
-                 reps: int | None = None, skip: list[str] = (), min_reps: int = 3) -> dict:
-    """Every named-query case on one store; on Oxigraph also the same SPARQL on raw pyoxigraph, side by side."""
+                 reps: int | None = None, skip: list[str] = (), min_reps: int = 3,
+                 limits: dict[str, float] | None = None) -> dict:
+    """Every named-query case on one store; on Oxigraph also the same SPARQL on raw pyoxigraph, side by side.
+
+    ``limits`` overrides ``limit_s`` per case id.
+    """
     opened = open_store(store)
     loaded = _timed_load(opened, Path(path))
     queries = named_queries()
@@ -168,7 +172,7 @@ def task_queries(store: str, path: str, picks: dict, budget_s: float, max_reps: 
         if isinstance(opened, OxigraphStore):
             bindings = bind(opened, query, case.arguments)
             calls["raw"] = lambda: _raw(opened.native, query.text, bindings)
-        entry.update(repeat(calls, budget_s, max_reps, limit_s, reps, min_reps))
+        entry.update(repeat(calls, budget_s, max_reps, (limits or {}).get(case.id, limit_s), reps, min_reps))
         results.append(entry)
     return loaded | {"cases": results}
 
