@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 TARGET_SIZE = "1M"
 LOAD_LIMIT_S, LOAD_MEMORY_MB = 5.0, 1024
@@ -139,7 +140,7 @@ def _netx_time(entry: dict) -> str:
     if entry.get("skipped"):
         return "not run (timed out at a smaller size)"
     if "timeout_s" in entry:
-        return f"> {entry['timeout_s']:g} s"
+        return f"> {duration(entry['timeout_s'])}"
     return duration(entry["median_s"]) if "median_s" in entry else entry.get("error", "–")
 
 
@@ -157,7 +158,7 @@ def _case_rows(results: dict, size: str) -> list[list[str]]:
         if rdflib.get("skipped"):
             baseline = "not run (timed out at a smaller size)"
         elif "timeout_s" in rdflib:
-            baseline = f"> {rdflib['timeout_s']:g} s"
+            baseline = f"> {duration(rdflib['timeout_s'])}"
         elif "median_s" in rdflib:
             baseline = duration(rdflib["median_s"]) + (" (1 run)" if rdflib.get("cold") else "")
         else:
@@ -199,8 +200,8 @@ def markdown(results: dict) -> str:
             [[build["n"], duration(build["median_s"]), duration(build["p95_s"]), f"{build['peak_rss_mb']:.0f} MB"]]))
     if results.get("datasets"):
         parts += ["## Synthetic datasets", _table(
-            ["size", "triples", "companies", "report graphs", "file"],
-            [[size, f"{d['triples']:,}", f"{d['companies']:,}", d["sources"], d["path"]]
+            ["size", "triples", "companies", "report graphs", "file (in build/bench/)"],
+            [[size, f"{d['triples']:,}", f"{d['companies']:,}", d["sources"], Path(d["path"]).name]
              for size, d in results["datasets"].items()])]
     if results.get("load"):
         parts += ["## Load (N-Quads file → empty store)", _table(
