@@ -10,6 +10,7 @@ edge (``owns``, owner → owned) is one ``bkg:OwnershipStake`` and also carries
 organisations can have several stakes over time; other edges are keyed by
 their relation).
 
+>>> from kg.namespaces import ID
 >>> from kg.store import open_store
 >>> store = open_store("memory")
 >>> store.load_file(_EXAMPLE)
@@ -39,11 +40,10 @@ from pathlib import Path
 
 import networkx as nx
 from rapidfuzz import process
-from rdflib import XSD, Dataset, Graph, Literal, URIRef
+from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.term import Node
 
 from .errors import KgError
-from .namespaces import ID
 from .store import RdflibStore, Store
 
 NODE_TYPES = (

@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 import kg
 from kg.errors import KgError
 from kg.graph import ControlLink, Entity, EntityRecord, KnowledgeGraph, Rows, load
-from kg.namespaces import BKG, ID, iri
+from kg.namespaces import BKG, iri
 from kg.query import UnknownName, named_query
 from query_fixture import DATA_DIR, built, company, control_table  # noqa: F401 (built is a pytest fixture)
 

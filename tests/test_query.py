@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, Literal
 
 from kg.graph import load, python_value
 from kg.namespaces import BKG, DCTERMS, ID, RDFS, SDO, iri, source_graph

@@ -20,7 +20,6 @@ from rdflib.namespace import RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from kg.errors import QueryError
 from kg.namespaces import CURATED_GRAPH, GRAPH
 from kg.store import OxigraphStore, from_ox
 from tests.servers import FIXTURE, kg_serve, load
