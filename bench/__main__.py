@@ -53,11 +53,34 @@ class Plan:
     parts: tuple[str, ...] = field(default=PARTS)
 
 
-FULL = Plan("full", ("10k", "100k", "1M"), build_runs=5, load_reps=3, query_budget_s=1.5, query_max_reps=100,
-            min_reps=5, rdflib_limit_s=20, rdflib_cold_only=("1M",), viz_sizes=(100, 1000, 5000), viz_repeats=3,
-            ingest_reps=5)
-QUICK = Plan("quick", ("2k",), build_runs=1, load_reps=1, query_budget_s=0.05, query_max_reps=3, min_reps=1,
-             rdflib_limit_s=5, rdflib_cold_only=("2k",), viz_sizes=(100,), viz_repeats=1, ingest_reps=1)
+FULL = Plan(
+    "full",
+    ("10k", "100k", "1M"),
+    build_runs=5,
+    load_reps=3,
+    query_budget_s=1.5,
+    query_max_reps=100,
+    min_reps=5,
+    rdflib_limit_s=20,
+    rdflib_cold_only=("1M",),
+    viz_sizes=(100, 1000, 5000),
+    viz_repeats=3,
+    ingest_reps=5,
+)
+QUICK = Plan(
+    "quick",
+    ("2k",),
+    build_runs=1,
+    load_reps=1,
+    query_budget_s=0.05,
+    query_max_reps=3,
+    min_reps=1,
+    rdflib_limit_s=5,
+    rdflib_cold_only=("2k",),
+    viz_sizes=(100,),
+    viz_repeats=1,
+    ingest_reps=1,
+)
 
 
 def _progress(message: str) -> None:
@@ -68,8 +91,15 @@ def run_task(task: dict, timeout_s: float) -> dict:
     """One measurement in a fresh interpreter; failures come back as ``{"error": ...}``."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])))
     try:
-        done = subprocess.run([sys.executable, "-m", "bench.measure"], input=json.dumps(task), capture_output=True,
-                              text=True, cwd=PROJECT_DIR, env=env, timeout=timeout_s)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.measure"],
+            input=json.dumps(task),
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_DIR,
+            env=env,
+            timeout=timeout_s,
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"no answer within {timeout_s:.0f} s"}
     if done.returncode != 0:
@@ -83,8 +113,12 @@ def measure_build(runs: int) -> dict:
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="kg-bench-build-") as out, tempfile.TemporaryFile() as stderr:
             started = time.perf_counter()
-            process = subprocess.Popen([sys.executable, "-m", "kg", "build", "--out", out, "-q"], cwd=PROJECT_DIR,
-                                       stdout=subprocess.DEVNULL, stderr=stderr)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "kg", "build", "--out", out, "-q"],
+                cwd=PROJECT_DIR,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
             # wait4 gives this child's own peak memory, not the maximum over every child so far
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
@@ -127,8 +161,15 @@ def _machine() -> dict:
 def run(plan: Plan, out_dir: Path = OUT_DIR, seed: int = 7) -> dict:
     """Run ``plan`` and return every figure (also written to ``out_dir``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    results: dict = {"plan": asdict(plan), "machine": _machine(), "datasets": {}, "load": [], "queries": [],
-                     "netx": [], "page": []}
+    results: dict = {
+        "plan": asdict(plan),
+        "machine": _machine(),
+        "datasets": {},
+        "load": [],
+        "queries": [],
+        "netx": [],
+        "page": [],
+    }
     timeout = plan.task_timeout_s
 
     if "build" in plan.parts:
@@ -142,8 +183,10 @@ def run(plan: Plan, out_dir: Path = OUT_DIR, seed: int = 7) -> dict:
         _progress(f"dataset {size}")
         started = time.perf_counter()
         data = synthetic.cached(size, out_dir, seed)
-        results["datasets"][size] = asdict(data) | {"path": str(data.path),
-                                                    "ready_s": round(time.perf_counter() - started, 2)}
+        results["datasets"][size] = asdict(data) | {
+            "path": str(data.path),
+            "ready_s": round(time.perf_counter() - started, 2),
+        }
         path, cold = str(data.path), size in plan.rdflib_cold_only
         if "load" in plan.parts:
             for store in ("oxigraph", "raw", "memory"):
@@ -155,21 +198,38 @@ def run(plan: Plan, out_dir: Path = OUT_DIR, seed: int = 7) -> dict:
             ours: dict[str, float] = {}
             for store in ("oxigraph", "memory"):
                 _progress(f"named queries on {store} at {size}")
-                task = {"task": "queries", "store": store, "path": path, "picks": asdict(data.picks),
-                        "budget_s": plan.query_budget_s, "max_reps": plan.query_max_reps, "limit_s": None}
+                task = {
+                    "task": "queries",
+                    "store": store,
+                    "path": path,
+                    "picks": asdict(data.picks),
+                    "budget_s": plan.query_budget_s,
+                    "max_reps": plan.query_max_reps,
+                    "limit_s": None,
+                }
                 if store == "memory":
                     # the baseline: slow runs are not repeated, and each may run long enough to show
                     # whether it is 50 times slower than ours (a margin over, within limits)
-                    limits = {case: min(3 * plan.rdflib_limit_s, max(plan.rdflib_limit_s, 60 * median))
-                              for case, median in ours.items()}
-                    task |= {"limit_s": plan.rdflib_limit_s, "limits": limits, "skip": sorted(rdflib_timeouts),
-                             "reps": 1 if cold else None, "min_reps": 0}
+                    limits = {
+                        case: min(3 * plan.rdflib_limit_s, max(plan.rdflib_limit_s, 60 * median))
+                        for case, median in ours.items()
+                    }
+                    task |= {
+                        "limit_s": plan.rdflib_limit_s,
+                        "limits": limits,
+                        "skip": sorted(rdflib_timeouts),
+                        "reps": 1 if cold else None,
+                        "min_reps": 0,
+                    }
                 else:
                     task["min_reps"] = plan.min_reps
                 result = run_task(task, timeout) | {"size": size, "store": store}
                 if store == "oxigraph":
-                    ours = {c["case"]: c["ours"]["median_s"]
-                            for c in result.get("cases", ()) if "median_s" in c.get("ours", {})}
+                    ours = {
+                        c["case"]: c["ours"]["median_s"]
+                        for c in result.get("cases", ())
+                        if "median_s" in c.get("ours", {})
+                    }
                 rdflib_timeouts |= {c["case"] for c in result.get("cases", ()) if "timeout_s" in c.get("ours", {})}
                 results["queries"].append(result)
         if "netx" in plan.parts:
@@ -178,10 +238,16 @@ def run(plan: Plan, out_dir: Path = OUT_DIR, seed: int = 7) -> dict:
                     results["netx"].append({"size": size, "store": store, "skipped": True})
                     continue
                 _progress(f"to_networkx from {store} at {size}")
-                task = {"task": "netx", "store": store, "path": path, "budget_s": plan.query_budget_s,
-                        "max_reps": 10, "limit_s": plan.rdflib_limit_s * 3 if store == "memory" else None,
-                        "reps": 1 if store == "memory" and cold else None,
-                        "min_reps": 0 if store == "memory" else plan.min_reps}
+                task = {
+                    "task": "netx",
+                    "store": store,
+                    "path": path,
+                    "budget_s": plan.query_budget_s,
+                    "max_reps": 10,
+                    "limit_s": plan.rdflib_limit_s * 3 if store == "memory" else None,
+                    "reps": 1 if store == "memory" and cold else None,
+                    "min_reps": 0 if store == "memory" else plan.min_reps,
+                }
                 result = run_task(task, timeout) | {"size": size, "store": store}
                 netx_timed_out = netx_timed_out or (store == "memory" and "timeout_s" in result)
                 results["netx"].append(result)
@@ -193,12 +259,12 @@ def run(plan: Plan, out_dir: Path = OUT_DIR, seed: int = 7) -> dict:
 
     if "viz" in plan.parts:
         _progress(f"browser time-to-ready at {', '.join(map(str, plan.viz_sizes))} nodes")
-        results["viz"] = run_task({"task": "viz", "sizes": list(plan.viz_sizes), "repeats": plan.viz_repeats},
-                                  timeout)
+        results["viz"] = run_task({"task": "viz", "sizes": list(plan.viz_sizes), "repeats": plan.viz_repeats}, timeout)
     if "ingest" in plan.parts:
         _progress("ingestion")
-        results["ingest"] = run_task({"task": "ingest", "documents": _documents(), "data_dir": str(DATA_DIR),
-                                      "reps": plan.ingest_reps}, timeout)
+        results["ingest"] = run_task(
+            {"task": "ingest", "documents": _documents(), "data_dir": str(DATA_DIR), "reps": plan.ingest_reps}, timeout
+        )
 
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     results["targets"] = targets(results)
@@ -213,10 +279,16 @@ def _load_entry(size: str, store: str, triples: int, runs: list[dict]) -> dict:
     if not good:
         return {"size": size, "store": store, "error": runs[0]["error"]}
     timing = summary([r["load_s"] for r in good])
-    return {"size": size, "store": store, "triples": triples, **timing,
-            "cpu_s": round(min(r["load_cpu_s"] for r in good), 3),
-            "triples_per_s": round(triples / timing["median_s"]),
-            "peak_rss_mb": max(r["peak_rss_mb"] for r in good), "start_rss_mb": good[0]["start_rss_mb"]}
+    return {
+        "size": size,
+        "store": store,
+        "triples": triples,
+        **timing,
+        "cpu_s": round(min(r["load_cpu_s"] for r in good), 3),
+        "triples_per_s": round(triples / timing["median_s"]),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in good),
+        "start_rss_mb": good[0]["start_rss_mb"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -116,12 +116,10 @@ def query_cases(query: NamedQuery, picks: Picks) -> list[Case]:
     for parameters in variants:
         arguments = {p.name: _value(p, picks) for p in parameters}
         scope = "single-entity" if any(p.type in _INDIVIDUAL_TYPES for p in parameters) else "whole-graph"
-        cases.append(Case(f"{query.name}({','.join(arguments)})", query.name, arguments, scope,
-                          _features(query.text)))
+        cases.append(Case(f"{query.name}({','.join(arguments)})", query.name, arguments, scope, _features(query.text)))
     return cases
 
 
 def all_cases(queries: Iterable[NamedQuery], picks: Picks) -> list[Case]:
     """The cases of every query, in name order."""
     return [case for query in sorted(queries, key=lambda q: q.name) for case in query_cases(query, picks)]
-

@@ -44,8 +44,12 @@ def summary(samples: list[float]) -> dict:
     """Median, 95th percentile (nearest rank) and minimum of timings in seconds."""
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-    return {"n": len(ordered), "median_s": round(statistics.median(ordered), 6), "p95_s": round(p95, 6),
-            "min_s": round(ordered[0], 6)}
+    return {
+        "n": len(ordered),
+        "median_s": round(statistics.median(ordered), 6),
+        "p95_s": round(p95, 6),
+        "min_s": round(ordered[0], 6),
+    }
 
 
 def _alarm(signum, frame):
@@ -70,8 +74,14 @@ def timed(call: Callable[[], object], limit_s: float | None = None) -> tuple[flo
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def repeat(calls: dict[str, Callable[[], object]], budget_s: float, max_reps: int, limit_s: float | None,
-           reps: int | None = None, min_reps: int = 3) -> dict[str, dict]:
+def repeat(
+    calls: dict[str, Callable[[], object]],
+    budget_s: float,
+    max_reps: int,
+    limit_s: float | None,
+    reps: int | None = None,
+    min_reps: int = 3,
+) -> dict[str, dict]:
     """Time several ways of doing the same thing side by side, interleaved, after one warm-up each.
 
     With ``reps`` fixed to 1 the first (cold) run is the only sample. Otherwise the
@@ -151,9 +161,18 @@ def task_load(store: str, path: str) -> dict:
     return _timed_load(target, Path(path))
 
 
-def task_queries(store: str, path: str, picks: dict, budget_s: float, max_reps: int, limit_s: float | None,
-                 reps: int | None = None, skip: list[str] = (), min_reps: int = 3,
-                 limits: dict[str, float] | None = None) -> dict:
+def task_queries(
+    store: str,
+    path: str,
+    picks: dict,
+    budget_s: float,
+    max_reps: int,
+    limit_s: float | None,
+    reps: int | None = None,
+    skip: list[str] = (),
+    min_reps: int = 3,
+    limits: dict[str, float] | None = None,
+) -> dict:
     """Every named-query case on one store; on Oxigraph also the same SPARQL on raw pyoxigraph, side by side.
 
     ``limits`` overrides ``limit_s`` per case id.
@@ -177,8 +196,15 @@ def task_queries(store: str, path: str, picks: dict, budget_s: float, max_reps: 
     return loaded | {"cases": results}
 
 
-def task_netx(store: str, path: str, budget_s: float, max_reps: int, limit_s: float | None,
-              reps: int | None = None, min_reps: int = 3) -> dict:
+def task_netx(
+    store: str,
+    path: str,
+    budget_s: float,
+    max_reps: int,
+    limit_s: float | None,
+    reps: int | None = None,
+    min_reps: int = 3,
+) -> dict:
     """``kg.netx.to_networkx`` over a loaded store."""
     opened = open_store(store)
     loaded = _timed_load(opened, Path(path))
@@ -198,8 +224,14 @@ def task_page(path: str, out: str) -> dict:
     graph = to_networkx(opened)
     layout_s, positions = timed(lambda: layout(graph))
     write_s, page = timed(lambda: write_page(graph, Path(out), title="bench", positions=positions))
-    return {"nodes": page.nodes, "edges": page.edges, "layout_s": round(layout_s, 3), "write_s": round(write_s, 3),
-            "page_s": round(layout_s + write_s, 3), "html_mb": round(page.bytes / 1e6, 2)}
+    return {
+        "nodes": page.nodes,
+        "edges": page.edges,
+        "layout_s": round(layout_s, 3),
+        "write_s": round(write_s, 3),
+        "page_s": round(layout_s + write_s, 3),
+        "html_mb": round(page.bytes / 1e6, 2),
+    }
 
 
 def task_ingest(documents: list[str], data_dir: str, reps: int) -> dict:
@@ -218,11 +250,15 @@ def task_ingest(documents: list[str], data_dir: str, reps: int) -> dict:
         except Exception as error:  # a document ingest cannot read is reported, not fatal to the benchmark
             failures[Path(document).name] = f"{type(error).__name__}: {error}"
             continue
-        per_document.append({"document": Path(document).name, "bytes": Path(document).stat().st_size,
-                             **summary(samples)})
+        per_document.append(
+            {"document": Path(document).name, "bytes": Path(document).stat().st_size, **summary(samples)}
+        )
     total = sum(d["median_s"] for d in per_document)
-    return {"documents": per_document, "failures": failures,
-            "docs_per_s": round(len(per_document) / total, 2) if total else None}
+    return {
+        "documents": per_document,
+        "failures": failures,
+        "docs_per_s": round(len(per_document) / total, 2) if total else None,
+    }
 
 
 def task_viz(sizes: list[int], repeats: int) -> dict:
@@ -235,8 +271,14 @@ def task_viz(sizes: list[int], repeats: int) -> dict:
     return {"pages": pages, "largest_browser_process_rss_mb": browser}
 
 
-TASKS = {"load": task_load, "queries": task_queries, "netx": task_netx, "page": task_page, "ingest": task_ingest,
-         "viz": task_viz}
+TASKS = {
+    "load": task_load,
+    "queries": task_queries,
+    "netx": task_netx,
+    "page": task_page,
+    "ingest": task_ingest,
+    "viz": task_viz,
+}
 
 
 def main() -> None:

@@ -67,8 +67,10 @@ def _rdflib_speedup(ours: dict, rdflib: dict) -> tuple[float | None, bool]:
 
 def _paired(results: dict, size: str) -> list[tuple[dict, dict]]:
     """(Oxigraph case, rdflib timing) pairs at one size; the timing is ``{"skipped": True}`` for a case not run."""
-    rdflib = {c["case"]: c.get("ours", {"skipped": True} if c.get("skipped") else {})
-              for c in _queries(results, size, "memory").get("cases", ())}
+    rdflib = {
+        c["case"]: c.get("ours", {"skipped": True} if c.get("skipped") else {})
+        for c in _queries(results, size, "memory").get("cases", ())
+    }
     return [(case, rdflib.get(case["case"], {})) for case in _queries(results, size, "oxigraph").get("cases", ())]
 
 
@@ -82,27 +84,45 @@ def targets(results: dict) -> list[dict]:
 
     load = next((e for e in results.get("load", ()) if e["size"] == size and e["store"] == "oxigraph"), None)
     if load and "median_s" in load:
-        add(f"load {size} triples into Oxigraph < {LOAD_LIMIT_S:g} s", duration(load["median_s"]),
-            load["median_s"] < LOAD_LIMIT_S, f"CPU time {duration(load['cpu_s'])}")
+        add(
+            f"load {size} triples into Oxigraph < {LOAD_LIMIT_S:g} s",
+            duration(load["median_s"]),
+            load["median_s"] < LOAD_LIMIT_S,
+            f"CPU time {duration(load['cpu_s'])}",
+        )
         add(f"peak memory loading {size} < 1 GB", f"{load['peak_rss_mb']:.0f} MB", load["peak_rss_mb"] < LOAD_MEMORY_MB)
     else:
         add(f"load {size} into Oxigraph < {LOAD_LIMIT_S:g} s, < 1 GB", "not measured", None)
 
     pairs = _paired(results, size)
-    single = [(c["case"], c["ours"]["median_s"]) for c, _ in pairs
-              if c["scope"] == "single-entity" and "median_s" in c.get("ours", {})]
+    single = [
+        (c["case"], c["ours"]["median_s"])
+        for c, _ in pairs
+        if c["scope"] == "single-entity" and "median_s" in c.get("ours", {})
+    ]
     if single:
         slow = [name for name, median in single if median >= SINGLE_ENTITY_LIMIT_S]
         worst = max(single, key=lambda item: item[1])
-        add(f"single-entity named queries < {SINGLE_ENTITY_LIMIT_S * 1000:g} ms median",
-            f"slowest {worst[0]} {duration(worst[1])}", not slow, f"over: {', '.join(slow)}" if slow else "")
-    whole = [(c["case"], c["ours"]["median_s"] / c["raw"]["median_s"]) for c, _ in pairs
-             if c["scope"] == "whole-graph" and "median_s" in c.get("ours", {}) and "median_s" in c.get("raw", {})]
+        add(
+            f"single-entity named queries < {SINGLE_ENTITY_LIMIT_S * 1000:g} ms median",
+            f"slowest {worst[0]} {duration(worst[1])}",
+            not slow,
+            f"over: {', '.join(slow)}" if slow else "",
+        )
+    whole = [
+        (c["case"], c["ours"]["median_s"] / c["raw"]["median_s"])
+        for c, _ in pairs
+        if c["scope"] == "whole-graph" and "median_s" in c.get("ours", {}) and "median_s" in c.get("raw", {})
+    ]
     if whole:
         over = [f"{name} {ratio:.2f}×" for name, ratio in whole if ratio > RAW_RATIO_LIMIT]
         worst = max(whole, key=lambda item: item[1])
-        add(f"whole-graph named queries within {RAW_RATIO_LIMIT:g}× of raw pyoxigraph",
-            f"worst {worst[0]} {worst[1]:.2f}×", not over, f"over: {', '.join(over)}" if over else "")
+        add(
+            f"whole-graph named queries within {RAW_RATIO_LIMIT:g}× of raw pyoxigraph",
+            f"worst {worst[0]} {worst[1]:.2f}×",
+            not over,
+            f"over: {', '.join(over)}" if over else "",
+        )
     speedups = []
     for case, rdflib in pairs:
         if {"join", "path"} & set(case["features"]) and not rdflib.get("skipped"):
@@ -117,22 +137,33 @@ def targets(results: dict) -> list[dict]:
         notes = [f"below: {', '.join(below)}"] if below else []
         notes += [f"rdflib timed out too early to tell: {', '.join(undecided)}"] if undecided else []
         notes += [f"rdflib not run (timed out at a smaller size): {len(skipped)} cases"] if skipped else []
-        add(f"≥ {RDFLIB_SPEEDUP_MIN}× faster than rdflib in-memory on join and path queries",
-            f"smallest {worst[0]} {_ratio(worst[1], worst[2])}", False if below else (None if undecided else True),
-            "; ".join(notes))
+        add(
+            f"≥ {RDFLIB_SPEEDUP_MIN}× faster than rdflib in-memory on join and path queries",
+            f"smallest {worst[0]} {_ratio(worst[1], worst[2])}",
+            False if below else (None if undecided else True),
+            "; ".join(notes),
+        )
 
     build = results.get("build")
     if build:
         holds = build["median_s"] < BUILD_LIMIT_S if "median_s" in build else None
-        add(f"kg build on the reference data < {BUILD_LIMIT_S:g} s (whole process)",
-            duration(build.get("median_s")) if "median_s" in build else build.get("error", "–"), holds,
-            f"p95 {duration(build.get('p95_s'))} over {build.get('n')} runs", at=None)
+        add(
+            f"kg build on the reference data < {BUILD_LIMIT_S:g} s (whole process)",
+            duration(build.get("median_s")) if "median_s" in build else build.get("error", "–"),
+            holds,
+            f"p95 {duration(build.get('p95_s'))} over {build.get('n')} runs",
+            at=None,
+        )
     pages = results.get("viz", {}).get("pages", ())
     page = min(pages, key=lambda p: abs(p["nodes"] - PAGE_NODES), default=None)
     if page and abs(page["nodes"] - PAGE_NODES) <= PAGE_NODES * 0.1:
-        add(f"{PAGE_NODES:,}-node network page ready in headless Chromium < {PAGE_READY_LIMIT_MS / 1000:g} s",
-            f"{page['ready_wall_ms'] / 1000:.2f} s", page["ready_wall_ms"] < PAGE_READY_LIMIT_MS,
-            f"in-page navigation → first drawing {page['ready_ms'] / 1000:.2f} s", at=f"{page['nodes']:,} nodes")
+        add(
+            f"{PAGE_NODES:,}-node network page ready in headless Chromium < {PAGE_READY_LIMIT_MS / 1000:g} s",
+            f"{page['ready_wall_ms'] / 1000:.2f} s",
+            page["ready_wall_ms"] < PAGE_READY_LIMIT_MS,
+            f"in-page navigation → first drawing {page['ready_ms'] / 1000:.2f} s",
+            at=f"{page['nodes']:,} nodes",
+        )
     return found
 
 
@@ -153,8 +184,9 @@ def _case_rows(results: dict, size: str) -> list[list[str]]:
     for case, rdflib in _paired(results, size):
         ours, raw = case.get("ours", {}), case.get("raw", {})
         ratio = ours["median_s"] / raw["median_s"] if "median_s" in ours and "median_s" in raw else None
-        cpu_ratio = (ours["cpu_median_s"] / raw["cpu_median_s"]
-                     if ours.get("cpu_median_s") and raw.get("cpu_median_s") else None)
+        cpu_ratio = (
+            ours["cpu_median_s"] / raw["cpu_median_s"] if ours.get("cpu_median_s") and raw.get("cpu_median_s") else None
+        )
         if rdflib.get("skipped"):
             baseline = "not run (timed out at a smaller size)"
         elif "timeout_s" in rdflib:
@@ -166,13 +198,20 @@ def _case_rows(results: dict, size: str) -> list[list[str]]:
         speedup, bound = _rdflib_speedup(ours, rdflib)
         counts = {ours.get("rows"), raw.get("rows"), rdflib.get("rows")} - {None}
         rows_text = "/".join(str(n) for n in sorted(counts)) + (" ⚠ differ" if len(counts) > 1 else "")
-        rows.append([
-            f"`{case['case']}`", case["scope"], "+".join(case["features"]) or "–", rows_text,
-            f"{duration(ours.get('median_s'))} / {duration(ours.get('p95_s'))}" if "median_s" in ours else "error",
-            duration(raw.get("median_s")), _ratio(ratio) if ratio else "–",
-            _ratio(cpu_ratio) if cpu_ratio else "–", baseline,
-            _ratio(speedup, bound) if speedup else "–",
-        ])
+        rows.append(
+            [
+                f"`{case['case']}`",
+                case["scope"],
+                "+".join(case["features"]) or "–",
+                rows_text,
+                f"{duration(ours.get('median_s'))} / {duration(ours.get('p95_s'))}" if "median_s" in ours else "error",
+                duration(raw.get("median_s")),
+                _ratio(ratio) if ratio else "–",
+                _ratio(cpu_ratio) if cpu_ratio else "–",
+                baseline,
+                _ratio(speedup, bound) if speedup else "–",
+            ]
+        )
     return rows
 
 
@@ -189,26 +228,55 @@ def markdown(results: dict) -> str:
     ]
     found = results.get("targets", [])
     if found:
-        parts += ["## Targets (issue 7)", _table(
-            ["target", "at", "measured", "verdict", "note"],
-            [[t["target"], t["size"], t["measured"], _verdict(t["holds"]), t["note"]] for t in found])]
+        parts += [
+            "## Targets (issue 7)",
+            _table(
+                ["target", "at", "measured", "verdict", "note"],
+                [[t["target"], t["size"], t["measured"], _verdict(t["holds"]), t["note"]] for t in found],
+            ),
+        ]
     build = results.get("build")
     if build:
         parts.append("## Reference build (`kg build`, whole process)")
-        parts.append(f"error: {build['error']}" if "error" in build else _table(
-            ["runs", "median", "p95", "peak memory"],
-            [[build["n"], duration(build["median_s"]), duration(build["p95_s"]), f"{build['peak_rss_mb']:.0f} MB"]]))
+        parts.append(
+            f"error: {build['error']}"
+            if "error" in build
+            else _table(
+                ["runs", "median", "p95", "peak memory"],
+                [[build["n"], duration(build["median_s"]), duration(build["p95_s"]), f"{build['peak_rss_mb']:.0f} MB"]],
+            )
+        )
     if results.get("datasets"):
-        parts += ["## Synthetic datasets", _table(
-            ["size", "triples", "companies", "report graphs", "file (in build/bench/)"],
-            [[size, f"{d['triples']:,}", f"{d['companies']:,}", d["sources"], Path(d["path"]).name]
-             for size, d in results["datasets"].items()])]
+        parts += [
+            "## Synthetic datasets",
+            _table(
+                ["size", "triples", "companies", "report graphs", "file (in build/bench/)"],
+                [
+                    [size, f"{d['triples']:,}", f"{d['companies']:,}", d["sources"], Path(d["path"]).name]
+                    for size, d in results["datasets"].items()
+                ],
+            ),
+        ]
     if results.get("load"):
-        parts += ["## Load (N-Quads file → empty store)", _table(
-            ["size", "store", "runs", "median", "p95", "CPU", "triples/s", "peak memory"],
-            [[e["size"], e["store"], e.get("n", "–"), duration(e.get("median_s")), duration(e.get("p95_s")),
-              duration(e.get("cpu_s")), f"{e['triples_per_s']:,}" if "triples_per_s" in e else e.get("error", "–"),
-              f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–"] for e in results["load"]])]
+        parts += [
+            "## Load (N-Quads file → empty store)",
+            _table(
+                ["size", "store", "runs", "median", "p95", "CPU", "triples/s", "peak memory"],
+                [
+                    [
+                        e["size"],
+                        e["store"],
+                        e.get("n", "–"),
+                        duration(e.get("median_s")),
+                        duration(e.get("p95_s")),
+                        duration(e.get("cpu_s")),
+                        f"{e['triples_per_s']:,}" if "triples_per_s" in e else e.get("error", "–"),
+                        f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–",
+                    ]
+                    for e in results["load"]
+                ],
+            ),
+        ]
     for size in results["plan"]["sizes"]:
         ox_entry, rdflib_entry = _queries(results, size, "oxigraph"), _queries(results, size, "memory")
         if not ox_entry:
@@ -217,48 +285,125 @@ def markdown(results: dict) -> str:
         for entry, label in ((ox_entry, "Oxigraph"), (rdflib_entry, "rdflib")):
             if "error" in entry:
                 parts.append(f"{label}: error: {entry['error']}")
-        peaks = ", ".join(f"{label} {e['peak_rss_mb']:.0f} MB" for e, label in
-                          ((ox_entry, "Oxigraph"), (rdflib_entry, "rdflib")) if "peak_rss_mb" in e)
+        peaks = ", ".join(
+            f"{label} {e['peak_rss_mb']:.0f} MB"
+            for e, label in ((ox_entry, "Oxigraph"), (rdflib_entry, "rdflib"))
+            if "peak_rss_mb" in e
+        )
         parts.append(f"Peak memory of the process (load + every query): {peaks}.")
-        header = ["case", "scope", "features", "rows", "ours (Oxigraph) median / p95", "raw pyoxigraph", "ours ÷ raw",
-                  "(CPU time)", "rdflib in-memory", "rdflib ÷ ours"]
+        header = [
+            "case",
+            "scope",
+            "features",
+            "rows",
+            "ours (Oxigraph) median / p95",
+            "raw pyoxigraph",
+            "ours ÷ raw",
+            "(CPU time)",
+            "rdflib in-memory",
+            "rdflib ÷ ours",
+        ]
         parts.append(_table(header, _case_rows(results, size)))
     if results.get("netx"):
-        parts += ["## `kg.netx.to_networkx` (whole graph)", _table(
-            ["size", "store", "runs", "median", "nodes", "edges", "peak memory"],
-            [[e["size"], e["store"], e.get("n", "–"), _netx_time(e), e.get("nodes", "–"), e.get("edges", "–"),
-              f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–"] for e in results["netx"]])]
+        parts += [
+            "## `kg.netx.to_networkx` (whole graph)",
+            _table(
+                ["size", "store", "runs", "median", "nodes", "edges", "peak memory"],
+                [
+                    [
+                        e["size"],
+                        e["store"],
+                        e.get("n", "–"),
+                        _netx_time(e),
+                        e.get("nodes", "–"),
+                        e.get("edges", "–"),
+                        f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–",
+                    ]
+                    for e in results["netx"]
+                ],
+            ),
+        ]
     if results.get("page"):
-        parts += ["## Network page of the whole graph (`kg.viz`: layout + HTML)", _table(
-            ["size", "nodes", "edges", "layout", "write", "total", "HTML", "peak memory"],
-            [[e["size"], e.get("nodes", "–"), e.get("edges", "–"), duration(e.get("layout_s")),
-              duration(e.get("write_s")), duration(e.get("page_s")) if "page_s" in e else e.get("error", "–"),
-              f"{e['html_mb']} MB" if "html_mb" in e else "–",
-              f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–"] for e in results["page"]])]
+        parts += [
+            "## Network page of the whole graph (`kg.viz`: layout + HTML)",
+            _table(
+                ["size", "nodes", "edges", "layout", "write", "total", "HTML", "peak memory"],
+                [
+                    [
+                        e["size"],
+                        e.get("nodes", "–"),
+                        e.get("edges", "–"),
+                        duration(e.get("layout_s")),
+                        duration(e.get("write_s")),
+                        duration(e.get("page_s")) if "page_s" in e else e.get("error", "–"),
+                        f"{e['html_mb']} MB" if "html_mb" in e else "–",
+                        f"{e['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in e else "–",
+                    ]
+                    for e in results["page"]
+                ],
+            ),
+        ]
     viz = results.get("viz")
     if viz:
         parts.append("## Browser time-to-ready (`bench/viz.py`, headless Chromium, network refused)")
         if "error" in viz:
             parts.append(f"error: {viz['error']}")
         else:
-            parts.append(_table(
-                ["nodes", "edges", "layout", "render", "HTML", "ready (wall)", "ready (in page)", "filter", "search",
-                 "requests", "console errors"],
-                [[p["nodes"], p["edges"], f"{p['layout_s']} s", f"{p['render_s']} s", f"{p['html_mb']} MB",
-                  f"{p['ready_wall_ms'] / 1000:.2f} s", f"{p['ready_ms'] / 1000:.2f} s", f"{p['filter_ms']:.0f} ms",
-                  f"{p['search_ms']:.0f} ms", p["requests"], p["console_errors"]] for p in viz["pages"]]))
-            parts.append(f"Python process peak {viz['peak_rss_mb']:.0f} MB; largest browser process "
-                         f"{viz['largest_browser_process_rss_mb']:.0f} MB.")
+            parts.append(
+                _table(
+                    [
+                        "nodes",
+                        "edges",
+                        "layout",
+                        "render",
+                        "HTML",
+                        "ready (wall)",
+                        "ready (in page)",
+                        "filter",
+                        "search",
+                        "requests",
+                        "console errors",
+                    ],
+                    [
+                        [
+                            p["nodes"],
+                            p["edges"],
+                            f"{p['layout_s']} s",
+                            f"{p['render_s']} s",
+                            f"{p['html_mb']} MB",
+                            f"{p['ready_wall_ms'] / 1000:.2f} s",
+                            f"{p['ready_ms'] / 1000:.2f} s",
+                            f"{p['filter_ms']:.0f} ms",
+                            f"{p['search_ms']:.0f} ms",
+                            p["requests"],
+                            p["console_errors"],
+                        ]
+                        for p in viz["pages"]
+                    ],
+                )
+            )
+            parts.append(
+                f"Python process peak {viz['peak_rss_mb']:.0f} MB; largest browser process "
+                f"{viz['largest_browser_process_rss_mb']:.0f} MB."
+            )
     ingest = results.get("ingest")
     if ingest:
         parts.append("## Ingestion (`kg.ingest.ingest`, per document)")
         if "error" in ingest:
             parts.append(f"error: {ingest['error']}")
         else:
-            parts.append(_table(["document", "bytes", "runs", "median", "p95"],
-                                [[d["document"], f"{d['bytes']:,}", d["n"], duration(d["median_s"]),
-                                  duration(d["p95_s"])] for d in ingest["documents"]]))
+            parts.append(
+                _table(
+                    ["document", "bytes", "runs", "median", "p95"],
+                    [
+                        [d["document"], f"{d['bytes']:,}", d["n"], duration(d["median_s"]), duration(d["p95_s"])]
+                        for d in ingest["documents"]
+                    ],
+                )
+            )
             failures = "".join(f"; {name} failed: {why}" for name, why in ingest["failures"].items())
-            parts.append(f"Throughput {ingest['docs_per_s']} documents/s (sum of medians); "
-                         f"peak memory {ingest['peak_rss_mb']:.0f} MB{failures}.")
+            parts.append(
+                f"Throughput {ingest['docs_per_s']} documents/s (sum of medians); "
+                f"peak memory {ingest['peak_rss_mb']:.0f} MB{failures}."
+            )
     return "\n\n".join(parts) + "\n"

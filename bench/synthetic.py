@@ -79,12 +79,36 @@ _FIXED_TRIPLES = 700  # ontology, concept schemes, countries
 # Where headquarters are: industry-heavy countries first, the rest share the remainder.
 _HQ_WEIGHTS = {"CN": 30, "JP": 9, "KR": 8, "US": 10, "DE": 5, "FR": 2, "TW": 3, "IN": 3, "GB": 2, "SE": 1}
 _HQ_TAIL_SHARE = 0.27
-_CHEMISTRY_WEIGHTS = {"lfp": 20, "nmc": 18, "nca": 5, "lmfp": 3, "lco": 4, "lto": 2, "lithium-ion": 8,
-                      "sodium-ion": 4, "lead-acid": 8, "solid-state-li-ion": 3, "li-s": 1, "nimh": 2}
-_APPLICATION_WEIGHTS = {"electric-vehicles": 20, "energy-storage": 15, "consumer-electronics": 12,
-                        "automotive": 6, "industrial": 6, "power-tools": 3, "medical": 2, "e-mobility": 3}
-_METRICS = (("cagr", QUDT_UNIT.PERCENT), ("market_size", QUDT_UNIT.CCY_USD),
-            ("market_share", QUDT_UNIT.PERCENT), ("revenue", QUDT_UNIT.CCY_USD))
+_CHEMISTRY_WEIGHTS = {
+    "lfp": 20,
+    "nmc": 18,
+    "nca": 5,
+    "lmfp": 3,
+    "lco": 4,
+    "lto": 2,
+    "lithium-ion": 8,
+    "sodium-ion": 4,
+    "lead-acid": 8,
+    "solid-state-li-ion": 3,
+    "li-s": 1,
+    "nimh": 2,
+}
+_APPLICATION_WEIGHTS = {
+    "electric-vehicles": 20,
+    "energy-storage": 15,
+    "consumer-electronics": 12,
+    "automotive": 6,
+    "industrial": 6,
+    "power-tools": 3,
+    "medical": 2,
+    "e-mobility": 3,
+}
+_METRICS = (
+    ("cagr", QUDT_UNIT.PERCENT),
+    ("market_size", QUDT_UNIT.CCY_USD),
+    ("market_share", QUDT_UNIT.PERCENT),
+    ("revenue", QUDT_UNIT.CCY_USD),
+)
 _SYLLABLES = "vol tar ion lux cel gen nova ener ampe cath ode lith grid max zen tera sun bolt kor ra".split()
 _SUFFIXES = ("Energy", "Battery", "Power", "Cells", "New Energy", "Technology", "Materials", "Storage")
 
@@ -223,8 +247,13 @@ class _Companies:
         key = f"synth-{i:06d}"
         name = self._name(i, parent is None)
         if rng.random() < 0.01:
-            return Organization(key, name, status="unresolved", candidates=(f"{name} Ltd", f"{name} Inc"),
-                                reason="two registered companies share this name")
+            return Organization(
+                key,
+                name,
+                status="unresolved",
+                candidates=(f"{name} Ltd", f"{name} Inc"),
+                reason="two registered companies share this name",
+            )
         stakes = self._stakes(i, parent)
         starts = [s.start.year for s in stakes if s.start]
         founded = min(starts, default=rng.randint(1950, 2022)) - rng.randint(0, 12)
@@ -232,18 +261,23 @@ class _Companies:
         events = ()
         if i > 10 and rng.random() < 0.03:
             kind = rng.choice(("spun-off-from", "renamed-from", "business-acquired-by"))
-            events = (LineageEvent(key, kind, f"synth-{rng.randrange(i):06d}", _date(rng, rng.randint(2000, 2023)),
-                                   self._source()),)
+            events = (
+                LineageEvent(
+                    key, kind, f"synth-{rng.randrange(i):06d}", _date(rng, rng.randint(2000, 2023)), self._source()
+                ),
+            )
         return Organization(
             id=key,
             name=name,
             aliases=aliases,
             headquarters=Sourced(hq, self._source()),
             founded=Sourced(founded, self._source()) if rng.random() < 0.9 else None,
-            chemistries=tuple(Sourced(c, self._source())
-                              for c in _weighted(rng, _CHEMISTRY_WEIGHTS, rng.randint(1, 3))),
-            applications=tuple(Sourced(a, self._source())
-                               for a in _weighted(rng, _APPLICATION_WEIGHTS, rng.randint(1, 2))),
+            chemistries=tuple(
+                Sourced(c, self._source()) for c in _weighted(rng, _CHEMISTRY_WEIGHTS, rng.randint(1, 3))
+            ),
+            applications=tuple(
+                Sourced(a, self._source()) for a in _weighted(rng, _APPLICATION_WEIGHTS, rng.randint(1, 2))
+            ),
             owners=stakes,
             events=events,
         )
@@ -282,13 +316,15 @@ class _Companies:
                 share = float(rng.randint(2, min(45, int(100 - held))))
                 start = rng.randint(1995, 2023)
                 end = _date(rng, rng.randint(start + 1, 2025)) if rng.random() < 0.3 else None
-                stakes.append(Stake(f"synth-{owner:06d}", key, "minority", share, _date(rng, start), end,
-                                    self._source()))
+                stakes.append(
+                    Stake(f"synth-{owner:06d}", key, "minority", share, _date(rng, start), end, self._source())
+                )
         return tuple(stakes)
 
 
-def _claims(sink_for, rng: random.Random, count: int, organizations: list[Organization],
-            regions: list[str], codes: list[str]) -> tuple[set[URIRef], str]:
+def _claims(
+    sink_for, rng: random.Random, count: int, organizations: list[Organization], regions: list[str], codes: list[str]
+) -> tuple[set[URIRef], str]:
     """Report documents, shaped as ``kg.ingest`` writes them, each in its own named graph.
 
     A document's description, the companies it mentions (``bkg:Mention`` nodes), its market
@@ -392,8 +428,9 @@ def _picks(organizations: list[Organization], reference: ReferenceData, report: 
         if period.until_year is None:
             subsidiaries[period.controller] += 1
     # Deep and changed: most distinct periods, then deepest chain, then id.
-    company = max(by_company, key=lambda c: (len({p.from_year for p in by_company[c]}),
-                                             max(p.depth for p in by_company[c]), c))
+    company = max(
+        by_company, key=lambda c: (len({p.from_year for p in by_company[c]}), max(p.depth for p in by_company[c]), c)
+    )
     closed = sorted(p.until_year for p in by_company[company] if p.until_year is not None)
     year = closed[0] - 1 if closed else 2015
     group = max(subsidiaries, key=lambda g: (subsidiaries[g], g))
@@ -442,8 +479,9 @@ def reference_data(target: int, seed: int = 7, data_dir: Path = DATA_DIR) -> Ref
     return replace(reference, organizations=tuple(companies.build()), sources=())
 
 
-def generate(target: int, seed: int = 7, path: Path | None = None,
-             data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> SyntheticGraph:
+def generate(
+    target: int, seed: int = 7, path: Path | None = None, data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR
+) -> SyntheticGraph:
     """Write a dataset of about ``target`` triples to ``path`` (N-Quads) and describe it."""
     synthetic = reference_data(target, seed, data_dir)
     organizations = list(synthetic.organizations)
@@ -458,13 +496,26 @@ def generate(target: int, seed: int = 7, path: Path | None = None,
         add_reference(_QuadSink(out, CURATED_GRAPH, seen), synthetic)
         inferred = _QuadSink(out, INFERRED_GRAPH, seen)
         add_control(inferred, synthetic.stakes)
-        scoped, report = _claims(lambda g: _QuadSink(out, g, seen), random.Random(f"{seed}-reports"), n_sources,
-                                 organizations, [r.id for r in synthetic.regions], _every_country())
+        scoped, report = _claims(
+            lambda g: _QuadSink(out, g, seen),
+            random.Random(f"{seed}-reports"),
+            n_sources,
+            organizations,
+            [r.id for r in synthetic.regions],
+            _every_country(),
+        )
         headquarters = {iri("country", o.headquarters.value) for o in organizations if o.headquarters}
         add_geography(inferred, headquarters | scoped, synthetic.regions)
     temporary.replace(path)
-    return SyntheticGraph(path, target, seed, len(seen) + len(ontology), len(organizations), n_sources,
-                          _picks(organizations, synthetic, report))
+    return SyntheticGraph(
+        path,
+        target,
+        seed,
+        len(seen) + len(ontology),
+        len(organizations),
+        n_sources,
+        _picks(organizations, synthetic, report),
+    )
 
 
 def _fingerprint(data_dir: Path, ontology_dir: Path) -> str:
@@ -473,8 +524,13 @@ def _fingerprint(data_dir: Path, ontology_dir: Path) -> str:
     import kg.triples
 
     digest = hashlib.sha256(str(GENERATOR_VERSION).encode())
-    files: Iterable[Path] = [Path(__file__), Path(kg.triples.__file__), Path(kg.inference.__file__),
-                             ontology_dir / "battery-kg.ttl", *sorted(data_dir.glob("*.yaml"))]
+    files: Iterable[Path] = [
+        Path(__file__),
+        Path(kg.triples.__file__),
+        Path(kg.inference.__file__),
+        ontology_dir / "battery-kg.ttl",
+        *sorted(data_dir.glob("*.yaml")),
+    ]
     for file in files:
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
@@ -489,8 +545,11 @@ def cached(size: str, cache_dir: Path, seed: int = 7) -> SyntheticGraph:
     if path.exists() and meta.exists():
         known = json.loads(meta.read_text())
         if known.get("fingerprint") == fingerprint:
-            return SyntheticGraph(path=path, picks=Picks(**known.pop("picks")),
-                                  **{k: known[k] for k in ("target", "seed", "triples", "companies", "sources")})
+            return SyntheticGraph(
+                path=path,
+                picks=Picks(**known.pop("picks")),
+                **{k: known[k] for k in ("target", "seed", "triples", "companies", "sources")},
+            )
     graph = generate(target, seed, path)
     record = asdict(graph) | {"path": str(path), "fingerprint": fingerprint}
     meta.write_text(json.dumps(record, indent=2))

@@ -33,8 +33,13 @@ from kg.viz import layout, write_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SIZES = (100, 1000, 5000)
 
@@ -101,9 +106,19 @@ def industry_graph(nodes: int, seed: int = 1) -> nx.MultiDiGraph:
         if company not in parents and rng.random() < 0.6:
             start = rng.randint(1990, 2022)
             end = rng.choice([None, None, rng.randint(start + 1, 2025)])
-            graph.add_edge(rng.choice(parents), company, relation="owns", kind="parent", share=100.0,
-                           start=str(start), end=None if end is None else str(end),
-                           start_year=start, end_year=end, stake=f"{company}/stake", sources=url)
+            graph.add_edge(
+                rng.choice(parents),
+                company,
+                relation="owns",
+                kind="parent",
+                share=100.0,
+                start=str(start),
+                end=None if end is None else str(end),
+                start_year=start,
+                end_year=end,
+                stake=f"{company}/stake",
+                sources=url,
+            )
         if rng.random() < 0.2:
             graph.add_edge(rng.choice(sources), company, relation="mentions", sources=[])
     for parent in parents:
@@ -164,22 +179,28 @@ def run(sizes=SIZES, repeats: int = 3) -> list[dict]:
                 positions = layout(graph)
                 layout_s = time.perf_counter() - started
                 started = time.perf_counter()
-                page = write_page(graph, Path(folder) / f"graph-{size}.html", title=f"bench {size}", positions=positions)
+                page = write_page(
+                    graph, Path(folder) / f"graph-{size}.html", title=f"bench {size}", positions=positions
+                )
                 render_s = time.perf_counter() - started
                 loads = [_open_and_time(browser, page.path) for _ in range(repeats)]
-                results.append({
-                    "benchmark": "viz",
-                    "nodes": page.nodes,
-                    "edges": page.edges,
-                    "layout_s": round(layout_s, 2),
-                    "render_s": round(render_s, 2),
-                    "html_mb": round(page.bytes / 1e6, 2),
-                    "repeats": repeats,
-                    **{key: _median([load[key] for load in loads])
-                       for key in ("ready_ms", "ready_wall_ms", "filter_ms", "search_ms")},
-                    "requests": sum(load["requests"] for load in loads),
-                    "console_errors": sum(load["console_errors"] for load in loads),
-                })
+                results.append(
+                    {
+                        "benchmark": "viz",
+                        "nodes": page.nodes,
+                        "edges": page.edges,
+                        "layout_s": round(layout_s, 2),
+                        "render_s": round(render_s, 2),
+                        "html_mb": round(page.bytes / 1e6, 2),
+                        "repeats": repeats,
+                        **{
+                            key: _median([load[key] for load in loads])
+                            for key in ("ready_ms", "ready_wall_ms", "filter_ms", "search_ms")
+                        },
+                        "requests": sum(load["requests"] for load in loads),
+                        "console_errors": sum(load["console_errors"] for load in loads),
+                    }
+                )
         finally:
             browser.close()
     return results
@@ -195,8 +216,19 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    columns = ("nodes", "edges", "layout_s", "render_s", "html_mb", "ready_ms", "ready_wall_ms", "filter_ms",
-               "search_ms", "requests", "console_errors")
+    columns = (
+        "nodes",
+        "edges",
+        "layout_s",
+        "render_s",
+        "html_mb",
+        "ready_ms",
+        "ready_wall_ms",
+        "filter_ms",
+        "search_ms",
+        "requests",
+        "console_errors",
+    )
     print("  ".join(f"{c:>13}" for c in columns))
     for result in results:
         print("  ".join(f"{result[c]:>13}" for c in columns))

@@ -102,7 +102,7 @@ def _entity_counts(quads: list[ox.Quad]) -> dict[str, int]:
     """How many things of each IRI kind (company, chemistry, ...) the quads type."""
     prefix = str(ID)
     typed = {q.subject.value for q in quads if q.predicate.value == _RDF_TYPE and isinstance(q.subject, ox.NamedNode)}
-    return dict(Counter(iri[len(prefix):].split("/", 1)[0] for iri in typed if iri.startswith(prefix)))
+    return dict(Counter(iri[len(prefix) :].split("/", 1)[0] for iri in typed if iri.startswith(prefix)))
 
 
 def assemble(

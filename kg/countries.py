@@ -278,7 +278,9 @@ def _m49_code(code: object) -> str:
     return text.zfill(3) if text.isdigit() else text
 
 
-def _resolved(mention: str, entry: Country, flags: Sequence[NormalizationFlag] = (), confidence: float = 1.0) -> CountryMatch:
+def _resolved(
+    mention: str, entry: Country, flags: Sequence[NormalizationFlag] = (), confidence: float = 1.0
+) -> CountryMatch:
     return CountryMatch(
         mention=mention,
         status="resolved",
@@ -317,7 +319,11 @@ def normalize(mention: str) -> tuple[CountryMatch, ...]:
     text = re.sub(r"\s+", " ", mention).strip(" \t\n-•*:;,") if mention else ""
     key = _key(text)
     if not key:
-        return (CountryMatch(mention=mention, status="unresolved", flags=(NormalizationFlag("unresolved", "empty country name"),)),)
+        return (
+            CountryMatch(
+                mention=mention, status="unresolved", flags=(NormalizationFlag("unresolved", "empty country name"),)
+            ),
+        )
     if key in _GROUPINGS:
         label, members = _GROUPINGS[key]
         return (
@@ -326,7 +332,11 @@ def normalize(mention: str) -> tuple[CountryMatch, ...]:
                 status="grouping",
                 grouping=label,
                 members=members,
-                flags=(NormalizationFlag("grouping", f"'{text}' is a grouping of {len(members)} countries: {', '.join(members)}"),),
+                flags=(
+                    NormalizationFlag(
+                        "grouping", f"'{text}' is a grouping of {len(members)} countries: {', '.join(members)}"
+                    ),
+                ),
             ),
         )
     if _RESIDUAL.match(key):
@@ -335,7 +345,11 @@ def normalize(mention: str) -> tuple[CountryMatch, ...]:
                 mention=mention,
                 status="grouping",
                 grouping=text,
-                flags=(NormalizationFlag("residual-grouping", f"'{text}' is a residual group the report does not enumerate"),),
+                flags=(
+                    NormalizationFlag(
+                        "residual-grouping", f"'{text}' is a residual group the report does not enumerate"
+                    ),
+                ),
             ),
         )
     exact = _exact(key)
@@ -387,7 +401,9 @@ def _by_pattern(mention: str, text: str, key: str) -> CountryMatch:
             flag = NormalizationFlag("misspelling", f"'{text}' read as {entry.name} (similarity {best[1]:.0f}%)")
             return _resolved(mention, entry, [flag], confidence=round(best[1] / 100, 2))
     return CountryMatch(
-        mention=mention, status="unresolved", flags=(NormalizationFlag("unresolved", f"'{text}' is not a known country name"),)
+        mention=mention,
+        status="unresolved",
+        flags=(NormalizationFlag("unresolved", f"'{text}' is not a known country name"),),
     )
 
 

@@ -177,7 +177,9 @@ def _term(value: object) -> Node:
         return value.iri
     if isinstance(value, (bool, int, float, Decimal, str, datetime.date)):
         return Literal(value)
-    raise KgError(f"cannot bind {value!r}: give an IRI (rdflib URIRef), an Entity, a number, a boolean, a date or a string")
+    raise KgError(
+        f"cannot bind {value!r}: give an IRI (rdflib URIRef), an Entity, a number, a boolean, a date or a string"
+    )
 
 
 class KnowledgeGraph:
@@ -240,8 +242,7 @@ class KnowledgeGraph:
         # only build the name index when some argument is a name to look up
         query = named_queries()[name]
         needs = any(
-            query.parameter(key).type not in VALUE_TYPES
-            and not isinstance(value, URIRef)
+            query.parameter(key).type not in VALUE_TYPES and not isinstance(value, URIRef)
             for key, value in arguments.items()
             if value is not None
         )
@@ -328,7 +329,9 @@ class KnowledgeGraph:
         rows = self._run("ultimate-parent", company=company, year=at).dicts()
         return self._entity(rows[0]["parent"], rows[0]["parentLabel"]) if rows else None
 
-    def subsidiaries(self, name: str | Entity | URIRef, transitive: bool = True, at: int | None = None) -> list[ControlLink]:
+    def subsidiaries(
+        self, name: str | Entity | URIRef, transitive: bool = True, at: int | None = None
+    ) -> list[ControlLink]:
         """The companies a group controls as of 31 December of ``at`` (default: now), nearest first.
 
         >>> [(s.controlled.label, s.depth, s.via.label) for s in load(EXAMPLE).subsidiaries("Hana", at=2010)]
@@ -344,12 +347,16 @@ class KnowledgeGraph:
         return links
 
     @staticmethod
-    def _link(controlled: Entity, controller: Entity, row: Mapping[str, Node | None], via: Entity | None = None) -> ControlLink:
+    def _link(
+        controlled: Entity, controller: Entity, row: Mapping[str, Node | None], via: Entity | None = None
+    ) -> ControlLink:
         def year(name: str) -> int | None:
             return None if row.get(name) is None else int(row[name])
 
         ultimate = row["ultimate"].toPython() if "ultimate" in row else False
-        return ControlLink(controlled, controller, int(row["depth"]), ultimate, year("fromYear"), year("untilYear"), via)
+        return ControlLink(
+            controlled, controller, int(row["depth"]), ultimate, year("fromYear"), year("untilYear"), via
+        )
 
     def companies(
         self,
@@ -380,7 +387,9 @@ class KnowledgeGraph:
         """
         iri = self.resolve(name)
         rows = self._run("neighbors", entity=iri).dicts()
-        return [Neighbor(self._entity(r["neighbor"], r["neighborLabel"]), r["relation"], str(r["direction"])) for r in rows]
+        return [
+            Neighbor(self._entity(r["neighbor"], r["neighborLabel"]), r["relation"], str(r["direction"])) for r in rows
+        ]
 
     def to_networkx(self) -> networkx.MultiDiGraph:
         """The graph as a networkx ``MultiDiGraph`` (see :mod:`kg.netx`): nodes keyed by IRI string.
@@ -412,7 +421,9 @@ class KnowledgeGraph:
         network = self.to_networkx()
         for iri in (start, end):
             if str(iri) not in network:
-                raise KgError(f"{self._entity(iri).label} <{iri}> is not a node of the network view, so no path leads to it")
+                raise KgError(
+                    f"{self._entity(iri).label} <{iri}> is not a node of the network view, so no path leads to it"
+                )
         try:
             path = nx.shortest_path(network.to_undirected(as_view=True), str(start), str(end))
         except nx.NetworkXNoPath:
@@ -449,4 +460,3 @@ def load(path: str | Path | None = None, store: str | Store = "oxigraph") -> Kno
         raise KgError(f"{path}: no such file (build the graph with `kg build`)")
     target.load_file(path)
     return KnowledgeGraph(target)
-

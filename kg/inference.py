@@ -136,7 +136,7 @@ def add_geography(graph: Graph, mentioned: Iterable[URIRef], regions: Iterable[C
         if not str(node).startswith(_COUNTRY_PREFIX):
             continue
         try:
-            entry = countries.country(str(node)[len(_COUNTRY_PREFIX):])
+            entry = countries.country(str(node)[len(_COUNTRY_PREFIX) :])
         except KeyError:
             continue  # the loader and ingest reject unknown codes; nothing to describe here
         graph.add((node, RDF.type, SDO.Country))
@@ -150,4 +150,3 @@ def add_geography(graph: Graph, mentioned: Iterable[URIRef], regions: Iterable[C
         for region_id in countries.market_regions(entry.iso2, regions):
             graph.add((node, BKG.inRegion, iri("region", region_id)))
     return graph
-

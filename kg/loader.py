@@ -205,8 +205,22 @@ def _sourced(path: Path, node: Any, field: str, key: str, parse: Callable[[_Read
 def _organization(path: Path, node: Any, field: str) -> Organization:
     r = _Reader(path, node, field)
     r.check_keys(
-        ("id", "name", "aliases", "status", "headquarters", "founded", "wikidata", "chemistries",
-         "applications", "owners", "events", "candidates", "reason", "note")
+        (
+            "id",
+            "name",
+            "aliases",
+            "status",
+            "headquarters",
+            "founded",
+            "wikidata",
+            "chemistries",
+            "applications",
+            "owners",
+            "events",
+            "candidates",
+            "reason",
+            "note",
+        )
     )
     org_id = r.key("id")
     status = r.choice("status", ORG_STATUSES, default="resolved")
@@ -287,7 +301,13 @@ def _m49_areas(path: Path) -> tuple[Concept, ...]:
         r = _Reader(path, item, field)
         r.check_keys(("code", "name", "parent"))
         areas.append(
-            Concept("m49", r.text("code", required=True), r.text("name", required=True), broader=r.text("parent"), location=r.at())
+            Concept(
+                "m49",
+                r.text("code", required=True),
+                r.text("name", required=True),
+                broader=r.text("parent"),
+                location=r.at(),
+            )
         )
     return tuple(areas)
 
@@ -298,7 +318,9 @@ def _concepts(path: Path, scheme: str) -> tuple[Concept, ...]:
     concepts = []
     for item, field in top.items("concepts"):
         r = _Reader(path, item, field)
-        r.check_keys(("id", "label", "alt", "broader", "definition", "close_match", "include", "exclude", "source", "note"))
+        r.check_keys(
+            ("id", "label", "alt", "broader", "definition", "close_match", "include", "exclude", "source", "note")
+        )
         close = tuple(
             _sourced(path, m, f, "iri", lambda x: x.text("iri", required=True)) for m, f in r.items("close_match")
         )

@@ -289,4 +289,3 @@ def _add_stakes(graph: nx.MultiDiGraph, rows: list[dict]) -> None:
 
 def _optional(term: Node | None) -> object:
     return None if term is None else _value(term)
-

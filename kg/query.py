@@ -132,10 +132,16 @@ def parse_header(text: str, path: Path | str = "<query>") -> tuple[str, tuple[Pa
         elif line.lower().startswith("# param:"):
             match = _PARAM.match(line)
             if not match:
-                raise QueryError(f"{path}:{number}: cannot read {line!r}; write '# param: name (type: TYPE[, optional]) description'")
+                raise QueryError(
+                    f"{path}:{number}: cannot read {line!r}; write '# param: name (type: TYPE[, optional]) description'"
+                )
             if match["type"] not in PARAMETER_TYPES:
-                raise QueryError(f"{path}:{number}: unknown parameter type {match['type']!r}; known: {', '.join(PARAMETER_TYPES)}")
-            parameters.append(Parameter(match["name"], match["type"], match["description"].strip(), bool(match["optional"])))
+                raise QueryError(
+                    f"{path}:{number}: unknown parameter type {match['type']!r}; known: {', '.join(PARAMETER_TYPES)}"
+                )
+            parameters.append(
+                Parameter(match["name"], match["type"], match["description"].strip(), bool(match["optional"]))
+            )
     if question is None:
         raise QueryError(f"{path}: the query does not open with a '# Question: ...' comment")
     return question, tuple(parameters)
@@ -211,7 +217,7 @@ def kind_of(iri: URIRef | str) -> str | None:
     text = str(iri)
     if not text.startswith(str(ID)):
         return None
-    return text[len(str(ID)):].split("/", 1)[0]
+    return text[len(str(ID)) :].split("/", 1)[0]
 
 
 class NameIndex:
@@ -333,7 +339,9 @@ def _value(parameter: Parameter, value: object) -> Literal | URIRef:
         raise QueryError(f"parameter {parameter.name}: {text!r} is {reason}") from None
 
 
-def bind(store: Store, query: NamedQuery, arguments: Mapping[str, object], names: NameIndex | None = None) -> dict[str, Node]:
+def bind(
+    store: Store, query: NamedQuery, arguments: Mapping[str, object], names: NameIndex | None = None
+) -> dict[str, Node]:
     """The bindings for ``query`` from user ``arguments``: types checked, names resolved, nothing left out.
 
     ``None`` values count as absent. ``names`` is built from the store when a name needs resolving.
@@ -386,7 +394,9 @@ def run(
     ]
     if len(keep) == len(result.vars):
         return result  # nothing to drop: copying every row costs ~10% of a large answer (bench/)
-    return replace(result, vars=tuple(result.vars[i] for i in keep), rows=[tuple(row[i] for i in keep) for row in result.rows])
+    return replace(
+        result, vars=tuple(result.vars[i] for i in keep), rows=[tuple(row[i] for i in keep) for row in result.rows]
+    )
 
 
 def with_prefixes(text: str) -> tuple[str, int]:
@@ -429,7 +439,9 @@ def _located(message: str, text: str, origin: str, offset: int = 0) -> str:
         detail = detail[:157] + "..."
     lines = text.splitlines()
     source = lines[line - 1] if 0 < line <= len(lines) else ""
-    return f"{origin}: SPARQL syntax error at line {line}, column {column}: {detail}\n  {source}\n  {' ' * (column - 1)}^"
+    return (
+        f"{origin}: SPARQL syntax error at line {line}, column {column}: {detail}\n  {source}\n  {' ' * (column - 1)}^"
+    )
 
 
 # ---------------------------------------------------------------- result formats
@@ -448,7 +460,7 @@ def short_iri(term: Node) -> str:
         # the longest namespace that fits: company:acme rather than id:company/acme
         for prefix, namespace in _BY_LENGTH:
             if str(term).startswith(namespace) and len(str(term)) > len(namespace):
-                return f"{prefix}:{str(term)[len(namespace):]}"
+                return f"{prefix}:{str(term)[len(namespace) :]}"
         return str(term)
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -469,7 +481,14 @@ def _tsv_term(term: Node | None) -> str:
         return f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
-    escaped = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    escaped = (
+        str(term)
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
     if term.language:
         return f'"{escaped}"@{term.language}'
     if term.datatype:
@@ -537,7 +556,12 @@ def format_result(result: QueryResult, fmt: str, width: int | None = None) -> st
         bindings = [
             {name: _json_term(term) for name, term in zip(result.vars, row) if term is not None} for row in result.rows
         ]
-        return json.dumps({"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
     buffer = io.StringIO()
     if fmt == "csv":
         writer = csv.writer(buffer, lineterminator="\r\n")

@@ -233,8 +233,13 @@ class RemoteStore(Store):
             self.add_graph(graph, triples)
 
     def load_data(self, data: str | bytes, format: str) -> None:
-        fmt = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE,
-               "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}[format]
+        fmt = {
+            "trig": ox.RdfFormat.TRIG,
+            "nq": ox.RdfFormat.N_QUADS,
+            "ttl": ox.RdfFormat.TURTLE,
+            "turtle": ox.RdfFormat.TURTLE,
+            "nt": ox.RdfFormat.N_TRIPLES,
+        }[format]
         for graph, triples in _group(ox.parse(data if isinstance(data, bytes) else data.encode(), fmt)).items():
             self.add_graph(graph, triples)
 
@@ -325,6 +330,8 @@ def push(path: Path, remote: RemoteStore) -> PushReport:
     for graph, triples in graphs.items():
         if sizes.get(graph, 0) != len(triples):
             where = f"graph <{graph}>" if graph else "the default graph"
-            raise KgError(f"push to {remote.endpoint}: {where} holds {sizes.get(graph, 0)} triples, expected {len(triples)}")
+            raise KgError(
+                f"push to {remote.endpoint}: {where} holds {sizes.get(graph, 0)} triples, expected {len(triples)}"
+            )
     method = "Graph Store Protocol PUT" if remote.graph_store else "SPARQL Update"
     return PushReport({g: len(t) for g, t in graphs.items()}, method, time.perf_counter() - started)

@@ -315,8 +315,16 @@ class SparqlServer(ThreadingHTTPServer):
             graph.add((dataset, SD.namedGraph, named))
             graph.add((named, RDF.type, SD.NamedGraph))
             graph.add((named, SD.name, URIRef(name)))
-        graph.add((service, DCTERMS.description, Literal(f"battery-kg endpoint; time limit {self.config.limits.timeout:g} s, "
-                                   f"at most {self.config.limits.max_rows} rows per answer")))
+        graph.add(
+            (
+                service,
+                DCTERMS.description,
+                Literal(
+                    f"battery-kg endpoint; time limit {self.config.limits.timeout:g} s, "
+                    f"at most {self.config.limits.max_rows} rows per answer"
+                ),
+            )
+        )
         return graph.serialize(format="turtle").encode()
 
     def close(self) -> None:

@@ -128,8 +128,9 @@ def to_ox(term: Node):
 
 # An Oxigraph store gives these in the canonical form, which rdflib's normalisation leaves as it is
 # (doubles and dates with a time zone it writes differently, so those are still normalised)
-_CANONICAL = frozenset(f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "boolean", "gYear",
-                                                                         "gYearMonth"))
+_CANONICAL = frozenset(
+    f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "boolean", "gYear", "gYearMonth")
+)
 _DATATYPES: dict[str, URIRef] = {}
 
 
@@ -233,7 +234,9 @@ class OxigraphStore(Store):
             raise QueryError(f"SPARQL syntax error: {error}") from error
         except (OSError, RuntimeError) as error:  # evaluation errors may surface while rows are read
             missing = _UNPROJECTED.search(str(error))
-            hint = f": add {missing[1]} to the SELECT clause (Oxigraph binds only projected variables)" if missing else ""
+            hint = (
+                f": add {missing[1]} to the SELECT clause (Oxigraph binds only projected variables)" if missing else ""
+            )
             raise QueryError(f"query failed: {error}{hint}") from error
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:

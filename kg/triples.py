@@ -126,7 +126,9 @@ def _event(graph: Graph, event: LineageEvent) -> None:
     subject, other = iri("company", event.subject), iri("company", event.other) if event.other else None
     original, resulting = (other, subject) if event.kind in _SUBJECT_RESULTS else (subject, other)
     graph.add((node, RDF.type, ORG.ChangeEvent))
-    graph.add((node, RDFS.label, Literal(f"{event.subject} {event.kind} {event.other or ''} {when}".replace("  ", " "))))
+    graph.add(
+        (node, RDFS.label, Literal(f"{event.subject} {event.kind} {event.other or ''} {when}".replace("  ", " ")))
+    )
     graph.add((node, BKG.changeKind, _CHANGE_KINDS[event.kind]))
     if original is not None:
         graph.add((node, ORG.originalOrganization, original))
@@ -160,7 +162,9 @@ def add_organizations(graph: Graph, organizations: Iterable[Organization]) -> Gr
         if org.headquarters:
             _fact(graph, node, BKG.headquarteredIn, iri("country", org.headquarters.value), org.headquarters.sources)
         if org.founded:
-            _fact(graph, node, SDO.foundingDate, Literal(str(org.founded.value), datatype=XSD.gYear), org.founded.sources)
+            _fact(
+                graph, node, SDO.foundingDate, Literal(str(org.founded.value), datatype=XSD.gYear), org.founded.sources
+            )
         if org.wikidata:
             _fact(graph, node, SDO.sameAs, WD[org.wikidata.value], org.wikidata.sources)
         for fact in org.chemistries:
@@ -214,5 +218,3 @@ def add_reference(graph: Graph, data: ReferenceData) -> Graph:
         graph.add((iri("scheme", scheme), DCTERMS.source, URIRef(url)))
     add_organizations(graph, data.organizations)
     return graph
-
-

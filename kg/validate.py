@@ -86,8 +86,12 @@ def validate(data: ReferenceData, data_dir: Path | None = None) -> None:
         for code in region.m49_include + region.m49_exclude:
             if code not in area_codes:
                 raise DataError(f"unknown M49 area {code!r} (not in m49_areas)", region.location)
-    schemes = (("chemistry", data.chemistries), ("application", data.applications), ("region", data.regions),
-               ("M49 area", data.m49_areas))
+    schemes = (
+        ("chemistry", data.chemistries),
+        ("application", data.applications),
+        ("region", data.regions),
+        ("M49 area", data.m49_areas),
+    )
     for scheme, concepts in schemes:
         _no_duplicates(concepts, scheme)
 
@@ -95,7 +99,9 @@ def validate(data: ReferenceData, data_dir: Path | None = None) -> None:
     by_owned: dict[str, list[Stake]] = defaultdict(list)
     for org in data.organizations:
         if org.headquarters and not _is_country(org.headquarters.value):
-            raise DataError(f"invalid ISO 3166-1 alpha-2 country code {org.headquarters.value!r}", org.headquarters.location)
+            raise DataError(
+                f"invalid ISO 3166-1 alpha-2 country code {org.headquarters.value!r}", org.headquarters.location
+            )
         if org.wikidata and not _WIKIDATA.match(str(org.wikidata.value)):
             raise DataError(f"invalid Wikidata id {org.wikidata.value!r}", org.wikidata.location)
         for fact in org.chemistries:

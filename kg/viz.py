@@ -261,9 +261,9 @@ def describe(graph: nx.MultiDiGraph, node: str) -> str:
             continue
         text = "; ".join(map(str, value)) if attribute in MULTI_VALUED else str(value)
         lines.append(f"{attribute}: {text}{_cited(data['sources'].get(attribute, []))}")
-    links = [
-        (EDGE_STYLES[d["relation"]].forward, v, d) for _, v, d in graph.out_edges(node, data=True)
-    ] + [(EDGE_STYLES[d["relation"]].backward, u, d) for u, _, d in graph.in_edges(node, data=True)]
+    links = [(EDGE_STYLES[d["relation"]].forward, v, d) for _, v, d in graph.out_edges(node, data=True)] + [
+        (EDGE_STYLES[d["relation"]].backward, u, d) for u, _, d in graph.in_edges(node, data=True)
+    ]
     links.sort(key=lambda link: (link[0], graph.nodes[link[1]].get("label", "")))
     for phrase, other, d in links[:_MAX_TOOLTIP_LINKS]:
         lines.append(f"{phrase} {graph.nodes[other].get('label') or other}{_stake_terms(d)}{_cited(d['sources'])}")
@@ -336,7 +336,13 @@ def _static(name: str) -> str:
 def _script_json(value: object) -> str:
     """JSON that cannot end its ``<script>`` element or open a comment there."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 

@@ -470,7 +470,9 @@ class WorkerPool:
         try:
             worker = self._idle.get(timeout=self.limits.timeout)
         except queue.Empty:
-            return Reply.message(503, f"all {self.size} query workers stayed busy for {self.limits.timeout:g} s; try again")
+            return Reply.message(
+                503, f"all {self.size} query workers stayed busy for {self.limits.timeout:g} s; try again"
+            )
         try:
             worker.requests.send(request)
             if not worker.replies.poll(self.limits.timeout):

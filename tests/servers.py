@@ -81,7 +81,9 @@ def oxigraph_server(location: Path):
         with open(log, "wb") as err:
             process = subprocess.Popen(
                 [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                stdout=err, stderr=err, stdin=subprocess.DEVNULL,
+                stdout=err,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
             )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
@@ -110,9 +112,11 @@ class LoadReport:
     p99: float
 
     def __str__(self) -> str:
-        return (f"{self.clients} clients x {self.seconds:.0f} s: {self.requests} requests "
-                f"({self.requests / self.seconds:.0f}/s), {len(self.errors)} errors, "
-                f"p50 {self.p50 * 1000:.1f} ms, p99 {self.p99 * 1000:.1f} ms")
+        return (
+            f"{self.clients} clients x {self.seconds:.0f} s: {self.requests} requests "
+            f"({self.requests / self.seconds:.0f}/s), {len(self.errors)} errors, "
+            f"p50 {self.p50 * 1000:.1f} ms, p99 {self.p99 * 1000:.1f} ms"
+        )
 
 
 def load(url: str, clients: int, seconds: float, queries: list[str]) -> LoadReport:
@@ -136,10 +140,15 @@ def load(url: str, clients: int, seconds: float, queries: list[str]) -> LoadRepo
             body = urllib.parse.urlencode({"query": query})
             started = time.perf_counter()
             try:
-                connection.request("POST", split.path, body, {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": "application/sparql-results+json, text/turtle;q=0.9",
-                })
+                connection.request(
+                    "POST",
+                    split.path,
+                    body,
+                    {
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Accept": "application/sparql-results+json, text/turtle;q=0.9",
+                    },
+                )
                 response = connection.getresponse()
                 payload = response.read()
                 if response.status != 200:

@@ -51,8 +51,14 @@ def test_parents_and_ultimate_parent_agree_with_sparql(graph, built, at):
         links = graph.parents(org.id, at=at)
         rows = sparql(graph, "parent-chain", company=company(org.id), year=year(at))
         assert [(l.controller.iri, l.depth, l.ultimate, l.from_year, l.until_year) for l in links] == [
-            (r["parent"], int(r["depth"]), r["ultimate"].toPython(), r["fromYear"] and int(r["fromYear"]),
-             r["untilYear"] and int(r["untilYear"])) for r in rows
+            (
+                r["parent"],
+                int(r["depth"]),
+                r["ultimate"].toPython(),
+                r["fromYear"] and int(r["fromYear"]),
+                r["untilYear"] and int(r["untilYear"]),
+            )
+            for r in rows
         ]
         assert all(isinstance(l, ControlLink) and l.controlled.iri == company(org.id) for l in links)
         top = graph.ultimate_parent(org.id, at=at)
@@ -67,15 +73,25 @@ def test_subsidiaries_agree_with_sparql(graph, at):
     for group in ("Hana Corporation", "Volta Group", "Kiwa Electric", "Blue Holdings"):
         for transitive in (True, False):
             links = graph.subsidiaries(group, transitive=transitive, at=at)
-            rows = sparql(graph, "subsidiaries", group=graph.resolve(group), year=year(at),
-                          transitive=None if transitive else Literal(False))
+            rows = sparql(
+                graph,
+                "subsidiaries",
+                group=graph.resolve(group),
+                year=year(at),
+                transitive=None if transitive else Literal(False),
+            )
             assert [(l.controlled.iri, l.depth, l.via and l.via.iri) for l in links] == [
                 (r["subsidiary"], int(r["depth"]), r["via"]) for r in rows
             ]
 
 
 def test_companies_agree_with_sparql(graph):
-    cases = [{}, {"chemistry": "lithium-ion"}, {"region": "europe", "chemistry": "lithium-metal"}, {"country": "US", "at": 2010}]
+    cases = [
+        {},
+        {"chemistry": "lithium-ion"},
+        {"region": "europe", "chemistry": "lithium-metal"},
+        {"country": "US", "at": 2010},
+    ]
     for case in cases:
         found = graph.companies(**case)
         bindings = {k: graph.resolve(v, k) for k, v in case.items() if k != "at"}
@@ -106,12 +122,22 @@ def _py(term):
 
 def test_sparql_by_name_gives_the_same_rows_as_the_methods(graph):
     rows = graph.sparql("parent-chain", company="Nord Energy", year=2010)
-    assert isinstance(rows, Rows) and rows.vars == ("depth", "parent", "parentLabel", "ultimate", "fromYear", "untilYear")
+    assert isinstance(rows, Rows) and rows.vars == (
+        "depth",
+        "parent",
+        "parentLabel",
+        "ultimate",
+        "fromYear",
+        "untilYear",
+    )
     assert [(r.parent, r.depth, r.ultimate) for r in rows] == [
         (l.controller.iri, l.depth, l.ultimate) for l in graph.parents("Nord Energy", at=2010)
     ]
     text = graph.sparql("SELECT ?c ?y WHERE { ?c a bkg:Control ; bkg:fromYear ?y }", y=2013)
-    assert {r.c for r in text} == {iri("control", "volta-cells--volta-america--2013"), iri("control", "volta-cells--volta-group--2013")}
+    assert {r.c for r in text} == {
+        iri("control", "volta-cells--volta-america--2013"),
+        iri("control", "volta-cells--volta-group--2013"),
+    }
     assert graph.sparql("ASK { ?c bkg:controller ?who }", who=graph.entity("Blue Holdings")) is True
     if graph.store.name == "oxigraph":
         with pytest.raises(KgError, match=r"add \?y to the SELECT clause"):
@@ -140,13 +166,28 @@ def test_records_are_typed_and_frozen(graph):
     with pytest.raises(dataclasses.FrozenInstanceError):
         record.label = "x"
     assert sorted(str(c) for c in record.values(BKG.makesChemistry)) == [
-        "Lithium iron phosphate (LFP)", "Lithium nickel manganese cobalt oxide (NMC)"
+        "Lithium iron phosphate (LFP)",
+        "Lithium nickel manganese cobalt oxide (NMC)",
     ]
-    types = {name: graph.entity(name).type for name in ("Volta Group", "Zeta Power", "lfp", "JP", "europe", "test-report", "electric-vehicles")}
-    assert types == {"Volta Group": "parent-group", "Zeta Power": "unresolved", "lfp": "chemistry", "JP": "country",
-                     "europe": "region", "test-report": "source", "electric-vehicles": "application"}
+    types = {
+        name: graph.entity(name).type
+        for name in ("Volta Group", "Zeta Power", "lfp", "JP", "europe", "test-report", "electric-vehicles")
+    }
+    assert types == {
+        "Volta Group": "parent-group",
+        "Zeta Power": "unresolved",
+        "lfp": "chemistry",
+        "JP": "country",
+        "europe": "region",
+        "test-report": "source",
+        "electric-vehicles": "application",
+    }
     [fact] = [f for f in record.facts if f.predicate == BKG.headquarteredIn]
-    assert (fact.name, fact.value.label, fact.sources) == ("bkg:headquarteredIn", "United States", ("https://example.org/volta/about",))
+    assert (fact.name, fact.value.label, fact.sources) == (
+        "bkg:headquarteredIn",
+        "United States",
+        ("https://example.org/volta/about",),
+    )
 
 
 def test_unknown_or_wrong_names_raise_clear_errors(graph):
@@ -171,7 +212,10 @@ def test_networkx_view_and_paths(graph):
     assert network.has_edge(owner, owned)
     path = graph.shortest_path("Nord Energy", "Volta Cells")
     assert path[0].label == "Nord Energy" and path[-1].label == "Volta Cells"
-    assert len(path) == nx.shortest_path_length(network.to_undirected(as_view=True), str(company("nord-energy")), owned) + 1
+    assert (
+        len(path)
+        == nx.shortest_path_length(network.to_undirected(as_view=True), str(company("nord-energy")), owned) + 1
+    )
     with pytest.raises(KgError, match="no path links"):
         graph.shortest_path("Zeta Power", "Volta Cells")
 

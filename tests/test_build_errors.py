@@ -26,9 +26,7 @@ BAD_INPUTS = Path(__file__).parent / "bad_inputs" / "data"
 
 def expectations(path: Path) -> tuple[str, int | None]:
     """The error text (``# expect:``) and line (``# line:``) a corpus file declares in its header."""
-    header = dict(
-        line.decode()[2:].split(": ", 1) for line in path.read_bytes().splitlines() if line.startswith(b"# ")
-    )
+    header = dict(line.decode()[2:].split(": ", 1) for line in path.read_bytes().splitlines() if line.startswith(b"# "))
     return header["expect"], int(header["line"]) if "line" in header else None
 
 

@@ -24,7 +24,9 @@ def test_sigkill_mid_build_leaves_previous_output_readable(built, tmp_path):
     for delay in (0.3, 0.8, 1.3, 1.8, 2.4, 3.0):
         process = subprocess.Popen(
             [sys.executable, "-m", "kg", "build", "--out", str(out)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
         )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)

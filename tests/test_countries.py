@@ -69,7 +69,9 @@ def test_glued_names_split_into_two_countries():
     assert all(kinds(m) == ["split-glued-names"] for m in matches)
 
 
-@pytest.mark.parametrize("name", ["Guinea-Bissau", "Papua New Guinea", "Bosnia and Herzegovina", "South Africa", "Trinidad and Tobago"])
+@pytest.mark.parametrize(
+    "name", ["Guinea-Bissau", "Papua New Guinea", "Bosnia and Herzegovina", "South Africa", "Trinidad and Tobago"]
+)
 def test_multi_word_names_are_not_split(name):
     assert one(name).status == "resolved"
 
@@ -88,7 +90,11 @@ def test_items_that_resolve_alone_are_not_joined():
 
 @pytest.mark.parametrize(
     "mention, members",
-    [("GCC", ("BH", "KW", "OM", "QA", "SA", "AE")), ("Nordics", ("DK", "FI", "IS", "NO", "SE")), ("Benelux", ("BE", "NL", "LU"))],
+    [
+        ("GCC", ("BH", "KW", "OM", "QA", "SA", "AE")),
+        ("Nordics", ("DK", "FI", "IS", "NO", "SE")),
+        ("Benelux", ("BE", "NL", "LU")),
+    ],
 )
 def test_groupings(mention, members):
     match = one(mention)
@@ -140,7 +146,11 @@ def test_market_regions_read_the_project_regions_file():
 
 def test_find_in_text():
     text = "The U.S. market grows, China Taiwan too; revenue of US$ 5 billion in the UK."
-    assert [(text[s:e], m.iso2) for s, e, m in find_in_text(text)] == [("U.S.", "US"), ("China Taiwan", "TW"), ("UK", "GB")]
+    assert [(text[s:e], m.iso2) for s, e, m in find_in_text(text)] == [
+        ("U.S.", "US"),
+        ("China Taiwan", "TW"),
+        ("UK", "GB"),
+    ]
 
 
 def test_converter_logging_is_silenced(caplog):
@@ -169,7 +179,11 @@ def test_arbitrary_text_never_crashes_and_normalisation_is_idempotent(text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["Saudi", "Arabia", "UAE", "Korea", "U.K.", "Argentina Korea", "GCC", "x", ""]), max_size=8))
+@given(
+    st.lists(
+        st.sampled_from(["Saudi", "Arabia", "UAE", "Korea", "U.K.", "Argentina Korea", "GCC", "x", ""]), max_size=8
+    )
+)
 def test_item_lists_never_lose_an_item(items):
     matches = normalize_items(items)
     covered = " ".join(m.mention for m in matches)

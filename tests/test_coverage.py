@@ -6,10 +6,31 @@ import pytest
 
 # The companies issue 9 asks for by name; each must be an organisation (by name or alias).
 INDUSTRY = [
-    "CATL", "BYD", "FinDreams Battery", "LG Energy Solution", "Panasonic Energy", "SK On", "Samsung SDI", "CALB",
-    "Gotion High-Tech", "EVE Energy", "Sunwoda", "AESC", "SVOLT", "Farasis Energy", "Northvolt", "Tesla",
-    "QuantumScape", "Solid Power", "SES AI", "Factorial Energy", "Sion Power", "ProLogium", "Ilika",
-    "Blue Solutions", "Toyota",
+    "CATL",
+    "BYD",
+    "FinDreams Battery",
+    "LG Energy Solution",
+    "Panasonic Energy",
+    "SK On",
+    "Samsung SDI",
+    "CALB",
+    "Gotion High-Tech",
+    "EVE Energy",
+    "Sunwoda",
+    "AESC",
+    "SVOLT",
+    "Farasis Energy",
+    "Northvolt",
+    "Tesla",
+    "QuantumScape",
+    "Solid Power",
+    "SES AI",
+    "Factorial Energy",
+    "Sion Power",
+    "ProLogium",
+    "Ilika",
+    "Blue Solutions",
+    "Toyota",
 ]
 
 
@@ -17,7 +38,8 @@ def battery_companies(reference):
     """Resolved organisations that are in the data as battery makers, not only as owners or investors."""
     holders = {stake.owner for stake in reference.stakes}
     return [
-        org for org in reference.organizations
+        org
+        for org in reference.organizations
         if org.status == "resolved" and (org.chemistries or org.id not in holders)
     ]
 

@@ -139,4 +139,8 @@ def test_build_output_is_reproducible(built, tmp_path):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-m", "kg", "build", "-q", "--out", str(tmp_path / seed)], check=True, env=env)
     for name in (built.trig.name, built.turtle.name):
-        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes() == (built.trig.parent / name).read_bytes()
+        assert (
+            (tmp_path / "1" / name).read_bytes()
+            == (tmp_path / "2" / name).read_bytes()
+            == (built.trig.parent / name).read_bytes()
+        )

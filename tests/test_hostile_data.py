@@ -42,8 +42,12 @@ def test_hostile_names_round_trip_exactly(concepts_only, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(concepts_only, data)
     orgs = [
-        {"id": f"hostile-{i}", "name": name, "aliases": [name[::-1]],
-         "headquarters": {"country": "DE", "source": "https://example.org/hostile?q=%22x%22&y=%3Cz%3E"}}
+        {
+            "id": f"hostile-{i}",
+            "name": name,
+            "aliases": [name[::-1]],
+            "headquarters": {"country": "DE", "source": "https://example.org/hostile?q=%22x%22&y=%3Cz%3E"},
+        }
         for i, name in enumerate(HOSTILE_NAMES)
     ]
     (data / "companies" / "hostile.yaml").write_text(yaml.safe_dump(orgs, allow_unicode=True))
@@ -57,7 +61,10 @@ def test_hostile_names_round_trip_exactly(concepts_only, tmp_path):
     for i, name in enumerate(HOSTILE_NAMES):
         node = iri("company", f"hostile-{i}")
         assert curated.value(node, RDFS.label) == Literal(name)
-        labels = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(RDFS.label)), None)]
+        labels = [
+            q.object.value
+            for q in store.quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(RDFS.label)), None)
+        ]
         assert labels == [name]
     # Text that looks like Turtle or SPARQL stayed inside its literals: every subject is one of ours.
     assert {str(s).startswith(str(ID)) for s in curated.subjects()} == {True}

@@ -76,6 +76,8 @@ def test_check(data_dir):
     result = run("check", "--format", "json", "--data", data_dir)
     assert result.exit_code == 0
     flags = json.loads(result.output)["seed-slmb-2025"]
-    assert {"contradictory-figures", "country-in-wrong-region", "contradicts-curated-chemistry"} <= {f["kind"] for f in flags}
+    assert {"contradictory-figures", "country-in-wrong-region", "contradicts-curated-chemistry"} <= {
+        f["kind"] for f in flags
+    }
     strict = CliRunner().invoke(main, ["check", "--fail-on", "error", "--data", str(data_dir)])
     assert strict.exit_code == 1 and "seed-slmb-2025:" in strict.output

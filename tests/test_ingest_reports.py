@@ -46,7 +46,10 @@ def kinds(result):
 
 
 def countries(result):
-    return {listing.mention: [(m.mention, m.iso2 or m.grouping) for m in listing.countries] for listing in result.extraction.regions}
+    return {
+        listing.mention: [(m.mention, m.iso2 or m.grouping) for m in listing.countries]
+        for listing in result.extraction.regions
+    }
 
 
 def figures(result):
@@ -63,7 +66,10 @@ def test_markdown_market_and_metadata(sodium):
     assert (extraction.market.name, extraction.market.period_start, extraction.market.period_end) == (
         "Sodium-Ion Battery Market", 2026, 2033,
     )  # fmt: skip
-    assert (extraction.document.publisher, extraction.document.report_id) == ("Meridian Battery Insights", "SIB-2026-0114")
+    assert (extraction.document.publisher, extraction.document.report_id) == (
+        "Meridian Battery Insights",
+        "SIB-2026-0114",
+    )
     assert sodium.source_id.startswith("sodium-ion-battery-market-")
 
 
@@ -96,7 +102,13 @@ def test_markdown_segments_with_ah_ranges(sodium):
 def test_markdown_nested_region_lists(sodium):
     assert countries(sodium) == {
         "North America": [("U.S.", "US"), ("Canada", "CA")],
-        "Europe": [("Germany", "DE"), ("France", "FR"), ("UK", "GB"), ("Nordics", "Nordics"), ("Rest of Europe", "Rest of Europe")],
+        "Europe": [
+            ("Germany", "DE"),
+            ("France", "FR"),
+            ("UK", "GB"),
+            ("Nordics", "Nordics"),
+            ("Rest of Europe", "Rest of Europe"),
+        ],
         "Asia-Pacific": [("China", "CN"), ("Japan", "JP"), ("Korea", "KR"), ("India", "IN")],
         "Latin America": [("Brazil", "BR"), ("Columbia", "CO")],
         "Middle East & Africa": [("GCC", "GCC"), ("KSA", "SA"), ("South Africa", "ZA")],
@@ -122,7 +134,9 @@ def test_markdown_no_false_alarms(sodium):
     assert not {"contradictory-figures", "shares-exceed-100", "statement-contradicts-figures", "country-listed-twice",
                 "country-in-wrong-region", "contradicts-curated-chemistry"} & set(kinds(sodium))  # fmt: skip
     assert "business-sold" in kinds(sodium)  # Northvolt's business went to Lyten in 2025; the report speaks of 2026
-    assert {"country-misspelling", "country-grouping", "country-residual-grouping", "country-assumed"} <= set(kinds(sodium))
+    assert {"country-misspelling", "country-grouping", "country-residual-grouping", "country-assumed"} <= set(
+        kinds(sodium)
+    )
 
 
 # ---------------------------------------------------------------- HTML: players and regions in tables
@@ -147,14 +161,27 @@ def test_html_tables_players(solid_state):
 
 
 def test_html_tables_regions_and_segments(solid_state):
-    assert countries(solid_state)["Rest of the World"] == [("Brazil", "BR"), ("Saudi Arabia", "SA"), ("UAE", "AE"), ("South Africa", "ZA")]
+    assert countries(solid_state)["Rest of the World"] == [
+        ("Brazil", "BR"),
+        ("Saudi Arabia", "SA"),
+        ("UAE", "AE"),
+        ("South Africa", "ZA"),
+    ]
     assert countries(solid_state)["North America"] == [("United States", "US"), ("Canada", "CA"), ("Mexico", "MX")]
     rest = next(r for r in solid_state.resolutions if r.kind == "region" and r.mention == "Rest of the World")
     assert rest.status == "unresolved"
     segments = [(s.kind, s.mention, s.min, s.max, s.unit) for s in solid_state.extraction.segments]
-    assert ("type", "20 mAh to 500 mAh", 20, 500, "mAh") in segments and ("type", "Below 20 mAh", None, 20, "mAh") in segments
+    assert ("type", "20 mAh to 500 mAh", 20, 500, "mAh") in segments and (
+        "type",
+        "Below 20 mAh",
+        None,
+        20,
+        "mAh",
+    ) in segments
     assert ("application", "Aerospace & defense", None, None, None) in segments
-    texts = [f.text for f in solid_state.extraction.figures] + [s for c in solid_state.extraction.companies for s in c.sentences]
+    texts = [f.text for f in solid_state.extraction.figures] + [
+        s for c in solid_state.extraction.companies for s in c.sentences
+    ]
     assert not [t for t in texts if "Request Sample" in t or "Check more reports" in t or "http" in t]
 
 
@@ -204,7 +231,9 @@ def test_text_inline_lists(lithium_sulfur):
 
 
 def test_text_figures_and_flags(lithium_sulfur):
-    assert [(f.metric, f.value, f.unit, f.scope_kind, f.qualifier, f.year) for f in lithium_sulfur.extraction.figures] == [
+    assert [
+        (f.metric, f.value, f.unit, f.scope_kind, f.qualifier, f.year) for f in lithium_sulfur.extraction.figures
+    ] == [
         ("market_size", 62e6, "USD", "market", None, 2023),
         ("cagr", 31.8, "percent", "market", None, None),
         ("market_size", 400e9, "USD", "other-market", "exceeding", 2030),

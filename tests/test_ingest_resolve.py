@@ -18,11 +18,22 @@ REFERENCE = ReferenceData(
         Organization("murata", "Murata Manufacturing Co., Ltd.", ("Murata",)),
         Organization("samsung-sdi", "Samsung SDI Co., Ltd.", ("Samsung SDI",)),
         Organization("samsung-electronics", "Samsung Electronics Co., Ltd.", ("Samsung Electronics",)),
-        Organization("mbi", "MBI", ("MBI",), status="unresolved", candidates=("Matsushita Battery Industrial",), reason="no evidence"),
         Organization(
-            "jv", "Alpha-Beta Batteries LLC", ("Alpha-Beta Batteries",),
-            owners=(Stake("alpha", "jv", "joint-venture", 50, PartialDate(2006), PartialDate(2011), URL),
-                    Stake("beta", "jv", "joint-venture", 50, PartialDate(2006), PartialDate(2011), URL)),
+            "mbi",
+            "MBI",
+            ("MBI",),
+            status="unresolved",
+            candidates=("Matsushita Battery Industrial",),
+            reason="no evidence",
+        ),
+        Organization(
+            "jv",
+            "Alpha-Beta Batteries LLC",
+            ("Alpha-Beta Batteries",),
+            owners=(
+                Stake("alpha", "jv", "joint-venture", 50, PartialDate(2006), PartialDate(2011), URL),
+                Stake("beta", "jv", "joint-venture", 50, PartialDate(2006), PartialDate(2011), URL),
+            ),
         ),  # fmt: skip
         Organization("alpha", "Alpha Corp"),
         Organization("beta", "Beta SA"),
@@ -32,7 +43,13 @@ REFERENCE = ReferenceData(
     ),
     chemistries=(
         Concept("chemistries", "lithium-ion", "Lithium-ion", ("Li-ion", "lithium-ion battery")),
-        Concept("chemistries", "lfp", "Lithium iron phosphate (LFP)", ("LFP", "lithium iron phosphate"), broader="lithium-ion"),
+        Concept(
+            "chemistries",
+            "lfp",
+            "Lithium iron phosphate (LFP)",
+            ("LFP", "lithium iron phosphate"),
+            broader="lithium-ion",
+        ),
         Concept("chemistries", "lithium-metal", "Rechargeable lithium-metal", ("secondary lithium metal battery",)),
     ),
     applications=(Concept("applications", "automotive", "Automotive"),),
@@ -118,7 +135,9 @@ def check(resolver, ex):
     resolutions = [resolver.company(c.mention, "doc") for c in ex.companies]
     resolutions += [r for s in ex.statements for p in (*s.subjects, s.object) if p
                     for r in [resolver.concept("chemistry", p, "doc", contained=True)] if r]  # fmt: skip
-    resolutions += [r for f in ex.figures if f.scope_kind == "region" for r in [resolver.concept("region", f.scope, "doc")]]
+    resolutions += [
+        r for f in ex.figures if f.scope_kind == "region" for r in [resolver.concept("region", f.scope, "doc")]
+    ]
     return {f.kind: f for f in run_checks(ex, resolutions, REFERENCE)}
 
 
@@ -163,7 +182,12 @@ def test_country_share_above_its_region(resolver):
 
 
 def test_chemistry_hierarchy(resolver):
-    narrower = Statement("equivalence", ("LFP batteries",), "lithium-ion batteries", "LFP batteries, also known as lithium-ion batteries,")
+    narrower = Statement(
+        "equivalence",
+        ("LFP batteries",),
+        "lithium-ion batteries",
+        "LFP batteries, also known as lithium-ion batteries,",
+    )
     assert "contradicts-curated-chemistry" not in check(resolver, extraction(statements=[narrower]))
     wrong = Statement("equivalence", ("secondary lithium metal batteries",), "lithium-ion batteries", "...")
     assert "contradicts-curated-chemistry" in check(resolver, extraction(statements=[wrong]))

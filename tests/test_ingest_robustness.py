@@ -111,7 +111,9 @@ REPORTISH = st.lists(
 )  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(pieces=REPORTISH, suffix=st.sampled_from([".md", ".html", ".txt"]))
 def test_report_like_files_give_a_result_or_a_clear_error(reference, pieces, suffix):
     with tempfile.TemporaryDirectory() as folder:

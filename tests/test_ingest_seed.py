@@ -76,7 +76,9 @@ def test_company_sentences_and_stated_relation(result):
     assert companies["A123 Systems"].relations[0].relation == "subsidiary-of"
     assert companies["A123 Systems"].relations[0].object == "Wanxiang America"
     assert any("reported revenues exceeding $23 billion" in s for s in companies["LG Chem"].sentences)
-    assert any(s.startswith("BYD (Build Your Dreams) is a leading Chinese manufacturer") for s in companies["BYD"].sentences)
+    assert any(
+        s.startswith("BYD (Build Your Dreams) is a leading Chinese manufacturer") for s in companies["BYD"].sentences
+    )
     assert companies["MBI"].sentences == (companies["SGS"].sentences[0],)  # only the players list names them
     everything = " ".join(s for c in result.extraction.companies for s in c.sentences)
     assert "Purchase" not in everything and "Sample PDF" not in everything and "http" not in everything
@@ -124,7 +126,10 @@ EXPECTED_REGIONS = {
 def test_every_country_with_its_normalisation_and_flags(result):
     regions = {r.mention: r.id for r in result.resolutions if r.kind == "region"}
     listed = {
-        listing.mention: (regions[listing.mention], [(m.mention, m.iso2, [f.kind for f in m.flags]) for m in listing.countries])
+        listing.mention: (
+            regions[listing.mention],
+            [(m.mention, m.iso2, [f.kind for f in m.flags]) for m in listing.countries],
+        )
         for listing in result.extraction.regions
     }
     assert listed == EXPECTED_REGIONS

@@ -45,8 +45,15 @@ def graph(request) -> nx.MultiDiGraph:
 
 
 def test_every_entity_is_a_node_and_nothing_else(graph, union):
-    classes = {SDO.Organization, BKG.UnresolvedEntity, BKG.BatteryChemistry, BKG.Application,
-               BKG.MarketRegion, SDO.Country, BKG.SourceDocument}
+    classes = {
+        SDO.Organization,
+        BKG.UnresolvedEntity,
+        BKG.BatteryChemistry,
+        BKG.Application,
+        BKG.MarketRegion,
+        SDO.Country,
+        BKG.SourceDocument,
+    }
     expected = {str(s) for c in classes for s in union.subjects(RDF.type, c)}
     assert set(graph) == expected
     # stakes, control periods, mentions and sourced facts are not nodes; literals neither
@@ -83,8 +90,15 @@ def test_literals_are_attributes_with_their_sources(graph):
 
 @pytest.mark.parametrize(
     "predicate, relation",
-    [(BKG.makesChemistry, "makes"), (BKG.servesApplication, "serves"), (BKG.headquarteredIn, "headquartered-in"),
-     (BKG.inRegion, "in-region"), (SKOS.broader, "broader"), (SDO.mentions, "mentions"), (BKG.candidate, "candidate")],
+    [
+        (BKG.makesChemistry, "makes"),
+        (BKG.servesApplication, "serves"),
+        (BKG.headquarteredIn, "headquartered-in"),
+        (BKG.inRegion, "in-region"),
+        (SKOS.broader, "broader"),
+        (SDO.mentions, "mentions"),
+        (BKG.candidate, "candidate"),
+    ],
 )
 def test_each_relation_triple_is_one_edge(graph, union, predicate, relation):
     expected = {(str(s), str(o)) for s, o in union.subject_objects(predicate)}
@@ -95,7 +109,9 @@ def test_each_relation_triple_is_one_edge(graph, union, predicate, relation):
 def test_edges_carry_the_sources_of_their_fact(graph):
     acme, lfp = _iri("company/acme-cells"), _iri("chemistry/lfp")
     assert graph.edges[acme, lfp, "makes"]["sources"] == [
-        "https://example.org/acme/products", "https://example.org/news/acme-lfp"]
+        "https://example.org/acme/products",
+        "https://example.org/news/acme-lfp",
+    ]
     # inferred region membership has no sourced-fact node
     assert graph.edges[_iri("country/FR"), _iri("region/europe"), "in-region"]["sources"] == []
 
@@ -106,12 +122,25 @@ def test_one_ownership_edge_per_stake(graph, union):
     assert {d["stake"] for _, _, d in owns} == {str(s) for s in stakes}
     volt = graph.edges[_iri("company/volt-group"), _iri("company/acme-cells"), _iri("stake/volt-group--acme-cells")]
     assert volt == {
-        "relation": "owns", "stake": _iri("stake/volt-group--acme-cells"), "kind": "parent", "share": 100.0,
-        "start": "2001", "end": "2013-01", "start_year": 2001, "end_year": 2013,
+        "relation": "owns",
+        "stake": _iri("stake/volt-group--acme-cells"),
+        "kind": "parent",
+        "share": 100.0,
+        "start": "2001",
+        "end": "2013-01",
+        "start_year": 2001,
+        "end_year": 2013,
         "sources": ["https://example.org/news/acme-sold"],
     }
-    minority = graph.edges[_iri("company/bolt-holdings"), _iri("company/hostile-co"), _iri("stake/bolt-holdings--hostile-co")]
-    assert (minority["kind"], minority["share"], minority["start"], minority["end"]) == ("minority", 30.5, "2018-06-01", None)
+    minority = graph.edges[
+        _iri("company/bolt-holdings"), _iri("company/hostile-co"), _iri("stake/bolt-holdings--hostile-co")
+    ]
+    assert (minority["kind"], minority["share"], minority["start"], minority["end"]) == (
+        "minority",
+        30.5,
+        "2018-06-01",
+        None,
+    )
     assert {d["relation"] for _, _, d in graph.edges(data=True)} <= set(RELATIONS)
 
 
@@ -125,7 +154,9 @@ def test_stores_and_dataset_give_the_same_graph():
     first = graphs[0]
     for other in graphs[1:]:
         assert dict(other.nodes(data=True)) == dict(first.nodes(data=True))
-        assert sorted(map(repr, other.edges(keys=True, data=True))) == sorted(map(repr, first.edges(keys=True, data=True)))
+        assert sorted(map(repr, other.edges(keys=True, data=True))) == sorted(
+            map(repr, first.edges(keys=True, data=True))
+        )
 
 
 def test_a_dataset_without_default_union_is_read_as_a_union_and_left_unchanged():
@@ -137,8 +168,10 @@ def test_a_dataset_without_default_union_is_read_as_a_union_and_left_unchanged()
 
 def test_a_plain_graph_works_and_other_input_is_refused():
     plain = Graph()
-    plain.parse(data=f"<{ID['country/FR']}> a <{SDO.Country}> ; <http://www.w3.org/2000/01/rdf-schema#label> 'France' .",
-                format="turtle")
+    plain.parse(
+        data=f"<{ID['country/FR']}> a <{SDO.Country}> ; <http://www.w3.org/2000/01/rdf-schema#label> 'France' .",
+        format="turtle",
+    )
     assert dict(to_networkx(plain).nodes(data="label")) == {_iri("country/FR"): "France"}
     with pytest.raises(TypeError, match="kg.store.Store or an rdflib Dataset"):
         to_networkx("build/battery-kg.trig")

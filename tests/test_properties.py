@@ -26,18 +26,29 @@ def organizations(draw) -> list[Organization]:
         owners = ()
         if index:
             start = draw(years)
-            owners = (Stake(f"org-0", f"org-{index}", draw(st.sampled_from(["parent", "minority", "joint-venture"])),
-                            draw(st.none() | st.floats(min_value=0, max_value=100, allow_nan=False)),
-                            PartialDate(start), None, SOURCE, draw(st.none() | names)),)
-        orgs.append(Organization(
-            id=f"org-{index}",
-            name=draw(names),
-            aliases=tuple(draw(st.lists(names, max_size=3))),
-            headquarters=Sourced(draw(st.sampled_from(["DE", "CN", "KR", "US", "NA"])), SOURCE),
-            founded=Sourced(draw(years), SOURCE) if draw(st.booleans()) else None,
-            owners=owners,
-            note=draw(st.none() | names),
-        ))
+            owners = (
+                Stake(
+                    f"org-0",
+                    f"org-{index}",
+                    draw(st.sampled_from(["parent", "minority", "joint-venture"])),
+                    draw(st.none() | st.floats(min_value=0, max_value=100, allow_nan=False)),
+                    PartialDate(start),
+                    None,
+                    SOURCE,
+                    draw(st.none() | names),
+                ),
+            )
+        orgs.append(
+            Organization(
+                id=f"org-{index}",
+                name=draw(names),
+                aliases=tuple(draw(st.lists(names, max_size=3))),
+                headquarters=Sourced(draw(st.sampled_from(["DE", "CN", "KR", "US", "NA"])), SOURCE),
+                founded=Sourced(draw(years), SOURCE) if draw(st.booleans()) else None,
+                owners=owners,
+                note=draw(st.none() | names),
+            )
+        )
     return orgs
 
 

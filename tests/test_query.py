@@ -54,7 +54,9 @@ def graph(request, built):
 
 def ask(graph, name, **arguments) -> list[dict]:
     """A named query's rows as dicts of Python values."""
-    return [{k: python_value(v) for k, v in row.items()} for row in run(graph.store, name, arguments, graph.names).dicts()]
+    return [
+        {k: python_value(v) for k, v in row.items()} for row in run(graph.store, name, arguments, graph.names).dicts()
+    ]
 
 
 def ids(rows, column) -> set[str]:
@@ -75,7 +77,9 @@ def test_every_named_query_has_a_question_typed_parameters_and_a_test_here():
     for name, query in ours.items():
         assert query.question.endswith("?"), name
         assert f'"{name}"' in source, f"no test names the query {name}"
-        projected = re.search(r"(?is)^\s*(SELECT|CONSTRUCT)(.*?)(WHERE|\{)", re.sub(r"(?m)^\s*(#|PREFIX).*$", "", query.text))
+        projected = re.search(
+            r"(?is)^\s*(SELECT|CONSTRUCT)(.*?)(WHERE|\{)", re.sub(r"(?m)^\s*(#|PREFIX).*$", "", query.text)
+        )
         # Oxigraph binds only variables the SELECT clause projects
         if projected[1].upper() == "SELECT":
             for parameter in query.parameters:
@@ -98,7 +102,9 @@ def test_parameters_are_checked_before_anything_runs(graph):
         run(graph.store, "companies", {"colour": "red"})
     with pytest.raises(QueryError, match="'twenty' is not a year"):
         run(graph.store, "parent-chain", {"company": "Volta Cells", "year": "twenty"})
-    with pytest.raises(UnknownName, match="parameter company: no company is called 'Volta Cels'; did you mean: Volta Cells"):
+    with pytest.raises(
+        UnknownName, match="parameter company: no company is called 'Volta Cels'; did you mean: Volta Cells"
+    ):
         run(graph.store, "parent-chain", {"company": "Volta Cels"})
     with pytest.raises(UnknownName, match="names several"):
         run(graph.store, "companies", {"region": "Europe"})  # the market region and the M49 area
@@ -128,7 +134,12 @@ def test_parent_chain_covers_every_year_where_something_changes(graph, reference
 
 @pytest.mark.parametrize(
     "name, before, after",
-    [("Nord Energy", 2008, 2010), ("Nord Energy", 2015, 2017), ("Volta Cells", 2012, 2014), ("Kiwa Electric", 2008, 2010)],
+    [
+        ("Nord Energy", 2008, 2010),
+        ("Nord Energy", 2015, 2017),
+        ("Volta Cells", 2012, 2014),
+        ("Kiwa Electric", 2008, 2010),
+    ],
 )
 def test_ultimate_parent_differs_between_years_as_the_records_say(graph, reference, name, before, after):
     org_id = graph.resolve(name, "company").rsplit("/", 1)[-1]
@@ -166,7 +177,9 @@ def test_owner_changes_between_two_years(graph, reference, before, after):
         if old != new:
             expected.add((org.id, next(iter(old), None), next(iter(new), None)))
     rows = ask(graph, "owner-changes", from_year=before, to_year=after)
-    found = {(key(r["company"]), r["oldOwner"] and key(r["oldOwner"]), r["newOwner"] and key(r["newOwner"])) for r in rows}
+    found = {
+        (key(r["company"]), r["oldOwner"] and key(r["oldOwner"]), r["newOwner"] and key(r["newOwner"])) for r in rows
+    }
     assert found == expected
 
 
@@ -226,18 +239,28 @@ def test_companies_by_chemistry_application_region_country_and_year(graph, refer
     def matches(org) -> bool:
         if "chemistry" in filters and not any(filters["chemistry"] in chemistry[c.value] for c in org.chemistries):
             return False
-        if "application" in filters and not any(filters["application"] in application[a.value] for a in org.applications):
+        if "application" in filters and not any(
+            filters["application"] in application[a.value] for a in org.applications
+        ):
             return False
         country = org.headquarters.value if org.headquarters else None
         if "country" in filters and country != filters["country"]:
             return False
-        if "region" in filters and (country is None or str(iri("region", filters["region"])) not in regions_of(reference, country)):
+        if "region" in filters and (
+            country is None or str(iri("region", filters["region"])) not in regions_of(reference, country)
+        ):
             return False
         if "year" not in filters:
             return True
         gone = {"merged-into", "dissolved"}
-        ended = [e for o in reference.organizations for e in o.events if e.date and e.date.year <= filters["year"] and (
-            (e.kind in gone and e.subject == org.id) or (e.kind == "renamed-from" and e.other == org.id))]
+        ended = [
+            e
+            for o in reference.organizations
+            for e in o.events
+            if e.date
+            and e.date.year <= filters["year"]
+            and ((e.kind in gone and e.subject == org.id) or (e.kind == "renamed-from" and e.other == org.id))
+        ]
         return (org.founded is None or org.founded.value <= filters["year"]) and not ended
 
     expected = {org.id for org in resolved(reference) if matches(org)}
@@ -255,10 +278,14 @@ def test_chemistries_by_region_counts(graph, reference):
                 for chem in org.chemistries:
                     expected.setdefault((region, str(iri("chemistry", chem.value))), set()).add(org.id)
     rows = ask(graph, "chemistries-by-region")
-    assert {(str(r["region"]), str(r["chemistry"])): r["companies"] for r in rows} == {k: len(v) for k, v in expected.items()}
+    assert {(str(r["region"]), str(r["chemistry"])): r["companies"] for r in rows} == {
+        k: len(v) for k, v in expected.items()
+    }
     europe = str(iri("region", "europe"))
     rows = ask(graph, "chemistries-by-region", region="europe")
-    assert {str(r["chemistry"]): r["companies"] for r in rows} == {c: len(v) for (r, c), v in expected.items() if r == europe}
+    assert {str(r["chemistry"]): r["companies"] for r in rows} == {
+        c: len(v) for (r, c), v in expected.items() if r == europe
+    }
 
 
 # ---------------------------------------------------------------- sources, reports, unresolved names
@@ -290,14 +317,25 @@ def test_sources_behind_the_facts_about_a_company(graph, reference, report_graph
 
 
 def test_report_claims_and_which_are_flagged(graph, report_graph, report_id):
-    flagged = {about for flag in report_graph.subjects(RDF.type, BKG.Flag) for about in report_graph.objects(flag, BKG.about)}
+    flagged = {
+        about for flag in report_graph.subjects(RDF.type, BKG.Flag) for about in report_graph.objects(flag, BKG.about)
+    }
     expected = {
-        (str(claim), report_graph.value(claim, BKG.metric).toPython(), Decimal(str(report_graph.value(claim, BKG.value))), claim in flagged)
+        (
+            str(claim),
+            report_graph.value(claim, BKG.metric).toPython(),
+            Decimal(str(report_graph.value(claim, BKG.value))),
+            claim in flagged,
+        )
         for claim in report_graph.subjects(RDF.type, BKG.MarketClaim)
     }
     assert expected
     for arguments in ({}, {"report": report_id}, {"report": iri("source", report_id)}):
-        rows = [r for r in ask(graph, "report-claims", **arguments) if r.get("report", iri("source", report_id)) == iri("source", report_id)]
+        rows = [
+            r
+            for r in ask(graph, "report-claims", **arguments)
+            if r.get("report", iri("source", report_id)) == iri("source", report_id)
+        ]
         assert {(str(r["claim"]), r["metric"], Decimal(r["value"]), r["flagged"]) for r in rows} == expected
         for row in rows:
             kinds = {str(report_graph.value(f, BKG.flagKind)) for f in report_graph.subjects(BKG.about, row["claim"])}
@@ -336,8 +374,12 @@ def test_unresolved_and_ambiguous_names(graph, reference, report_graph, report_i
     assert curated and mentioned
 
     def found(rows):
-        return {r["name"] if r["document"] is None else str(r["entity"]): set(r["candidates"].split("; ")) if r["candidates"] else set()
-                for r in rows}
+        return {
+            r["name"] if r["document"] is None else str(r["entity"]): set(r["candidates"].split("; "))
+            if r["candidates"]
+            else set()
+            for r in rows
+        }
 
     every = ask(graph, "unresolved-entities")
     assert {k: v for k, v in found(every).items() if not k.startswith("http")} == curated
@@ -371,16 +413,28 @@ def test_entity_facts_and_description(graph, reference):
             hq = iri("country", org.headquarters.value)
             assert {str(f["source"]) for f in facts if f["object"] == hq} == set(org.headquarters.sources)
             [fact] = [f for f in record.facts if f.predicate == BKG.headquarteredIn]
-            assert (fact.value.iri, fact.value.type, set(fact.sources)) == (hq, "country", set(org.headquarters.sources))
+            assert (fact.value.iri, fact.value.type, set(fact.sources)) == (
+                hq,
+                "country",
+                set(org.headquarters.sources),
+            )
         described = run(graph.store, "entity-description", {"entity": record.iri}).graph
         assert (record.iri, RDFS.label, Literal(org.name)) in described
-        cited = {str(o) for fact in described.subjects(RDF.subject, record.iri) for o in described.objects(fact, DCTERMS.source)}
-        assert cited == {url for f in (*org.chemistries, *org.applications, org.headquarters, org.founded) if f for url in f.sources}
+        cited = {
+            str(o)
+            for fact in described.subjects(RDF.subject, record.iri)
+            for o in described.objects(fact, DCTERMS.source)
+        }
+        assert cited == {
+            url for f in (*org.chemistries, *org.applications, org.headquarters, org.founded) if f for url in f.sources
+        }
 
 
 def test_neighbors_of_a_company(graph, reference):
     for org in resolved(reference):
-        expected = {iri("chemistry", c.value) for c in org.chemistries} | {iri("application", a.value) for a in org.applications}
+        expected = {iri("chemistry", c.value) for c in org.chemistries} | {
+            iri("application", a.value) for a in org.applications
+        }
         if org.headquarters:
             expected.add(iri("country", org.headquarters.value))
         expected |= {company(s.owner) for s in org.owners}
@@ -388,7 +442,9 @@ def test_neighbors_of_a_company(graph, reference):
         rows = ask(graph, "neighbors", entity=company(org.id))
         assert expected <= {r["neighbor"] for r in rows}, org.id
         assert all(str(r["neighbor"]).startswith(str(ID)) and r["direction"] in ("in", "out") for r in rows)
-        assert not {"stake", "control", "fact", "claim", "flag", "mention"} & {str(r["neighbor"]).split("/")[-2] for r in rows}
+        assert not {"stake", "control", "fact", "claim", "flag", "mention"} & {
+            str(r["neighbor"]).split("/")[-2] for r in rows
+        }
 
 
 def test_the_committed_example_graph_is_what_the_build_makes_today(built):
@@ -400,7 +456,9 @@ def test_the_committed_example_graph_is_what_the_build_makes_today(built):
 
     def canonical(graph) -> set:
         # TriG writes the decimal 100 as 100.0: compare literals by value and datatype
-        terms = lambda triple: tuple((t.toPython(), t.datatype, t.language) if isinstance(t, Literal) else t for t in triple)  # noqa: E731
+        terms = lambda triple: tuple(
+            (t.toPython(), t.datatype, t.language) if isinstance(t, Literal) else t for t in triple
+        )  # noqa: E731
         assert not any(isinstance(t, BNode) for triple in graph for t in triple)
         return {terms(triple) for triple in graph}
 
@@ -410,4 +468,6 @@ def test_the_committed_example_graph_is_what_the_build_makes_today(built):
     names = {g.identifier for g in fresh.graphs() if len(g)}
     assert names == {g.identifier for g in committed.graphs() if len(g)}
     for name in names:
-        assert canonical(fresh.graph(name)) == canonical(committed.graph(name)), f"{name} differs: rebuild the example graph"
+        assert canonical(fresh.graph(name)) == canonical(committed.graph(name)), (
+            f"{name} differs: rebuild the example graph"
+        )

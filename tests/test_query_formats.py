@@ -28,7 +28,12 @@ AWKWARD = QueryResult(
     "SELECT",
     ("text", "number", "thing", "empty"),
     [
-        (Literal('comma, "quote"\nnew line\ttab \\ back', lang="en"), Literal("4.50", datatype=XSD.decimal), URIRef("urn:x:a,b"), None),
+        (
+            Literal('comma, "quote"\nnew line\ttab \\ back', lang="en"),
+            Literal("4.50", datatype=XSD.decimal),
+            URIRef("urn:x:a,b"),
+            None,
+        ),
         (Literal("[bold]not markup[/bold] <b>&amp;</b>"), Literal(2012), BNode("b0"), Literal("")),
     ],
 )
@@ -57,7 +62,9 @@ def test_csv_parses_back_with_the_same_rows(store):
     for result in results(store):
         table = list(csv.reader(io.StringIO(format_result(result, "csv"), newline="")))
         assert table[0] == list(result.vars)
-        expected = [["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row] for row in result.rows]
+        expected = [
+            ["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row] for row in result.rows
+        ]
         assert table[1:] == expected
 
 
@@ -75,7 +82,9 @@ def test_json_is_sparql_results_json_with_the_same_terms(store):
     for result in results(store):
         document = json.loads(format_result(result, "json"))
         assert document["head"]["vars"] == list(result.vars)
-        parsed = [tuple(_json_term(b[v]) if v in b else None for v in result.vars) for b in document["results"]["bindings"]]
+        parsed = [
+            tuple(_json_term(b[v]) if v in b else None for v in result.vars) for b in document["results"]["bindings"]
+        ]
         assert parsed == result.rows
     ask = QueryResult("ASK", boolean=True)
     assert json.loads(format_result(ask, "json")) == {"head": {}, "boolean": True}
@@ -112,19 +121,42 @@ def kg(*args: str):
 
 def test_kg_query_runs_a_named_query_with_parameters():
     for spec in ("oxigraph", "memory"):
-        out = kg("query", "parent-chain", "--data", str(EXAMPLE), "--store", spec,
-                 "-p", "company=Nord Energy", "--param", "year=2010", "--format", "csv")
+        out = kg(
+            "query",
+            "parent-chain",
+            "--data",
+            str(EXAMPLE),
+            "--store",
+            spec,
+            "-p",
+            "company=Nord Energy",
+            "--param",
+            "year=2010",
+            "--format",
+            "csv",
+        )
         assert out.exit_code == 0, out.output
         rows = list(csv.DictReader(io.StringIO(out.stdout)))
         assert [(r["parentLabel"], r["depth"], r["ultimate"]) for r in rows] == [
-            ("Kiwa Electric", "1", "false"), ("Hana Corporation", "2", "true")
+            ("Kiwa Electric", "1", "false"),
+            ("Hana Corporation", "2", "true"),
         ]
 
 
 def test_kg_query_runs_sparql_text_and_files(tmp_path):
     # Oxigraph binds only variables the SELECT clause names, so ?p and ?y are projected
-    out = kg("query", "SELECT ?c ?p ?y WHERE { ?c bkg:controller ?p ; bkg:fromYear ?y }", "--data", str(EXAMPLE),
-             "-p", "y=2016", "-p", f"p=<{company('blue-holdings')}>", "--format", "json")
+    out = kg(
+        "query",
+        "SELECT ?c ?p ?y WHERE { ?c bkg:controller ?p ; bkg:fromYear ?y }",
+        "--data",
+        str(EXAMPLE),
+        "-p",
+        "y=2016",
+        "-p",
+        f"p=<{company('blue-holdings')}>",
+        "--format",
+        "json",
+    )
     assert out.exit_code == 0, out.output
     [binding] = json.loads(out.stdout)["results"]["bindings"]
     assert binding["c"]["value"].endswith("control/nord-energy--blue-holdings--2016")
@@ -152,7 +184,9 @@ def test_kg_query_construct_defaults_to_turtle():
 
 @pytest.mark.parametrize("spec", ["oxigraph", "memory"])
 def test_kg_query_syntax_errors_name_line_and_column(spec, tmp_path):
-    out = kg("query", "SELECT ?c WHERE {\n  ?c a bkg:Control .\n  FILTER(?c = ) }", "--data", str(EXAMPLE), "--store", spec)
+    out = kg(
+        "query", "SELECT ?c WHERE {\n  ?c a bkg:Control .\n  FILTER(?c = ) }", "--data", str(EXAMPLE), "--store", spec
+    )
     assert out.exit_code == 1 and "Traceback" not in out.output
     assert "SPARQL syntax error at line" in out.stderr and ", column " in out.stderr
     if spec == "oxigraph":  # rdflib's parser points at the start of the group, Oxigraph where it gave up

@@ -90,8 +90,14 @@ def test_ultimate_parent_as_of_year_changes_as_the_data_says(graph, memory, refe
         for year in (before, after):
             chain, top = expected(year)
             assert [link.controller.iri for link in g.parents(name, at=year)] == chain
-            assert (g.ultimate_parent(name, at=year) or None) and g.ultimate_parent(name, at=year).iri == top or top is None
-            rows = g.store.query(named_query("ultimate-parent").text, {"company": company(org_id), "year": Literal(year)}).rows
+            assert (
+                (g.ultimate_parent(name, at=year) or None)
+                and g.ultimate_parent(name, at=year).iri == top
+                or top is None
+            )
+            rows = g.store.query(
+                named_query("ultimate-parent").text, {"company": company(org_id), "year": Literal(year)}
+            ).rows
             assert [row[3] for row in rows] == ([top] if top else [])
 
 
@@ -103,8 +109,15 @@ def test_the_two_local_stores_agree_on_the_reference_data(graph, memory, referen
     def answers(g):
         return (
             [g.parents(org.id, at=y) for org in reference.organizations if org.owners for y in years],
-            [g.subsidiaries(group, at=y) for group in ("panasonic-holdings", "lg-corp", "wanxiang-group") for y in years],
-            [g.companies(**f) for f in ({"chemistry": "lithium-metal"}, {"region": "europe"}, {"country": "JP", "at": 2000})],
+            [
+                g.subsidiaries(group, at=y)
+                for group in ("panasonic-holdings", "lg-corp", "wanxiang-group")
+                for y in years
+            ],
+            [
+                g.companies(**f)
+                for f in ({"chemistry": "lithium-metal"}, {"region": "europe"}, {"country": "JP", "at": 2000})
+            ],
             g.entity("Samsung SDI"),
         )
 

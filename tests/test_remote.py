@@ -40,13 +40,17 @@ BOUND_QUERIES = [
     (PREFIX + "SELECT ?c ?label WHERE { ?c rdfs:label ?label }", {"label": Literal("Volta Cells")}),
     (PREFIX + 'SELECT * WHERE { ?c rdfs:label ?l FILTER(?l != "}{") } ORDER BY ?l', {"c": ID["company/nord-energy"]}),
     (PREFIX + "SELECT ?c (COUNT(?p) AS ?n) WHERE { ?c ?p ?o } GROUP BY ?c", {"c": ID["company/volta-group"]}),
-    (PREFIX + "SELECT (EXISTS { ?c a bkg:ParentGroup } AS ?parent) ?c WHERE { ?c rdfs:label ?l }",
-     {"c": ID["company/volta-group"]}),
+    (
+        PREFIX + "SELECT (EXISTS { ?c a bkg:ParentGroup } AS ?parent) ?c WHERE { ?c rdfs:label ?l }",
+        {"c": ID["company/volta-group"]},
+    ),
     (PREFIX + "CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c rdfs:label ?l }", {"c": ID["company/volta-cells"]}),
     (PREFIX + "# a { comment } with SELECT\nASK { ?c a bkg:ParentGroup }", {"c": ID["company/volta-group"]}),
     (PREFIX + "ASK WHERE { ?c a bkg:ParentGroup }", {"c": ID["company/volta-cells"]}),
-    (PREFIX + "SELECT ?c WHERE { { SELECT ?c WHERE { ?c a bkg:ParentGroup } } ?c rdfs:label ?l }",
-     {"c": ID["company/volta-group"]}),
+    (
+        PREFIX + "SELECT ?c WHERE { { SELECT ?c WHERE { ?c a bkg:ParentGroup } } ?c rdfs:label ?l }",
+        {"c": ID["company/volta-group"]},
+    ),
 ]
 
 
@@ -117,8 +121,10 @@ def _samples(store) -> dict[str, list[object]]:
     """Arguments of every parameter type, taken from the data itself: IRIs of each kind, years, words."""
 
     def some(kind: str, pattern: str, count: int = 2) -> list[str]:
-        query = (f"PREFIX bkg: <{BKG}> SELECT DISTINCT ?x WHERE {{ {pattern} "
-                 f'FILTER(STRSTARTS(STR(?x), "{ID}{kind}/")) }} ORDER BY ?x LIMIT {count}')
+        query = (
+            f"PREFIX bkg: <{BKG}> SELECT DISTINCT ?x WHERE {{ {pattern} "
+            f'FILTER(STRSTARTS(STR(?x), "{ID}{kind}/")) }} ORDER BY ?x LIMIT {count}'
+        )
         return [str(row[0]) for row in store.query(query).rows]
 
     company = some("company", "?c bkg:controlled ?x") + some("company", "?x a bkg:ParentGroup", 1)
@@ -126,7 +132,10 @@ def _samples(store) -> dict[str, list[object]]:
         "company": company,
         "entity": company[:2] + some("chemistry", "?x ?p ?o", 1),
         "year": [2010, 2024],
-        "chemistry": some("chemistry", "?x <http://www.w3.org/2004/02/skos/core#narrower>|^<http://www.w3.org/2004/02/skos/core#broader> ?y"),
+        "chemistry": some(
+            "chemistry",
+            "?x <http://www.w3.org/2004/02/skos/core#narrower>|^<http://www.w3.org/2004/02/skos/core#broader> ?y",
+        ),
         "application": some("application", "?c bkg:servesApplication ?x"),
         "region": some("region", "?c bkg:inRegion ?x"),
         "country": some("country", "?c bkg:headquarteredIn ?x"),
@@ -208,8 +217,10 @@ def test_push_by_sparql_update_keeps_blank_node_groups_whole(tmp_path):
         report = push(data, remote)
         assert report.method == "SPARQL Update" and report.graphs == {"urn:g1": 1500, "urn:g2": 1, None: 1}
         # every fact node kept its three triples and its note: no blank node was split between requests
-        whole = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:g1> { ?f <urn:subject> ?c ; <urn:source> ?s ; "
-                 "<urn:note> [ <urn:text> ?t ] . ?c <urn:name> ?name } }")
+        whole = (
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:g1> { ?f <urn:subject> ?c ; <urn:source> ?s ; "
+            "<urn:note> [ <urn:text> ?t ] . ?c <urn:name> ?name } }"
+        )
         assert int(remote.query(whole).rows[0][0]) == 300
         push(data, remote)
         assert remote.graph_sizes() == {"urn:g1": 1500, "urn:g2": 1, None: 1}
@@ -273,8 +284,12 @@ def test_a_push_killed_midway_leaves_every_graph_whole(tmp_path):
     location = tmp_path / "db"
     with oxigraph_server(location) as base:
         push(FIXTURE, RemoteStore.from_url(base + "/query"))
-        pushing = subprocess.Popen([sys.executable, "-m", "kg", "push", "--endpoint", base + "/query", "--file", str(bigger)],
-                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pushing = subprocess.Popen(
+            [sys.executable, "-m", "kg", "push", "--endpoint", base + "/query", "--file", str(bigger)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         remote = RemoteStore.from_url(base + "/query")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and remote.graph_sizes() == {**before, None: 0}:

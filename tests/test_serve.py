@@ -26,7 +26,9 @@ from tests.servers import FIXTURE, kg_serve, load
 
 SELECT = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s ?label WHERE { ?s rdfs:label ?label }"
 ASK = "ASK { ?s a <https://schema.org/Organization> }"
-CONSTRUCT = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }"
+CONSTRUCT = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }"
+)
 # a cross join of the whole store with itself, three times: ~6e9 rows to count
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 TIMEOUT = 3.0
@@ -37,7 +39,9 @@ MAX_ROWS = 1000
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     (tmp / "graph.html").write_text("<!doctype html><title>network</title><p>the network page</p>")
-    with kg_serve(tmp, "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--page", str(tmp / "graph.html")) as running:
+    with kg_serve(
+        tmp, "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--page", str(tmp / "graph.html")
+    ) as running:
         yield running
 
 
@@ -318,7 +322,7 @@ def test_update_is_refused(server, trap):
     assert status == 403
     status, _, body = get(server, update)
     assert status == 400 and b"update, not a query" in body
-    assert get(server, "ASK { <urn:x> <urn:y> \"z\" }", "application/json")[2].find(b"false") > 0
+    assert get(server, 'ASK { <urn:x> <urn:y> "z" }', "application/json")[2].find(b"false") > 0
 
 
 def test_load_is_refused(server, trap):
@@ -338,8 +342,10 @@ def test_keywords_inside_strings_and_comments_are_harmless(server):
 
 
 def test_from_a_graph_that_is_not_here_is_refused(server, trap):
-    for query in (f"SELECT * FROM <{trap}/data.ttl> WHERE {{ ?s ?p ?o }}",
-                  f"SELECT * FROM NAMED <{trap}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"):
+    for query in (
+        f"SELECT * FROM <{trap}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{trap}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    ):
         status, _, body = get(server, query)
         assert status == 400 and b"not a graph of this dataset" in body
     status, _, _ = get(server, ASK, **{"named-graph-uri": f"{trap}/g"})
@@ -444,10 +450,14 @@ def test_allow_update_applies_updates_keeps_them_after_a_kill_and_still_refuses_
         while (status := get(running, asked, "application/json"))[0] != 200 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert json.loads(status[2])["boolean"] is True
-        status, _, _ = http("POST", running.url, f"LOAD <{trap}/x.ttl>".encode(), {"Content-Type": "application/sparql-update"})
+        status, _, _ = http(
+            "POST", running.url, f"LOAD <{trap}/x.ttl>".encode(), {"Content-Type": "application/sparql-update"}
+        )
         assert status == 403
         status, _, body = http(
-            "POST", running.url, b"CLEAR ALL",
+            "POST",
+            running.url,
+            b"CLEAR ALL",
             {"Content-Type": "application/sparql-update", "Origin": "http://evil.example"},
         )
         assert status == 403 and b"other origins" in body

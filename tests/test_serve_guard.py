@@ -30,18 +30,62 @@ def store() -> ox.Store:
     s, p = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
     boolean = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
-    for o in (ox.Literal("1", datatype=integer), ox.Literal("true", datatype=boolean), ox.Literal("z"),
-              ox.NamedNode("http://e/a#b")):
+    for o in (
+        ox.Literal("1", datatype=integer),
+        ox.Literal("true", datatype=boolean),
+        ox.Literal("z"),
+        ox.NamedNode("http://e/a#b"),
+    ):
         store.add(ox.Quad(s, p, o))
     return store
 
 
 def fragments(url: str) -> list[str]:
     return [
-        "SERVICE", "service", "SeRvIcE", "SILENT", "SERVICE:sparql", "1SERVICE", "trueSERVICE", "?x.SERVICE",
-        f"<{url}/sparql>", "{ ?a ?b ?c }", "{", "}", "(", ")", '"', "'", '"""', "'''", "\\u0022", "\\u0027",
-        "\\U00000022", "#", "\n", ".", ";", "ex:a\\#b", "ex:a", "FILTER(", "?o != ", "EXISTS", "OPTIONAL", "<", ">",
-        "1", "true", "?x", ":", "ex:", "\\", "a", "?s ?p ?o", "BIND(", " AS ?v)", "\\u0053ERVICE",
+        "SERVICE",
+        "service",
+        "SeRvIcE",
+        "SILENT",
+        "SERVICE:sparql",
+        "1SERVICE",
+        "trueSERVICE",
+        "?x.SERVICE",
+        f"<{url}/sparql>",
+        "{ ?a ?b ?c }",
+        "{",
+        "}",
+        "(",
+        ")",
+        '"',
+        "'",
+        '"""',
+        "'''",
+        "\\u0022",
+        "\\u0027",
+        "\\U00000022",
+        "#",
+        "\n",
+        ".",
+        ";",
+        "ex:a\\#b",
+        "ex:a",
+        "FILTER(",
+        "?o != ",
+        "EXISTS",
+        "OPTIONAL",
+        "<",
+        ">",
+        "1",
+        "true",
+        "?x",
+        ":",
+        "ex:",
+        "\\",
+        "a",
+        "?s ?p ?o",
+        "BIND(",
+        " AS ?v)",
+        "\\u0053ERVICE",
     ]
 
 
@@ -57,21 +101,32 @@ def _runs_without_calling_out(store, trap, query: str) -> None:
 
 def structured(url: str):
     """Mostly valid queries: [confuser] subject predicate object, glued to a SERVICE call in many spellings."""
-    confuser = st.sampled_from(["", "# a comment\n", 'FILTER(?o != "}")', 'FILTER(?o != "a\\u0022 && ?o != " )',
-                                "FILTER(?o != '\\u0027')", 'BIND("""x""" AS ?q)', "OPTIONAL { ?s ?p ?w }"])
+    confuser = st.sampled_from(
+        [
+            "",
+            "# a comment\n",
+            'FILTER(?o != "}")',
+            'FILTER(?o != "a\\u0022 && ?o != " )',
+            "FILTER(?o != '\\u0027')",
+            'BIND("""x""" AS ?q)',
+            "OPTIONAL { ?s ?p ?w }",
+        ]
+    )
     obj = st.sampled_from(["?o", "1", "true", "?x.", '"z"', "ex:a\\#b", "<http://e/a#b>", "?o ."])
     glue = st.sampled_from(["", " ", "\n", " # c\n", "\t"])
     keyword = st.sampled_from(["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "SERVICE\nSILENT"])
     target = st.sampled_from([f"<{url}/sparql>", ":sparql", f"<{url}/x>"])
     tail = st.sampled_from(["", 'FILTER(?o != "|| ?o = \\u0022" )', "# end"])
     return st.tuples(confuser, obj, glue, keyword, glue, target, glue, tail).map(
-        lambda t: f"{t[0]} ?s ?p {t[1]}{t[2]}{t[3]}{t[4]}{t[5]}{t[6]}{{ ?a ?b ?c }} {t[7]}")
+        lambda t: f"{t[0]} ?s ?p {t[1]}{t[2]}{t[3]}{t[4]}{t[5]}{t[6]}{{ ?a ?b ?c }} {t[7]}"
+    )
 
 
 def free(url: str):
     """Anything at all from the fragments: mostly invalid, now and then a surprise."""
-    pieces = st.lists(st.tuples(st.sampled_from(["", " ", "\n"]), st.sampled_from(fragments(url))), min_size=1,
-                      max_size=14)
+    pieces = st.lists(
+        st.tuples(st.sampled_from(["", " ", "\n"]), st.sampled_from(fragments(url))), min_size=1, max_size=14
+    )
     return pieces.map(lambda parts: "?s ?p ?o " + "".join(sep + piece for sep, piece in parts))
 
 

@@ -37,10 +37,13 @@ def test_bindings_are_values_not_text(store):
     ]
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "INSERT DATA { <urn:x> <urn:y> <urn:z> }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "INSERT DATA { <urn:x> <urn:y> <urn:z> }",
+    ],
+)
 def test_service_and_updates_are_refused_before_running(store, query):
     with pytest.raises(QueryError, match="refused|update"):
         store.query(query)

@@ -71,10 +71,13 @@ def test_the_payload_matches_the_graph(graph):
     assert len(data["nodes"]) == graph.number_of_nodes()
     assert len(data["edges"]) == graph.number_of_edges()
     assert {(e["from"], e["to"], e["relation"]) for e in data["edges"]} == {
-        (u, v, d["relation"]) for u, v, d in graph.edges(data=True)}
+        (u, v, d["relation"]) for u, v, d in graph.edges(data=True)
+    }
     assert {t["type"]: t["count"] for t in data["types"]} == {
-        t: sum(1 for _, x in graph.nodes(data="type") if x == t) for t in NODE_TYPES
-        if any(x == t for _, x in graph.nodes(data="type"))}
+        t: sum(1 for _, x in graph.nodes(data="type") if x == t)
+        for t in NODE_TYPES
+        if any(x == t for _, x in graph.nodes(data="type"))
+    }
     options = data["options"]
     assert options["physics"]["enabled"] is False
     assert options["edges"]["smooth"] is False
@@ -87,7 +90,10 @@ def test_ownership_edges_are_labelled_with_share_and_years(graph):
     owns = sorted(e["label"] for e in edges if e["relation"] == "owns")
     assert owns == ["owns 100 % 2001–2013", "owns 100 % 2013–", "owns 30.5 % 2018–"]
     titles = [e["title"] for e in edges if e["relation"] == "owns"]
-    assert "Volt Group owns Acme Cells: parent, 100 %, 2001 – 2013-01 — source: https://example.org/news/acme-sold" in titles
+    assert (
+        "Volt Group owns Acme Cells: parent, 100 %, 2001 – 2013-01 — source: https://example.org/news/acme-sold"
+        in titles
+    )
 
 
 def test_tooltips_list_facts_with_their_sources(graph):
@@ -119,8 +125,9 @@ def test_layout_is_deterministic_and_keeps_clusters_together():
     assert len(set(first.values())) == 24  # no two nodes on one spot
 
     def mean_distance(pairs):
-        return sum(((first[a][0] - first[b][0]) ** 2 + (first[a][1] - first[b][1]) ** 2) ** 0.5
-                   for a, b in pairs) / len(pairs)
+        return sum(
+            ((first[a][0] - first[b][0]) ** 2 + (first[a][1] - first[b][1]) ** 2) ** 0.5 for a, b in pairs
+        ) / len(pairs)
 
     inside = [(a, b) for a in range(12) for b in range(a + 1, 12)]
     across = [(a, b) for a in range(12) for b in range(12, 24)]
@@ -163,8 +170,21 @@ def test_a_failed_write_leaves_the_old_page_and_no_temporary_file(graph, tmp_pat
 
 def test_cli_writes_the_page_with_focus_types_and_year(tmp_path):
     out = tmp_path / "g.html"
-    args = ["viz", "--store", str(FIXTURE), "-o", str(out), "--focus", "Acme Cells", "--depth", "1",
-            "--types", "company,parent-group,chemistry", "--at", "2010"]
+    args = [
+        "viz",
+        "--store",
+        str(FIXTURE),
+        "-o",
+        str(out),
+        "--focus",
+        "Acme Cells",
+        "--depth",
+        "1",
+        "--types",
+        "company,parent-group,chemistry",
+        "--at",
+        "2010",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert f"wrote {out}: 4 entities, 3 links" in result.output
@@ -176,7 +196,9 @@ def test_cli_reports_bad_input_in_one_line(tmp_path):
     runner = CliRunner()
     missing = runner.invoke(main, ["viz", "--store", str(tmp_path / "none.trig"), "-o", str(tmp_path / "g.html")])
     assert missing.exit_code == 1 and "no graph at" in missing.output and "Traceback" not in missing.output
-    unknown = runner.invoke(main, ["viz", "--store", str(FIXTURE), "-o", str(tmp_path / "g.html"), "--focus", "Acme Cels"])
+    unknown = runner.invoke(
+        main, ["viz", "--store", str(FIXTURE), "-o", str(tmp_path / "g.html"), "--focus", "Acme Cels"]
+    )
     assert unknown.exit_code == 1 and "did you mean: Acme Cells?" in unknown.output
     bad_type = runner.invoke(main, ["viz", "--store", str(FIXTURE), "--types", "company,plant"])
     assert bad_type.exit_code == 2 and "plant" in bad_type.output

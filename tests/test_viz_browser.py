@@ -19,8 +19,13 @@ from kg.viz import write_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 FIXTURE = Path(__file__).parent / "fixtures" / "netx-viz.trig"
 SCREENSHOT = Path(__file__).parent.parent / "build" / "graph.png"
@@ -59,7 +64,9 @@ class Opened:
         self.problems: list[str] = []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type in ("error", "warning") and self.problems.append(f"{m.type}: {m.text}"))
+        self.page.on(
+            "console", lambda m: m.type in ("error", "warning") and self.problems.append(f"{m.type}: {m.text}")
+        )
         self.page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
         self.page.goto(self.url)
         # a selector, not wait_for_function: the page's CSP forbids the eval that polling a JS expression needs
@@ -74,9 +81,12 @@ class Opened:
 
     def counts(self) -> tuple[int, int, int, int]:
         """(nodes, edges) the counter shows, and (nodes, edges) the network actually holds."""
-        return tuple(self.page.evaluate(
-            """() => { const c = document.getElementById('kg-count').dataset, b = kgPage.network.body;
-                       return [+c.nodes, +c.edges, b.nodeIndices.length, b.edgeIndices.length]; }"""))
+        return tuple(
+            self.page.evaluate(
+                """() => { const c = document.getElementById('kg-count').dataset, b = kgPage.network.body;
+                       return [+c.nodes, +c.edges, b.nodeIndices.length, b.edgeIndices.length]; }"""
+            )
+        )
 
     def search(self, text: str) -> None:
         self.page.fill("#kg-search", text)
@@ -204,4 +214,3 @@ def test_a_hostile_label_is_shown_as_text_and_runs_nothing(fixture_page):
     assert page.evaluate("document.querySelectorAll('script').length") == 3
     assert fixture_page.problems == []
     assert fixture_page.requests == [fixture_page.url]
-

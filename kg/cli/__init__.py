@@ -47,4 +47,3 @@ class _Group(click.Group):
 @click.version_option(package_name="battery-kg")
 def main() -> None:
     """battery-kg: a knowledge graph of the battery industry."""
-

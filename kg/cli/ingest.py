@@ -59,7 +59,9 @@ def ingest(paths: tuple[Path, ...], dry_run: bool, fmt: str, data_dir: Path) -> 
         outputs.append((result, note))
     if fmt == "json":
         documents = [to_json(result) | ({"registration": note} if note else {}) for result, note in outputs]
-        click.echo(json.dumps(documents[0] if len(paths) == 1 and documents else documents, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(documents[0] if len(paths) == 1 and documents else documents, indent=2, ensure_ascii=False)
+        )
     else:
         for result, note in outputs:
             click.echo(_text(result, note))
@@ -131,7 +133,9 @@ def _register(result: IngestResult, data_dir: Path) -> SourceDocument:
     }
     sources_yaml = data_dir / "sources.yaml"
     before = sources_yaml.read_text(encoding="utf-8") if sources_yaml.exists() else ""
-    block = yaml.safe_dump([{k: v for k, v in record.items() if v is not None}], sort_keys=False, allow_unicode=True, width=100)
+    block = yaml.safe_dump(
+        [{k: v for k, v in record.items() if v is not None}], sort_keys=False, allow_unicode=True, width=100
+    )
     text = before + ("" if not before or before.endswith("\n") else "\n") + block
     write_atomically(sources_yaml, text)
     return entry

@@ -9,7 +9,17 @@ from pathlib import Path
 import click
 
 from ..errors import QueryError
-from ..query import FORMATS, NamedQuery, execute, format_result, is_query_name, literal_argument, named_queries, parse_header, run
+from ..query import (
+    FORMATS,
+    NamedQuery,
+    execute,
+    format_result,
+    is_query_name,
+    literal_argument,
+    named_queries,
+    parse_header,
+    run,
+)
 
 
 def _arguments(params: tuple[str, ...]) -> dict[str, str]:
@@ -34,20 +44,54 @@ def _from_file(path: Path) -> NamedQuery | str:
 
 @click.command("query")
 @click.argument("query", required=False)
-@click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the query from a .rq file.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter, bound (never pasted into the text). Repeat for several.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Output: table (default on a terminal), csv (default otherwise), tsv, json (SPARQL 1.1 results) "
-                   "or ttl (CONSTRUCT/DESCRIBE, their default).")
-@click.option("--store", "store_spec", default="oxigraph", show_default=True, metavar="SPEC",
-              help="Store to load the graph into: oxigraph, oxigraph:PATH, memory, or a SPARQL endpoint URL.")
-@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint (its query URL) instead of a local store.")
-@click.option("--data", "data", type=click.Path(dir_okay=False, path_type=Path),
-              help="RDF file to load (default: build/battery-kg.trig, built first if missing).")
-def query(query: str | None, file: Path | None, params: tuple[str, ...], fmt: str | None, store_spec: str,
-          endpoint: str | None, data: Path | None) -> None:
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from a .rq file.",
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter, bound (never pasted into the text). Repeat for several.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Output: table (default on a terminal), csv (default otherwise), tsv, json (SPARQL 1.1 results) "
+    "or ttl (CONSTRUCT/DESCRIBE, their default).",
+)
+@click.option(
+    "--store",
+    "store_spec",
+    default="oxigraph",
+    show_default=True,
+    metavar="SPEC",
+    help="Store to load the graph into: oxigraph, oxigraph:PATH, memory, or a SPARQL endpoint URL.",
+)
+@click.option(
+    "--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint (its query URL) instead of a local store."
+)
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="RDF file to load (default: build/battery-kg.trig, built first if missing).",
+)
+def query(
+    query: str | None,
+    file: Path | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    store_spec: str,
+    endpoint: str | None,
+    data: Path | None,
+) -> None:
     """Run a named query (see `kg queries`), SPARQL text, or a .rq file.
 
     \b
@@ -93,8 +137,10 @@ def queries(verbose: bool) -> None:
         click.echo(click.style(named.name, bold=True))
         click.echo(f"  {named.question}")
         for parameter in named.parameters:
-            click.echo(f"  --param {parameter.name}=...  ({parameter.type}{', optional' if parameter.optional else ''}) "
-                       f"{parameter.description}")
+            click.echo(
+                f"  --param {parameter.name}=...  ({parameter.type}{', optional' if parameter.optional else ''}) "
+                f"{parameter.description}"
+            )
         if verbose:
             click.echo(f"  {named.path}")
         click.echo()

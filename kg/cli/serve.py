@@ -32,20 +32,50 @@ def _stop(signum, frame) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
-@click.option("--store", "spec", default="oxigraph", show_default=True,
-              help="oxigraph (in memory), oxigraph:PATH (on disk, opened read-only), memory (rdflib).")
-@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=f"RDF file an in-memory store loads.  [default: build/{TRIG_NAME}]")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds a query may run before it is stopped (503).")
-@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
-              help="Rows (or triples) an answer may have; a larger answer is refused (413), never cut short.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes, each with its own copy of an in-memory store.")
-@click.option("--allow-update", is_flag=True,
-              help="Accept SPARQL updates (one worker then); LOAD and SERVICE stay refused.")
-@click.option("--page", type=click.Path(dir_okay=False, path_type=Path), default=BUILD_DIR / "graph.html",
-              show_default=True, help="Network page served at /.")
+@click.option(
+    "--store",
+    "spec",
+    default="oxigraph",
+    show_default=True,
+    help="oxigraph (in memory), oxigraph:PATH (on disk, opened read-only), memory (rdflib).",
+)
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"RDF file an in-memory store loads.  [default: build/{TRIG_NAME}]",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--max-rows",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) an answer may have; a larger answer is refused (413), never cut short.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes, each with its own copy of an in-memory store.",
+)
+@click.option(
+    "--allow-update", is_flag=True, help="Accept SPARQL updates (one worker then); LOAD and SERVICE stay refused."
+)
+@click.option(
+    "--page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=BUILD_DIR / "graph.html",
+    show_default=True,
+    help="Network page served at /.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No line per request on stderr.")
 def serve(host, port, spec, data, timeout, max_rows, workers, allow_update, page, quiet) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint at /sparql, with a query page at /query.
@@ -90,14 +120,32 @@ def serve(host, port, spec, data, timeout, max_rows, workers, allow_update, page
 
 @click.command()
 @click.option("--endpoint", required=True, help="The server's SPARQL query URL, e.g. http://127.0.0.1:7878/query.")
-@click.option("--update", "update_url", default=None,
-              help="Its SPARQL update URL.  [default: .../update for an endpoint ending in /query, else the endpoint]")
-@click.option("--graph-store", default=None,
-              help="Its Graph Store Protocol URL.  [default: .../store for an endpoint ending in /query]")
-@click.option("--via", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
-              help="Write graphs by Graph Store Protocol PUT or by SPARQL Update; auto: GSP when its URL is known.")
-@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=BUILD_DIR / TRIG_NAME,
-              show_default=True, help="The dataset to push.")
+@click.option(
+    "--update",
+    "update_url",
+    default=None,
+    help="Its SPARQL update URL.  [default: .../update for an endpoint ending in /query, else the endpoint]",
+)
+@click.option(
+    "--graph-store",
+    default=None,
+    help="Its Graph Store Protocol URL.  [default: .../store for an endpoint ending in /query]",
+)
+@click.option(
+    "--via",
+    type=click.Choice(["auto", "gsp", "update"]),
+    default="auto",
+    show_default=True,
+    help="Write graphs by Graph Store Protocol PUT or by SPARQL Update; auto: GSP when its URL is known.",
+)
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=BUILD_DIR / TRIG_NAME,
+    show_default=True,
+    help="The dataset to push.",
+)
 @click.option("--user", default=None, help="HTTP basic-auth user; the password is read from KG_SPARQL_PASSWORD.")
 def push(endpoint, update_url, graph_store, via, path, user) -> None:
     """Push the built graph, named graphs included, into a SPARQL 1.1 server.
@@ -117,8 +165,10 @@ def push(endpoint, update_url, graph_store, via, path, user) -> None:
     for graph, count in sorted(report.graphs.items(), key=lambda item: item[0] or ""):
         click.echo(f"{count:>9} triples  {graph or '(default graph)'}")
     total = sum(report.graphs.values())
-    click.echo(f"kg push: {total} triples in {len(report.graphs)} graph(s) to {endpoint} "
-               f"by {report.method} in {report.seconds:.1f} s; every graph's count checked on the server")
+    click.echo(
+        f"kg push: {total} triples in {len(report.graphs)} graph(s) to {endpoint} "
+        f"by {report.method} in {report.seconds:.1f} s; every graph's count checked on the server"
+    )
 
 
 COMMANDS = [serve, push]

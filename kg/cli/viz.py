@@ -24,18 +24,33 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
 
 
 @click.command()
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=BUILD_DIR / "graph.html",
-              show_default=True, help="The page to write (only this file is written).")
-@click.option("--focus", metavar="NAME", help="Show only what is within --depth links of this entity (name, alias or IRI).")
-@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Links from --focus to include.")
-@click.option("--types", callback=_types, metavar="TYPE,...",
-              help=f"Only these node types: {', '.join(NODE_TYPES)}.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=BUILD_DIR / "graph.html",
+    show_default=True,
+    help="The page to write (only this file is written).",
+)
+@click.option(
+    "--focus", metavar="NAME", help="Show only what is within --depth links of this entity (name, alias or IRI)."
+)
+@click.option(
+    "--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Links from --focus to include."
+)
+@click.option("--types", callback=_types, metavar="TYPE,...", help=f"Only these node types: {', '.join(NODE_TYPES)}.")
 @click.option("--at", "year", type=int, metavar="YEAR", help="Only ownership stakes active on 31 December of YEAR.")
-@click.option("--store", "store_spec", default=str(BUILD_DIR / TRIG_NAME), show_default=True,
-              help="An RDF file (.trig, .nq, .ttl, .nt) to read, or a persistent Oxigraph store as oxigraph:PATH.")
+@click.option(
+    "--store",
+    "store_spec",
+    default=str(BUILD_DIR / TRIG_NAME),
+    show_default=True,
+    help="An RDF file (.trig, .nq, .ttl, .nt) to read, or a persistent Oxigraph store as oxigraph:PATH.",
+)
 @click.option("--title", default="battery-kg", show_default=True, help="The page title.")
-def viz(out: Path, focus: str | None, depth: int, types: list[str] | None, year: int | None, store_spec: str,
-        title: str) -> None:
+def viz(
+    out: Path, focus: str | None, depth: int, types: list[str] | None, year: int | None, store_spec: str, title: str
+) -> None:
     """Write an interactive network page that works offline: legend, type filters, search, facts with sources."""
     if store_spec.startswith("oxigraph:"):
         store = open_store(store_spec)

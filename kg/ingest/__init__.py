@@ -160,7 +160,8 @@ def to_json(result: IngestResult) -> dict:
             for c in extraction.companies
         ],
         "regions": [
-            {"mention": r.mention, "items": list(r.items), "resolution": entity("region", r.mention)} for r in extraction.regions
+            {"mention": r.mention, "items": list(r.items), "resolution": entity("region", r.mention)}
+            for r in extraction.regions
         ],
         "countries": countries,
         "segments": [
@@ -190,7 +191,8 @@ def to_json(result: IngestResult) -> dict:
             for f in extraction.figures
         ],
         "statements": [
-            {"kind": s.kind, "subjects": list(s.subjects), "object": s.object, "text": s.text} for s in extraction.statements
+            {"kind": s.kind, "subjects": list(s.subjects), "object": s.object, "text": s.text}
+            for s in extraction.statements
         ],
         "flags": [
             {

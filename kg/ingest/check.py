@@ -136,7 +136,9 @@ def _interval(figure: Figure) -> tuple[float, float]:
     """The values a figure allows: "exceeding 15%" is (15, inf); "4.5%" allows rounding to its last digit."""
     value = figure.value
     text = f"{value:g}"
-    half_step = 0.5 * 10 ** -(len(text.split(".")[1]) if "." in text else 0) if figure.unit == "percent" else abs(value) * 0.005
+    half_step = (
+        0.5 * 10 ** -(len(text.split(".")[1]) if "." in text else 0) if figure.unit == "percent" else abs(value) * 0.005
+    )
     if figure.qualifier == "exceeding":
         return value, math.inf
     if figure.qualifier == "at-least":
@@ -217,7 +219,9 @@ def _show(figure: Figure) -> str:
 
 def shares_that_do_not_add_up(data: _Input) -> list[Flag]:
     """Regional shares over 100 %, a country's share beside its own region's, a country above its region."""
-    shares = [(i, f) for i, f in enumerate(data.extraction.figures) if f.metric == "market_share" and f.unit == "percent"]
+    shares = [
+        (i, f) for i, f in enumerate(data.extraction.figures) if f.metric == "market_share" and f.unit == "percent"
+    ]
     regions = [(i, f, data.resolved("region", f.scope)) for i, f in shares if f.scope_kind == "region"]
     countries = [(i, f, (_country_of(f.scope) or [None])[0]) for i, f in shares if f.scope_kind == "country"]
     flags = []
@@ -289,8 +293,11 @@ def dominance_against_shares(data: _Input) -> list[Flag]:
                 + ", ".join(f"{f.scope} {f.value:g}%" for _, (_, f) in stated)
                 + ")",
                 tuple(dict.fromkeys((statement.text, leader_figure.text, *(f.text for _, (_, f) in stated)))),
-                (About("statement", str(s_index)), About("figure", str(leader_index)),
-                 *(About("figure", str(i)) for _, (i, _) in stated)),
+                (
+                    About("statement", str(s_index)),
+                    About("figure", str(leader_index)),
+                    *(About("figure", str(i)) for _, (i, _) in stated),
+                ),
             )  # fmt: skip
         )
     return flags
@@ -373,7 +380,9 @@ def ended_entities(data: _Input) -> list[Flag]:
     return flags
 
 
-def _changes(org: Organization, orgs: dict[str, Organization], year: int, stated: set[str]) -> list[tuple[str, str, str]]:
+def _changes(
+    org: Organization, orgs: dict[str, Organization], year: int, stated: set[str]
+) -> list[tuple[str, str, str]]:
     def name(org_id: str | None) -> str:
         return orgs[org_id].name if org_id in orgs else str(org_id)
 
@@ -384,7 +393,11 @@ def _changes(org: Organization, orgs: dict[str, Organization], year: int, stated
         what = f"merged into {name(event.other)}" if event.kind == "merged-into" else "dissolved"
         return [("entity-ended", "error", f"curated data: {org.name} {what} in {event.date}")]
     found = [
-        ("business-sold", "warning", f"curated data: (part of) {org.name}'s business went to {name(e.other)} in {e.date}")
+        (
+            "business-sold",
+            "warning",
+            f"curated data: (part of) {org.name}'s business went to {name(e.other)} in {e.date}",
+        )
         for e in past
         if e.kind == "business-acquired-by" and e.other not in stated
     ]
@@ -392,14 +405,22 @@ def _changes(org: Organization, orgs: dict[str, Organization], year: int, stated
     # a former joint venture that lives on under other owners (Samsung SDI began as one) has not ended
     if joint_venture and not any(s.active_in(year) for s in org.owners):
         last = max((s.end.year for s in joint_venture if s.end is not None), default=None)
-        if last is not None and all(s.end is not None for s in joint_venture) and not any(
-            s.start is not None and s.start.year >= last for s in org.owners if s.kind != "joint-venture"
+        if (
+            last is not None
+            and all(s.end is not None for s in joint_venture)
+            and not any(s.start is not None and s.start.year >= last for s in org.owners if s.kind != "joint-venture")
         ):
-            found.append(("joint-venture-ended", "error", f"curated data: the joint venture {org.name} ended in {last}"))
+            found.append(
+                ("joint-venture-ended", "error", f"curated data: the joint venture {org.name} ended in {last}")
+            )
     for stake in org.owners:
         if stake.kind == "parent" and stake.share == 100 and stake.active_in(year) and stake.owner not in stated:
             found.append(
-                ("absorbed-by-parent", "warning", f"curated data: wholly owned by {name(stake.owner)} since {stake.start}")
+                (
+                    "absorbed-by-parent",
+                    "warning",
+                    f"curated data: wholly owned by {name(stake.owner)} since {stake.start}",
+                )
             )
     return found
 
@@ -423,7 +444,9 @@ def stated_relations(data: _Input) -> list[Flag]:
             if not stakes:
                 flags.append(Flag("relation-not-in-curated-data", "info",
                                   f"no curated stake of {target.label} in {subject.label}", (relation.text,), about))  # fmt: skip
-            elif year is not None and not any(s.active_in(year) for s in stakes if s.kind in _STAKE_KINDS[relation.relation]):
+            elif year is not None and not any(
+                s.active_in(year) for s in stakes if s.kind in _STAKE_KINDS[relation.relation]
+            ):
                 ended = max((s.end for s in stakes if s.end is not None), key=lambda d: d.sort_key(), default=None)
                 when = f" (ended {ended})" if ended else ""
                 flags.append(Flag("relation-ended", "warning",

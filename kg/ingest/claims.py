@@ -344,7 +344,9 @@ def _countries(text: str) -> list[CountryMatch]:
     return [m for m in normalize(text) if m.iso2]
 
 
-def build_graph(meta: DocumentMeta, extraction: Extraction, resolutions: Iterable[Resolution], flags: Iterable[Flag]) -> Graph:
+def build_graph(
+    meta: DocumentMeta, extraction: Extraction, resolutions: Iterable[Resolution], flags: Iterable[Flag]
+) -> Graph:
     """The document's named graph (its identifier is ``kg.namespaces.source_graph(meta.source_id)``)."""
     builder = _Builder(meta, extraction, resolutions)
     builder.document()

@@ -31,11 +31,18 @@ from .text import parse_period, parse_range, plain, sentences, split_list
 
 __all__ = ["extract", "extract_document"]
 
-_NARRATIVE = re.compile(r"opportunit|trend|driver|challenge|restraint|outlook|overview|introduction|summary|faq|question", re.I)
+_NARRATIVE = re.compile(
+    r"opportunit|trend|driver|challenge|restraint|outlook|overview|introduction|summary|faq|question", re.I
+)
 _SECTIONS = (
     ("regions", re.compile(r"\bregions?\b|regional|geograph|\bcountr(?:y|ies)\b", re.I)),
     ("applications", re.compile(r"applicat|end[- ]?use|end[- ]?user|vertical", re.I)),
-    ("types", re.compile(r"\btypes?\b|product type|capacity|chemistr|form factor|cell (?:format|type)|voltage|by technology", re.I)),
+    (
+        "types",
+        re.compile(
+            r"\btypes?\b|product type|capacity|chemistr|form factor|cell (?:format|type)|voltage|by technology", re.I
+        ),
+    ),
     (
         "players",
         re.compile(
@@ -51,7 +58,9 @@ _INLINE_SEGMENTS = re.compile(
     re.I,
 )
 _LABELLED_LINE = re.compile(r"^(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)\s*[:–—]\s*(?P<list>.+)$")
-_PAREN_GROUP = re.compile(r"(?P<label>[A-Z][\w&/.'-]*(?:[ -](?:[A-Z][\w&/.'-]*|&|and|the))*)\s*\((?P<list>[^()]{2,200})\)")
+_PAREN_GROUP = re.compile(
+    r"(?P<label>[A-Z][\w&/.'-]*(?:[ -](?:[A-Z][\w&/.'-]*|&|and|the))*)\s*\((?P<list>[^()]{2,200})\)"
+)
 _PLAYERS_SENTENCE = re.compile(
     r"\b(?i:players?|companies|vendors|manufacturers|participants|competitors|suppliers|makers)\b[^.:]{0,80}?"
     r"\b(?:like|include|includes|including|such as|are|is|profiled|covered|:)\s*:?\s+(?P<list>[A-Z0-9].+)$"
@@ -373,7 +382,9 @@ def _relations(name: str, sentence: str) -> list[StatedRelation]:
             kind = _RELATION_NAMES[(relation["rel"] or relation["by"]).lower()]
         if relation["adj"] and relation["adj"].strip().lower() == "former":
             kind = f"formerly-{kind}"
-        obj = re.split(r"\s+(?:in|since|from|that|which|who|specializ\w*|focus\w*|and is|is|has)\s+", relation["object"])[0]
+        obj = re.split(
+            r"\s+(?:in|since|from|that|which|who|specializ\w*|focus\w*|and is|is|has)\s+", relation["object"]
+        )[0]
         objects = re.split(r"\s+(?:and|&)\s+", obj) if kind.endswith("joint-venture-of") else [obj]
         for target in objects:
             target = _clean_name(target)
@@ -391,7 +402,8 @@ def _market_and_info(document: Document, state: _State) -> tuple[Market, Documen
     name = None
     for text in candidates:
         match = re.search(
-            r"((?:[A-Z0-9][\w()/-]*|&|and|of|for)(?:\s+(?:[A-Z0-9][\w()/-]*|&|and|of|for))*\s+(?:Market|MARKET))\b", plain(text)
+            r"((?:[A-Z0-9][\w()/-]*|&|and|of|for)(?:\s+(?:[A-Z0-9][\w()/-]*|&|and|of|for))*\s+(?:Market|MARKET))\b",
+            plain(text),
         )
         if match:
             name = re.sub(r"^(?:The|Global|Worldwide|World)\s+", "", match.group(1), flags=re.I).strip()
@@ -408,9 +420,7 @@ def _market_and_info(document: Document, state: _State) -> tuple[Market, Documen
     domains = Counter(urlparse(link).netloc.removeprefix("www.") for link in document.links if urlparse(link).netloc)
     publisher = state.metadata.get("publisher") or (domains.most_common(1)[0][0] if domains else None)
     ids = Counter(
-        number
-        for link in document.links
-        for number in re.findall(r"(?<![\d])(\d{5,9})(?![\d])", urlparse(link).path)
+        number for link in document.links for number in re.findall(r"(?<![\d])(\d{5,9})(?![\d])", urlparse(link).path)
     )
     report_id = state.metadata.get("report_id") or (ids.most_common(1)[0][0] if ids else None)
     url = _report_url(document.links, report_id)
@@ -421,6 +431,10 @@ def _report_url(links: tuple[str, ...], report_id: str | None) -> str | None:
     """The report's own page: a link naming the report id that is not a sample, enquiry or purchase link."""
     for link in links:
         parsed = urlparse(link)
-        if report_id and report_id in parsed.path and not re.search(r"sample|enquir|inquir|purchase|buy|checkout", parsed.path):
+        if (
+            report_id
+            and report_id in parsed.path
+            and not re.search(r"sample|enquir|inquir|purchase|buy|checkout", parsed.path)
+        ):
             return f"{parsed.scheme}://{parsed.netloc}{parsed.path}"
     return None

@@ -34,16 +34,31 @@ _VALUE = re.compile(
     re.I,
 )
 _QUALIFIERS = (
-    ("exceeding", r"(?:exceed\w*|over|more than|above|greater than|surpass\w*|upwards of|in excess of|north of|beyond)"),
-    ("approximately", r"(?:approximately|approx\.?|about|around|nearly|almost|roughly|close to|an estimated|some|circa|~)"),
+    (
+        "exceeding",
+        r"(?:exceed\w*|over|more than|above|greater than|surpass\w*|upwards of|in excess of|north of|beyond)",
+    ),
+    (
+        "approximately",
+        r"(?:approximately|approx\.?|about|around|nearly|almost|roughly|close to|an estimated|some|circa|~)",
+    ),
     ("at-most", r"(?:up to|below|under|less than|no more than|at most)"),
     ("at-least", r"(?:at least|a minimum of|no less than)"),
 )
 _METRIC_WORDS = (
-    ("cagr", r"\bcagr\b|compound annual|annual(?:ized)? growth rate|grow(?:ing|th)? (?:at|by) (?:a (?:rate|pace) of|an annual)"),
-    ("market_share", r"\bshares?\b|\baccount(?:s|ed|ing)? for\b|\bhold(?:s|ing)?\b|\bcaptur\w+|\bcommand\w*|\bportion\b"),
+    (
+        "cagr",
+        r"\bcagr\b|compound annual|annual(?:ized)? growth rate|grow(?:ing|th)? (?:at|by) (?:a (?:rate|pace) of|an annual)",
+    ),
+    (
+        "market_share",
+        r"\bshares?\b|\baccount(?:s|ed|ing)? for\b|\bhold(?:s|ing)?\b|\bcaptur\w+|\bcommand\w*|\bportion\b",
+    ),
     ("revenue", r"\brevenues?\b|\bsales\b|\bturnover\b|\bearn\w*"),
-    ("market_size", r"\bvalued\b|\bworth\b|\bsize\b|\breach\w*|\bvaluation\b|\bestimated at\b|\bmarket value\b|\btotal(?:led|ed)?\b|\bgenerat\w+"),
+    (
+        "market_size",
+        r"\bvalued\b|\bworth\b|\bsize\b|\breach\w*|\bvaluation\b|\bestimated at\b|\bmarket value\b|\btotal(?:led|ed)?\b|\bgenerat\w+",
+    ),
     ("growth_rate", r"\bgrow\w*|\bgrowth\b|\bincreas\w+|\brise\b|\brising\b"),
 )
 _REGION_WORDS = (
@@ -217,7 +232,12 @@ _TIME_PATTERNS = (
     ("period", re.compile(r"((?:19|20)\d\d)\s*(?:-|–|—|to|and|through)\s*((?:19|20)\d\d)")),
     ("forecast", re.compile(r"forecast(?:ed)? period|projection period|review period", re.I)),
     ("until", re.compile(r"\b(?:through|until|till|to|up to|thru)\s+((?:19|20)\d\d)\b", re.I)),
-    ("year", re.compile(r"\b(?:by|in|for|as of|during|of|at the end of|end of)\s+(?:the year\s+|FY\s?)?((?:19|20)\d\d)\b", re.I)),
+    (
+        "year",
+        re.compile(
+            r"\b(?:by|in|for|as of|during|of|at the end of|end of)\s+(?:the year\s+|FY\s?)?((?:19|20)\d\d)\b", re.I
+        ),
+    ),
 )
 
 
@@ -297,7 +317,7 @@ def figures_in(sentence: str, context: Context) -> list[Figure]:
 
 
 def _respective(clause: str, values: list[re.Match[str]], spans: list[_Span]) -> list[_Span] | None:
-    """"A and B ... respective shares of 30% and 25%": pair the named places with the values in order."""
+    """ "A and B ... respective shares of 30% and 25%": pair the named places with the values in order."""
     if len(values) < 2 or not _RESPECTIVE.search(clause):
         return None
     named = [s for s in spans if s.kind in ("region", "country", "company", "segment") and s.end <= values[0].start()]

@@ -159,7 +159,12 @@ class _Index:
         key = f" {self.key(phrase)} "
         hits = sorted((k for k in self.keys if len(k) >= 3 and f" {k} " in key), key=len, reverse=True)
         ids = [i for k in hits[:1] for i in sorted(self.by_key[k])]
-        ids += sorted(i for acronym, found in self.acronyms.items() if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", phrase) for i in found)
+        ids += sorted(
+            i
+            for acronym, found in self.acronyms.items()
+            if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", phrase)
+            for i in found
+        )
         return tuple(dict.fromkeys(ids))
 
 
@@ -192,7 +197,9 @@ class Resolver:
                     tuple(Candidate(name, name, 0.0) for name in org.candidates),
                     org.reason or "the curated data keeps this name unresolved",
                 )  # fmt: skip
-            return Resolution("company", mention, "resolved", iri("company", org.id), org.id, org.name, confidence, candidates)
+            return Resolution(
+                "company", mention, "resolved", iri("company", org.id), org.id, org.name, confidence, candidates
+            )
         entity = iri("company", f"unresolved.{source_id}.{slugify(mention)[:60]}")
         if status == "ambiguous":
             reason = "fits several organisations: " + ", ".join(c.label for c in candidates)
@@ -214,7 +221,16 @@ class Resolver:
                 return None
         if status == "resolved":
             concept_id = candidates[0].id
-            return Resolution(kind, mention, status, iri(kind, concept_id), concept_id, index.labels[concept_id], confidence, candidates)
+            return Resolution(
+                kind,
+                mention,
+                status,
+                iri(kind, concept_id),
+                concept_id,
+                index.labels[concept_id],
+                confidence,
+                candidates,
+            )
         entity = iri(kind, f"unresolved.{source_id}.{slugify(mention)[:60]}")
         reason = (
             "fits several concepts: " + ", ".join(c.label for c in candidates)
@@ -224,7 +240,9 @@ class Resolver:
         return Resolution(kind, mention, status, entity, None, mention, confidence, candidates, reason)
 
 
-def resolve_extraction(extraction: Extraction, reference: ReferenceData | Resolver, source_id: str) -> tuple[Resolution, ...]:
+def resolve_extraction(
+    extraction: Extraction, reference: ReferenceData | Resolver, source_id: str
+) -> tuple[Resolution, ...]:
     """Resolutions for every company, application, chemistry and region the extraction mentions.
 
     Type segments and statements are read for chemistry names inside them ("Lithium Iron Phosphate

@@ -10,7 +10,9 @@ __all__ = ["sentences", "split_list", "parse_range", "parse_period", "plain", "U
 _ABBREVIATIONS = re.compile(
     r"(\b(?:Inc|Ltd|Co|Corp|Mr|Ms|Dr|St|No|vs|approx|est|e\.g|i\.e|etc|Jr|Sr|Bros|Nos|Fig)\.|\b[A-Z]\.)$"
 )
-_LEGAL_SUFFIX = re.compile(r"^(?:Inc|Ltd|LLC|Co|Corp|Corporation|Limited|GmbH|AG|SA|S\.A|plc|PLC|N\.V|NV|KG|Pty|Oyj|AB|ASA)\.?$")
+_LEGAL_SUFFIX = re.compile(
+    r"^(?:Inc|Ltd|LLC|Co|Corp|Corporation|Limited|GmbH|AG|SA|S\.A|plc|PLC|N\.V|NV|KG|Pty|Oyj|AB|ASA)\.?$"
+)
 
 
 def plain(text: str) -> str:
@@ -73,7 +75,14 @@ def split_list(text: str) -> list[str]:
 
 
 # Charge, energy and voltage units a capacity segment may use, with their scale to the base unit.
-UNIT_SCALE = {"mah": ("mAh", 1.0), "ah": ("Ah", 1.0), "wh": ("Wh", 1.0), "kwh": ("kWh", 1.0), "mwh": ("MWh", 1.0), "v": ("V", 1.0)}
+UNIT_SCALE = {
+    "mah": ("mAh", 1.0),
+    "ah": ("Ah", 1.0),
+    "wh": ("Wh", 1.0),
+    "kwh": ("kWh", 1.0),
+    "mwh": ("MWh", 1.0),
+    "v": ("V", 1.0),
+}
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 _UNIT = r"(mAh|Ah|kWh|MWh|Wh|V)\b"
 
@@ -97,7 +106,9 @@ def parse_range(text: str) -> tuple[float | None, float | None, str] | None:
     between = re.search(rf"{_NUMBER}\s*(?:{_UNIT})?\s*(?:to|-|–|—|~|and)\s*{_NUMBER}\s*{_UNIT}", text, re.I)
     if between:
         return _number(between.group(1)), _number(between.group(3)), unit
-    above = re.search(rf"(?:more than|greater than|above|over|exceeding|>|≥|>=|at least)\s*{_NUMBER}\s*{_UNIT}", text, re.I)
+    above = re.search(
+        rf"(?:more than|greater than|above|over|exceeding|>|≥|>=|at least)\s*{_NUMBER}\s*{_UNIT}", text, re.I
+    )
     if above:
         return _number(above.group(1)), None, unit
     below = re.search(rf"(?:less than|below|under|up to|<|≤|<=|at most)\s*{_NUMBER}\s*{_UNIT}", text, re.I)
