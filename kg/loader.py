@@ -36,6 +36,20 @@ from .validate import validate
 STAKE_KINDS = ("parent", "minority", "joint-venture")
 EVENT_KINDS = ("spun-off-from", "business-acquired-by", "merged-into", "renamed-from", "dissolved")
 ORG_STATUSES = ("resolved", "unresolved")
+ROLES = (
+    "cell-maker",
+    "developer",
+    "materials-supplier",
+    "component-supplier",
+    "equipment-maker",
+    "recycler",
+    "car-maker",
+    "electronics-maker",
+    "energy-company",
+    "holding",
+    "investor",
+    "joint-venture",
+)
 
 
 class _Node(dict):
@@ -209,6 +223,7 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
             "id",
             "name",
             "aliases",
+            "roles",
             "status",
             "headquarters",
             "founded",
@@ -270,6 +285,7 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
         id=org_id,
         name=r.text("name", required=True),
         aliases=r.texts("aliases"),
+        roles=tuple(_role(r, role) for role in r.texts("roles")),
         status=status,
         headquarters=one("headquarters", lambda x: x.text("country", required=True).upper()),
         founded=one("founded", lambda x: x.year("year")),
@@ -283,6 +299,12 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
         note=r.text("note"),
         location=r.at(),
     )
+
+
+def _role(reader: _Reader, role: str) -> str:
+    if role not in ROLES:
+        raise reader.fail("roles", f"{role!r} is not one of: {', '.join(ROLES)}")
+    return role
 
 
 _VALUE_KEYS = {"headquarters": "country", "founded": "year", "wikidata": "id"}

@@ -103,6 +103,7 @@ class Organization:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # see kg.loader.ROLES
     status: str = "resolved"  # resolved | unresolved
     headquarters: Sourced | None = None  # value: ISO 3166-1 alpha-2
     founded: Sourced | None = None  # value: int year
