@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from .errors import DataError
-from .files import write_atomically
+from .files import publish_together
 from .inference import add_control, add_geography
 from .loader import load_reference
 from .namespaces import CURATED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, source_graph
@@ -153,11 +153,9 @@ def build(
     quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    # Serialise both before renaming either, so a failure cannot leave a mismatched pair.
     trig_bytes = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     turtle_bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    write_atomically(trig, trig_bytes)
-    write_atomically(turtle, turtle_bytes)
+    publish_together(out_dir, {TRIG_NAME: trig_bytes, TURTLE_NAME: turtle_bytes})
     graphs = tuple(sorted({q.graph_name.value for q in quads}))
     return BuildReport(
         trig=trig,

@@ -63,13 +63,14 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader (libyaml's when present: ten times faster) whose mappings carry line numbers (1-based)."""
 
     def construct_mapping(self, node, deep=False):
-        keys = [key.value for key, _ in node.value if hasattr(key, "value")]
-        for index, key in enumerate(keys):
-            if key in keys[:index]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = getattr(key_node, "value", None)
+            if key in seen:
                 # PyYAML keeps the last value silently; a hand-edited file deserves to hear about it.
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", node.value[index][0].start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            if isinstance(key, str):
+                seen.add(key)
         mapping = _Node(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {key.value: key.start_mark.line + 1 for key, _ in node.value if hasattr(key, "value")}
@@ -82,7 +83,7 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader
 
 # Characters RFC 3987 does not allow in an IRI; they would also break Turtle and SPARQL.
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
-MAX_FILE_BYTES = 32 * 1024 * 1024  # far above any hand-edited file; stops a runaway generator or a wrong file
+MAX_FILE_BYTES = 8 * 1024 * 1024  # far above any hand-edited file; stops a runaway generator or a wrong file
 
 
 def read_yaml(path: Path) -> Any:
@@ -363,6 +364,22 @@ def _concepts(path: Path, scheme: str) -> tuple[Concept, ...]:
     return tuple(concepts)
 
 
+def _registered_file(reader: _Reader) -> str:
+    """A registered document's path: relative, under ``sources/``, so the build reads nothing else on the machine."""
+    name = reader.text("file", required=True) or ""
+    parts = Path(name).parts
+    if Path(name).is_absolute() or ".." in parts or len(parts) < 2 or parts[0] != "sources":
+        raise reader.fail("file", f"{name!r} must be a relative path under sources/ (no absolute path, no '..')")
+    return name
+
+
+def _document_url(reader: _Reader) -> str | None:
+    url = reader.text("url")
+    if url is not None and (not url.startswith(("https://", "http://")) or _NOT_IN_IRI.search(url)):
+        raise reader.fail("url", f"{url!r} is not an http(s) URL (percent-encode spaces, quotes and <>)")
+    return url
+
+
 def _sources(path: Path) -> tuple[SourceDocument, ...]:
     documents = []
     for item, field in _Reader(path, {"sources": read_yaml(path)}, "").items("sources"):
@@ -371,10 +388,10 @@ def _sources(path: Path) -> tuple[SourceDocument, ...]:
         documents.append(
             SourceDocument(
                 id=r.key("id"),
-                file=r.text("file", required=True),
+                file=_registered_file(r),
                 title=r.text("title"),
                 publisher=r.text("publisher"),
-                url=r.text("url"),
+                url=_document_url(r),
                 retrieved=r.date("retrieved"),
                 sha256=r.text("sha256"),
                 location=r.at(),

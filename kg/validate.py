@@ -126,6 +126,11 @@ def validate(data: ReferenceData, data_dir: Path | None = None) -> None:
     _no_control_cycle(data.stakes)
 
     if data_dir is not None:
+        registered = (Path(data_dir) / "sources").resolve()
         for document in data.sources:
-            if not (Path(data_dir) / document.file).is_file():
+            path = Path(data_dir) / document.file
+            if not path.is_file():
                 raise DataError(f"source file {document.file!r} not found under {data_dir}", document.location)
+            if not path.resolve().is_relative_to(registered):
+                # a symbolic link under sources/ must not pull another file of the machine into the graph
+                raise DataError(f"source file {document.file!r} leads outside {registered}", document.location)
