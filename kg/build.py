@@ -44,10 +44,12 @@ class BuildReport:
     entities: dict[str, int]
     sources: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
+    as_of: str | None = None  # the date data/dataset.yaml says the data is current as of
 
     def summary(self) -> str:
-        """A few lines for people: entities by type, triples, sources, warnings."""
-        lines = [f"wrote {self.trig} and {self.turtle}: {self.triples} triples in {len(self.graphs)} graphs"]
+        """A few lines for people: as-of date, entities by type, triples, sources, warnings."""
+        lines = [f"data current as of {self.as_of}"] if self.as_of else []
+        lines.append(f"wrote {self.trig} and {self.turtle}: {self.triples} triples in {len(self.graphs)} graphs")
         lines.append("entities: " + ", ".join(f"{n} {kind}" for kind, n in sorted(self.entities.items())))
         lines.append(f"sources: {', '.join(self.sources) or 'none'}")
         lines.append(f"warnings: {len(self.warnings)}")
@@ -165,4 +167,5 @@ def build(
         entities=_entity_counts(quads),
         sources=tuple(d.id for d in reference.sources) if include_sources else (),
         warnings=assembled.warnings,
+        as_of=str(reference.as_of) if reference.as_of else None,
     )

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -22,34 +24,65 @@ import yaml
 from .errors import DataError, Location
 from .namespaces import is_key
 from .records import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Capacity,
     Concept,
+    DomainTier,
+    EventKind,
+    FormerName,
     LineageEvent,
     Organization,
     PartialDate,
+    Party,
+    PartyRole,
+    Plant,
+    PlantKind,
+    PlantOperator,
+    PlantStatus,
+    Product,
     ReferenceData,
-    SourceDocument,
+    Role,
+    Site,
     Sourced,
+    SourceDocument,
+    SourcePolicy,
     Stake,
+    StakeKind,
+    StatusChange,
+    Tier,
+    choices,
+    host_of,
 )
 from .validate import validate
 
-STAKE_KINDS = ("parent", "minority", "joint-venture")
-EVENT_KINDS = ("spun-off-from", "business-acquired-by", "merged-into", "renamed-from", "dissolved")
+STAKE_KINDS = choices(StakeKind)
+EVENT_KINDS = choices(EventKind)
 ORG_STATUSES = ("resolved", "unresolved")
-ROLES = (
-    "cell-maker",
-    "developer",
-    "materials-supplier",
-    "component-supplier",
-    "equipment-maker",
-    "recycler",
-    "car-maker",
-    "electronics-maker",
-    "energy-company",
-    "holding",
-    "investor",
-    "joint-venture",
-)
+PLANT_KINDS = choices(PlantKind)
+PRODUCTS = choices(Product)
+PLANT_STATUSES = choices(PlantStatus)
+AGREEMENT_KINDS = choices(AgreementKind)
+AGREEMENT_STATUSES = choices(AgreementStatus)
+PARTY_ROLES = choices(PartyRole)
+ROLES = choices(Role)
+TIERS = choices(Tier)
+POLICY_FILE = "source-policy.yaml"
+DATASET_FILE = "dataset.yaml"
+
+# The source policy of the folder being loaded: every _Reader.sources() call checks its URLs against it.
+# A context variable rather than an argument threaded through every reader of every nested mapping.
+_POLICY: ContextVar[SourcePolicy | None] = ContextVar("source_policy", default=None)
+
+
+@contextmanager
+def _policy(policy: SourcePolicy | None) -> Iterator[None]:
+    token = _POLICY.set(policy)
+    try:
+        yield
+    finally:
+        _POLICY.reset(token)
 
 
 class _Node(dict):
@@ -143,6 +176,9 @@ class _Reader:
             return None
         if isinstance(value, (dict, list)):
             raise self.fail(key, f"expected text, found {type(value).__name__}")
+        if isinstance(value, bool):
+            # YAML 1.1 reads unquoted yes/no/on/off as booleans: Norway's code NO becomes false
+            raise self.fail(key, f"expected text, found the boolean {value}: quote it (\"NO\", \"yes\")")
         text = str(value).strip()
         if required and not text:
             raise self.fail(key, f"field {key!r} is empty")
@@ -194,13 +230,42 @@ class _Reader:
             raise self.fail(key, f"invalid date: {error}") from error
 
     def sources(self, key: str = "source") -> tuple[str, ...]:
+        """The citable URLs of a fact; not-citable ones are dropped (they never reach the graph).
+
+        Under a source policy every URL's domain must be listed, and at least one must be citable.
+        """
         urls = self.texts(key)
         if not urls:
             raise self.fail(None, "fact without a source: add 'source:' with the URL of a page that states it")
         for url in urls:
             if not url.startswith(("https://", "http://")) or _NOT_IN_IRI.search(url):
                 raise self.fail(key, f"source {url!r} is not an http(s) URL (percent-encode spaces, quotes and <>)")
-        return urls
+        policy = _POLICY.get()
+        if policy is None:
+            return urls
+        entries = []
+        for url in urls:
+            entry = policy.entry(url)
+            if entry is None:
+                raise self.fail(
+                    key,
+                    f"source domain {host_of(url)!r} is not classified in {POLICY_FILE} "
+                    f"(add it with a tier: {', '.join(TIERS)})",
+                )
+            entries.append(entry)
+        citable = tuple(url for url, entry in zip(urls, entries, strict=True) if entry.tier != "not-citable")
+        if not citable:
+            why = "; ".join(f"{e.domain}: {e.reason}" for e in dict.fromkeys(entries))
+            raise self.fail(key, f"every source of this fact is not citable ({why}); cite the original publisher")
+        return citable
+
+    def dated(self) -> dict[str, PartialDate | None]:
+        """``as_of``, ``start`` and ``end`` of a fact, with end not before start."""
+        dates = {key: self.date(key) for key in ("as_of", "start", "end")}
+        start, end = dates["start"], dates["end"]
+        if start and end and end.before(start):
+            raise self.fail("end", f"the fact ends ({end}) before it starts ({start})")
+        return dates
 
     def items(self, key: str) -> list[tuple[Any, str]]:
         value = self.node.get(key)
@@ -211,10 +276,16 @@ class _Reader:
         return [(item, f"{self.field}.{key}[{i}]") for i, item in enumerate(value)]
 
 
-def _sourced(path: Path, node: Any, field: str, key: str, parse: Callable[[_Reader], object]) -> Sourced:
+_DATES = ("as_of", "start", "end")
+
+
+def _sourced(
+    path: Path, node: Any, field: str, key: str, parse: Callable[[_Reader], object], extra: tuple[str, ...] = ()
+) -> Sourced:
     reader = _Reader(path, node, field)
-    reader.check_keys((key, "source", "note"))
-    return Sourced(parse(reader), reader.sources(), reader.at(key))
+    reader.check_keys((key, *extra, "source", "note", *_DATES))
+    value = parse(reader)
+    return Sourced(value, reader.sources(), reader.at(key), **reader.dated())
 
 
 def _organization(path: Path, node: Any, field: str) -> Organization:
@@ -226,6 +297,7 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
             "aliases",
             "roles",
             "status",
+            "former_names",
             "headquarters",
             "founded",
             "wikidata",
@@ -243,17 +315,31 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
     if status == "unresolved" and not r.text("reason"):
         raise r.fail(None, f"unresolved entity {org_id!r} needs a 'reason'")
 
-    def one(key: str, parse: Callable[[_Reader], object]) -> Sourced | None:
+    def one(key: str, parse: Callable[[_Reader], object], extra: tuple[str, ...] = ()) -> Sourced | None:
         node_value = r.node.get(key)
-        return None if node_value is None else _sourced(path, node_value, f"{field}.{key}", _VALUE_KEYS[key], parse)
+        if node_value is None:
+            return None
+        return _sourced(path, node_value, f"{field}.{key}", _VALUE_KEYS[key], parse, extra)
 
     def many(key: str) -> tuple[Sourced, ...]:
-        return tuple(_sourced(path, item, f, "id", lambda x: x.text("id", required=True)) for item, f in r.items(key))
+        return tuple(_sourced(path, item, f, "id", lambda x: x.key("id")) for item, f in r.items(key))
+
+    city: list[str | None] = [None]
+
+    def headquarters(reader: _Reader) -> str:
+        city[0] = reader.text("city")
+        return (reader.text("country", required=True) or "").upper()
+
+    former_names = []
+    for item, f in r.items("former_names"):
+        n = _Reader(path, item, f)
+        n.check_keys(("name", "until", "source", "note"))
+        former_names.append(FormerName(n.text("name", required=True) or "", n.date("until"), n.sources(), n.at()))
 
     stakes = []
     for item, f in r.items("owners"):
         s = _Reader(path, item, f)
-        s.check_keys(("owner", "kind", "share", "start", "end", "source", "note"))
+        s.check_keys(("owner", "kind", "share", "start", "end", "as_of", "source", "note"))
         stakes.append(
             Stake(
                 owner=s.key("owner"),
@@ -265,12 +351,13 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
                 sources=s.sources(),
                 note=s.text("note"),
                 location=s.at(),
+                as_of=s.date("as_of"),
             )
         )
     events = []
     for item, f in r.items("events"):
         e = _Reader(path, item, f)
-        e.check_keys(("kind", "other", "date", "source", "note"))
+        e.check_keys(("kind", "other", "date", "signed", "source", "note"))
         events.append(
             LineageEvent(
                 subject=org_id,
@@ -280,15 +367,19 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
                 sources=e.sources(),
                 note=e.text("note"),
                 location=e.at(),
+                signed=e.date("signed"),
             )
         )
+    hq = one("headquarters", headquarters, extra=("city",))
     return Organization(
         id=org_id,
         name=r.text("name", required=True),
         aliases=r.texts("aliases"),
         roles=tuple(_role(r, role) for role in r.texts("roles")),
         status=status,
-        headquarters=one("headquarters", lambda x: x.text("country", required=True).upper()),
+        headquarters=hq,
+        headquarters_city=city[0],
+        former_names=tuple(former_names),
         founded=one("founded", lambda x: x.year("year")),
         wikidata=one("wikidata", lambda x: x.text("id", required=True)),
         chemistries=many("chemistries"),
@@ -400,32 +491,249 @@ def _sources(path: Path) -> tuple[SourceDocument, ...]:
     return tuple(documents)
 
 
+def _plant(path: Path, node: Any, field: str) -> Plant:
+    r = _Reader(path, node, field)
+    r.check_keys(
+        (
+            "id",
+            "name",
+            "aliases",
+            "kind",
+            "product",
+            "operators",
+            "site",
+            "chemistries",
+            "status",
+            "capacity",
+            "production_start",
+            "note",
+        )
+    )
+    operators = []
+    for item, f in r.items("operators"):
+        o = _Reader(path, item, f)
+        o.check_keys(("org", "start", "end", "source", "note"))
+        dates = o.dated()
+        operators.append(PlantOperator(o.key("org"), dates["start"], dates["end"], o.sources(), o.at("org")))
+    if not operators:
+        raise r.fail("operators" if "operators" in r.node else None, "a plant needs at least one operator")
+    if r.node.get("site") is None:
+        raise r.fail(None, "missing required field 'site'")
+    s = _Reader(path, r.node["site"], f"{field}.site")
+    s.check_keys(("city", "region", "country", "lat", "long", "source", "note"))
+    lat, long = s.number("lat", -90, 90), s.number("long", -180, 180)
+    if (lat is None) != (long is None):
+        raise s.fail("lat" if lat is None else "long", "give both lat and long, or neither")
+    site = Site(
+        country=(s.text("country", required=True) or "").upper(),
+        city=s.text("city"),
+        region=s.text("region"),
+        lat=lat,
+        long=long,
+        sources=s.sources(),
+        location=s.at("country"),
+    )
+    statuses = []
+    for item, f in r.items("status"):
+        st = _Reader(path, item, f)
+        st.check_keys(("status", "since", "source", "note"))
+        statuses.append(
+            StatusChange(
+                st.choice("status", PLANT_STATUSES), st.date("since"), st.sources(), st.text("note"), st.at("status")
+            )
+        )
+    capacity = []
+    for item, f in r.items("capacity"):
+        c = _Reader(path, item, f)
+        c.check_keys(("gwh", "tonnes", "as_of", "status", "source", "note"))
+        units = [unit for unit in ("gwh", "tonnes") if c.node.get(unit) is not None]
+        if len(units) != 1:
+            raise c.fail(None, "a capacity figure has exactly one of gwh: (cells) or tonnes: (materials)")
+        as_of = c.date("as_of")
+        if as_of is None:
+            raise c.fail(None, "a capacity figure needs 'as_of': the date it refers to")
+        capacity.append(
+            Capacity(
+                value=c.number(units[0], 0, 10_000_000) or 0.0,
+                unit=units[0],  # type: ignore[arg-type]  # one of the two checked above
+                as_of=as_of,
+                status=c.choice("status", PLANT_STATUSES) if c.node.get("status") is not None else None,
+                sources=c.sources(),
+                note=c.text("note"),
+                location=c.at(units[0]),
+            )
+        )
+    start = r.node.get("production_start")
+    planned = False
+    if start is not None:
+        ps = _Reader(path, start, f"{field}.production_start")
+        planned = ps.node.get("planned") is True
+        if ps.node.get("planned") not in (None, True, False):
+            raise ps.fail("planned", "expected true or false")
+        production_start = _sourced(
+            path, start, f"{field}.production_start", "date", lambda x: x.date("date"), extra=("planned",)
+        )
+        if production_start.value is None:
+            raise ps.fail(None, "missing required field 'date'")
+    return Plant(
+        id=r.key("id"),
+        name=r.text("name", required=True) or "",
+        kind=r.choice("kind", PLANT_KINDS, default="production"),
+        product=r.choice("product", PRODUCTS, default="cells"),
+        operators=tuple(operators),
+        site=site,
+        chemistries=tuple(_sourced(path, item, f, "id", lambda x: x.key("id")) for item, f in r.items("chemistries")),
+        status=tuple(statuses),
+        capacity=tuple(capacity),
+        production_start=production_start if start is not None else None,
+        production_start_planned=planned,
+        aliases=r.texts("aliases"),
+        note=r.text("note"),
+        location=r.at(),
+    )
+
+
+def _agreement(path: Path, node: Any, field: str) -> Agreement:
+    r = _Reader(path, node, field)
+    r.check_keys(
+        (
+            "id",
+            "kind",
+            "title",
+            "parties",
+            "signed",
+            "start",
+            "end",
+            "status",
+            "volume_gwh",
+            "volume_note",
+            "amount",
+            "plant",
+            "source",
+            "note",
+        )
+    )
+    parties = []
+    for item, f in r.items("parties"):
+        p = _Reader(path, item, f)
+        p.check_keys(("org", "role", "note"))
+        parties.append(Party(p.key("org"), p.choice("role", PARTY_ROLES), p.at("org")))
+    if len(parties) < 2:
+        raise r.fail("parties" if "parties" in r.node else None, "an agreement needs at least two parties")
+    amount, currency = None, None
+    if r.node.get("amount") is not None:
+        a = _Reader(path, r.node["amount"], f"{field}.amount")
+        a.check_keys(("value", "currency"))
+        amount = a.number("value", 0, 1e15)
+        currency = a.text("currency", required=True) or ""
+        if amount is None:
+            raise a.fail(None, "missing required field 'value'")
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise a.fail("currency", f"{currency!r} is not an ISO 4217 currency code (three capital letters)")
+    dates = r.dated()
+    sources = r.sources()
+    return Agreement(
+        id=r.key("id"),
+        kind=r.choice("kind", AGREEMENT_KINDS),
+        title=r.text("title", required=True) or "",
+        parties=tuple(parties),
+        status=r.choice("status", AGREEMENT_STATUSES),
+        sources=sources,
+        signed=r.date("signed"),
+        start=dates["start"],
+        end=dates["end"],
+        volume_gwh=r.number("volume_gwh", 0, 100_000),
+        volume_note=r.text("volume_note"),
+        amount=amount,
+        currency=currency,
+        plant=r.key("plant") if r.node.get("plant") is not None else None,
+        note=r.text("note"),
+        location=r.at(),
+    )
+
+
+def read_policy(path: Path) -> SourcePolicy:
+    """The source policy in ``path``: domains with their tier, a reason for each not-citable one."""
+    top = _Reader(path, read_yaml(path) or {}, "")
+    top.check_keys(("domains",))
+    entries: dict[str, DomainTier] = {}
+    for item, field in top.items("domains"):
+        r = _Reader(path, item, field.lstrip("."))
+        r.check_keys(("domain", "tier", "reason"))
+        domain = (r.text("domain", required=True) or "").lower()
+        if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", domain):
+            raise r.fail("domain", f"{domain!r} is not a host name (no scheme, path or port)")
+        tier = r.choice("tier", TIERS)
+        reason = r.text("reason")
+        if tier == "not-citable" and not reason:
+            raise r.fail(None, f"not-citable domain {domain!r} needs a 'reason'")
+        if domain in entries:
+            raise r.fail("domain", f"domain {domain!r} is listed twice (first at {entries[domain].location})")
+        entries[domain] = DomainTier(domain, tier, reason, r.at("domain"))
+    return SourcePolicy(tuple(entries.values()))
+
+
+def _as_of(path: Path) -> PartialDate | None:
+    r = _Reader(path, read_yaml(path) or {}, "")
+    r.check_keys(("title", "licence", "as_of", "note"))
+    as_of = r.date("as_of")
+    if as_of is None:
+        raise r.fail(None, "missing required field 'as_of' (the date the data is current as of)")
+    return as_of
+
+
+def _listed(directory: Path, what: str, read: Callable[[Path, Any, str], Any]) -> list[Any]:
+    """Every record of every YAML list file in ``directory`` (sorted by file name)."""
+    records = []
+    for path in sorted(directory.glob("*.yaml")):
+        items = read_yaml(path) or []
+        if not isinstance(items, list):
+            raise DataError(f"expected a list of {what}", Location(path, getattr(items, "line", 1)))
+        records.extend(read(path, item, f"[{i}]") for i, item in enumerate(items))
+    return records
+
+
 def load_reference(data_dir: Path, check: bool = True) -> ReferenceData:
     """Read and validate everything under ``data_dir``.
 
     Raises :class:`~kg.errors.DataError` naming the file, line and field of
-    the first problem found.
+    the first problem found. With ``source-policy.yaml`` in the folder, every
+    source URL must be classified and every fact must have a citable source.
     """
     data_dir = Path(data_dir)
-    organizations: list[Organization] = []
-    for path in sorted((data_dir / "companies").glob("*.yaml")):
-        items = read_yaml(path) or []
-        if not isinstance(items, list):
-            raise DataError("expected a list of organisations", Location(path, getattr(items, "line", 1)))
-        organizations.extend(_organization(path, item, f"[{i}]") for i, item in enumerate(items))
+    policy_file, dataset_file = data_dir / POLICY_FILE, data_dir / DATASET_FILE
+    policy = read_policy(policy_file) if policy_file.exists() else None
+    with _policy(policy):
+        return _load(data_dir, policy, _as_of(dataset_file) if dataset_file.exists() else None, check)
+
+
+def _load(data_dir: Path, policy: SourcePolicy | None, as_of: PartialDate | None, check: bool) -> ReferenceData:
+    organizations: list[Organization] = _listed(data_dir / "companies", "organisations", _organization)
     sources_file = data_dir / "sources.yaml"
+    sources = _sources(sources_file) if sources_file.exists() else ()
+    if policy is not None:
+        for document in sources:
+            if document.url and policy.entry(document.url) is None:
+                raise DataError(
+                    f"source domain {host_of(document.url)!r} is not classified in {POLICY_FILE}",
+                    Location(sources_file, document.location.line if document.location else None, "url"),
+                )
     reference = ReferenceData(
         organizations=tuple(organizations),
         chemistries=_concepts(data_dir / "chemistries.yaml", "chemistries"),
         applications=_concepts(data_dir / "applications.yaml", "applications"),
         regions=_concepts(data_dir / "regions.yaml", "regions"),
-        sources=_sources(sources_file) if sources_file.exists() else (),
+        sources=sources,
         m49_areas=_m49_areas(data_dir / "regions.yaml"),
         scheme_sources=tuple(
             pair
             for scheme in ("chemistries", "applications", "regions")
             for pair in _scheme_sources(data_dir / f"{scheme}.yaml", scheme)
         ),
+        plants=tuple(_listed(data_dir / "plants", "plants", _plant)),
+        agreements=tuple(_listed(data_dir / "agreements", "agreements", _agreement)),
+        policy=policy,
+        as_of=as_of,
     )
     if check:
         validate(reference, data_dir)

@@ -30,10 +30,14 @@ __all__ = ["CURATED_GRAPH", "add_reference", "add_organizations", "date_literal"
 _STAKE_KINDS = {"parent": BKG.ParentStake, "minority": BKG.MinorityStake, "joint-venture": BKG.JointVentureStake}
 _CHANGE_KINDS = {
     "spun-off-from": BKG.SpunOffFrom,
+    "acquired-by": BKG.AcquiredBy,
     "business-acquired-by": BKG.BusinessAcquiredBy,
+    "assets-sold-to": BKG.AssetsSoldTo,
     "merged-into": BKG.MergedInto,
     "renamed-from": BKG.RenamedFrom,
+    "bankruptcy": BKG.Bankruptcy,
     "dissolved": BKG.Dissolved,
+    "bid-failed": BKG.BidFailed,
 }
 # For these kinds the record's subject is what came out of the change, not what went in.
 _SUBJECT_RESULTS = {"spun-off-from", "renamed-from"}

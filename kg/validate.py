@@ -6,6 +6,7 @@ and field of the offending entry.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,9 +15,11 @@ from pathlib import Path
 
 from . import countries
 from .errors import DataError
-from .records import Concept, ReferenceData, Stake
+from .records import Concept, PartialDate, ReferenceData, Stake
 
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+_NO_OTHER = ("bankruptcy", "dissolved")
+_NEEDS_OTHER = ("spun-off-from", "acquired-by", "business-acquired-by", "assets-sold-to", "merged-into", "bid-failed")
 
 
 def _is_country(code: str) -> bool:
@@ -27,11 +30,16 @@ def _is_country(code: str) -> bool:
     return True
 
 
-def _no_duplicates(items: Iterable, what: str) -> None:
+_KIND_NAMES = {"Organization": "organisation", "Plant": "plant", "Agreement": "agreement"}
+
+
+def _no_duplicates(items: Iterable, what: str | None = None) -> None:
+    """No two items share an id; ``what`` names them (default: by record type)."""
     seen = {}
     for item in items:
         if item.id in seen:
-            raise DataError(f"duplicate {what} id {item.id!r} (first defined at {seen[item.id]})", item.location)
+            kind = what or _KIND_NAMES.get(type(item).__name__, "")
+            raise DataError(f"duplicate {kind} id {item.id!r} (first defined at {seen[item.id]})", item.location)
         seen[item.id] = item.location
 
 
@@ -71,12 +79,51 @@ def _no_control_cycle(stakes: tuple[Stake, ...]) -> None:
             cycle = error.args[1]
             first = next(s for s in active if s.owned == cycle[0] and s.owner == cycle[1])
             chain = " -> ".join(reversed(cycle))
-            raise DataError(f"ownership cycle in {year}: {chain} control each other at the same time", first.location)
+            message = f"ownership cycle in {year}: {chain} control each other at the same time"
+            raise DataError(message, first.location) from None
+
+
+def _ordered(start: PartialDate | None, end: PartialDate | None, what: str, location) -> None:
+    if start and end and end.before(start):
+        raise DataError(f"{what} ends ({end}) before it starts ({start})", location)
+
+
+def _plants_and_agreements(data: ReferenceData, org_ids: set[str], chemistry_ids: set[str]) -> None:
+    """Every organisation, chemistry, country and plant a plant or an agreement names exists."""
+    for plant in data.plants:
+        for operator in plant.operators:
+            if operator.org not in org_ids:
+                raise DataError(f"unknown organisation {operator.org!r}", operator.location)
+            _ordered(operator.start, operator.end, "the operation", operator.location)
+        if not _is_country(plant.site.country):
+            raise DataError(f"invalid ISO 3166-1 alpha-2 country code {plant.site.country!r}", plant.site.location)
+        for fact in plant.chemistries:
+            if fact.value not in chemistry_ids:
+                raise DataError(f"unknown chemistry {fact.value!r}", fact.location)
+        for before, after in itertools.pairwise(plant.status):
+            if before.since and after.since and after.since.before(before.since):
+                raise DataError(
+                    f"status history out of order: {after.status} since {after.since} after "
+                    f"{before.status} since {before.since} (oldest first)",
+                    after.location,
+                )
+        for figure in plant.capacity:
+            if figure.unit == "gwh" and plant.product not in ("cells", "modules"):
+                raise DataError(f"a {plant.product} plant's capacity is in tonnes, not GWh", figure.location)
+    plant_ids = {plant.id for plant in data.plants}
+    for agreement in data.agreements:
+        for party in agreement.parties:
+            if party.org not in org_ids:
+                raise DataError(f"unknown organisation {party.org!r}", party.location)
+        if agreement.plant is not None and agreement.plant not in plant_ids:
+            raise DataError(f"unknown plant {agreement.plant!r}", agreement.location)
+        _ordered(agreement.start, agreement.end, "the agreement", agreement.location)
 
 
 def validate(data: ReferenceData, data_dir: Path | None = None) -> None:
     """Check the whole of the reference data; raise on the first problem."""
-    _no_duplicates(data.organizations, "organisation")
+    # one namespace of ids for organisations, plants and agreements, so an id names one thing
+    _no_duplicates((*data.organizations, *data.plants, *data.agreements))
     _no_duplicates(data.sources, "source")
     chemistry_ids = _concept_refs(data.chemistries, "chemistry")
     application_ids = _concept_refs(data.applications, "application")
@@ -115,15 +162,24 @@ def validate(data: ReferenceData, data_dir: Path | None = None) -> None:
                 raise DataError(f"unknown owner {stake.owner!r}", stake.location)
             if stake.owner == org.id:
                 raise DataError(f"{org.id!r} cannot own itself", stake.location)
-            if stake.start and stake.end and stake.end.sort_key() < stake.start.sort_key():
+            if stake.start and stake.end and stake.end.before(stake.start):
                 raise DataError(f"stake ends ({stake.end}) before it starts ({stake.start})", stake.location)
             by_owned[org.id].append(stake)
         for event in org.events:
             if event.other is not None and event.other not in org_ids:
                 raise DataError(f"unknown organisation {event.other!r}", event.location)
+            if event.kind in _NEEDS_OTHER and event.other is None:
+                raise DataError(f"a {event.kind} event names the 'other' organisation", event.location)
+            if event.kind in _NO_OTHER and event.other is not None:
+                raise DataError(f"a {event.kind} event has no 'other' organisation", event.location)
+            if event.signed and event.date and event.date.before(event.signed):
+                raise DataError(
+                    f"the event takes effect ({event.date}) before it was signed ({event.signed})", event.location
+                )
     for owned, stakes in by_owned.items():
         _shares_fit(owned, stakes)
     _no_control_cycle(data.stakes)
+    _plants_and_agreements(data, org_ids, chemistry_ids)
 
     if data_dir is not None:
         registered = (Path(data_dir) / "sources").resolve()

@@ -23,11 +23,18 @@ GOOD_ORG = """\
 
 BAD_INPUTS = Path(__file__).parent / "bad_inputs" / "data"
 
+# the real policy (it classifies the concept schemes' sources), with example.org citable and
+# mirror.example.net standing for a not-citable mirror
+POLICY = """\
+  - {domain: example.org, tier: press}
+  - {domain: mirror.example.net, tier: not-citable, reason: a copy of other sites}
+"""
 
-def expectations(path: Path) -> tuple[str, int | None]:
-    """The error text (``# expect:``) and line (``# line:``) a corpus file declares in its header."""
+
+def expectations(path: Path) -> tuple[str, int | None, str]:
+    """The error text (``# expect:``), line (``# line:``) and folder (``# dir:``, default companies) of a corpus file."""
     header = dict(line.decode()[2:].split(": ", 1) for line in path.read_bytes().splitlines() if line.startswith(b"# "))
-    return header["expect"], int(header["line"]) if "line" in header else None
+    return header["expect"], int(header["line"]) if "line" in header else None, header.get("dir", "companies")
 
 
 BAD_FILES = sorted(BAD_INPUTS.glob("*.yaml"))
@@ -42,6 +49,7 @@ def good_build(tmp_path_factory) -> tuple[Path, Path, dict[str, bytes]]:
     for scheme in ("chemistries", "applications", "regions"):
         shutil.copy(DATA_DIR / f"{scheme}.yaml", data)
     (data / "companies" / "zz-good.yaml").write_text(GOOD_ORG)
+    (data / "source-policy.yaml").write_text((DATA_DIR / "source-policy.yaml").read_text() + POLICY)
     out = root / "out"
     build(data, out, include_sources=False)
     return data, out, {name: (out / name).read_bytes() for name in (TRIG_NAME, TURTLE_NAME)}
@@ -50,8 +58,9 @@ def good_build(tmp_path_factory) -> tuple[Path, Path, dict[str, bytes]]:
 @pytest.mark.parametrize("path", BAD_FILES, ids=[p.stem for p in BAD_FILES])
 def test_bad_data_is_named_and_previous_output_survives(good_build, path):
     data, out, before = good_build
-    expected, line = expectations(path)
-    bad_file = data / "companies" / "zz-bad.yaml"
+    expected, line, folder = expectations(path)
+    bad_file = data / folder / "zz-bad.yaml"
+    bad_file.parent.mkdir(exist_ok=True)
     shutil.copy(path, bad_file)
     try:
         with pytest.raises(DataError) as raised:
