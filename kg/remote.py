@@ -14,24 +14,29 @@ kg.guard's tokenizer, which skips strings, IRIs and comments.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import requests
+import requests.auth
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import KgError, QueryError
-from .guard import tokens
-from .store import QueryResult, Store, from_ox
+from .errors import KgError, QueryError, Refused
+from .guard import QueryShape, tokens
+from .limits import take
+from .store import QueryDataset, QueryResult, Store, rows_within
+from .terms import from_ox
 
+# Graphs are filled here before they replace their target in one step (see RemoteStore._write_graph).
+_STAGING = "urn:x-battery-kg:push-staging:"
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 
@@ -147,7 +152,7 @@ class RemoteStore(Store):
         timeout: float = 300.0,
         user: str | None = None,
         password: str | None = None,
-        chunk_size: int = 20_000,
+        chunk_size: int = 1_000,
     ):
         self.endpoint = endpoint
         self.chunk_size = chunk_size
@@ -155,15 +160,9 @@ class RemoteStore(Store):
         self.graph_store = graph_store
         self.union_default_graph = union_default_graph
         self.timeout = timeout
-        self._opener = urllib.request.build_opener()
-        if user is not None:
-            # answers a Basic or a Digest challenge (Virtuoso's /sparql-auth asks for Digest)
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in filter(None, (endpoint, self.update_endpoint, graph_store)):
-                passwords.add_password(None, url, user, password or "")
-            self._opener = urllib.request.build_opener(
-                urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)
-            )
+        self._session = requests.Session()
+        self._credentials = None if user is None else (user, password or "")
+        self._challenged: set[str] = set()
 
     @classmethod
     def from_url(cls, endpoint: str, **options) -> RemoteStore:
@@ -182,16 +181,38 @@ class RemoteStore(Store):
 
     # ------------------------------------------------------------ HTTP
 
-    def _call(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> tuple[str, bytes]:
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    def _authenticate(self, url: str) -> None:
+        """Answer the server's challenge once per URL with a bodiless request, before any large body is sent.
+
+        Servers such as Virtuoso close the connection when a long body arrives
+        without credentials, so the body cannot simply be resent after a 401.
+        Once a Digest challenge is answered, requests signs every later request
+        up front; for a Basic challenge the credentials always go up front.
+        """
+        if self._credentials is None or url in self._challenged:
+            return
+        self._challenged.add(url)
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                return response.headers.get("Content-Type", ""), response.read()
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip()[:1000]
-            raise QueryError(f"{url} answered {error.code} {error.reason}: {detail}") from None
-        except (urllib.error.URLError, OSError) as error:
-            raise KgError(f"cannot reach the SPARQL server at {url}: {getattr(error, 'reason', error)}") from None
+            probe = self._session.get(url, timeout=self.timeout, auth=self._session.auth)
+        except requests.RequestException as error:
+            raise KgError(f"cannot reach the SPARQL server at {url}: {error}") from None
+        scheme = probe.headers.get("WWW-Authenticate", "").split(" ", 1)[0].lower()
+        if probe.status_code == 401 and scheme == "digest":
+            self._session.auth = requests.auth.HTTPDigestAuth(*self._credentials)
+            self._session.get(url, timeout=self.timeout)  # primes the nonce that later requests reuse
+        elif self._session.auth is None:
+            self._session.auth = requests.auth.HTTPBasicAuth(*self._credentials)
+
+    def _call(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> tuple[str, bytes]:
+        self._authenticate(url.split("?", 1)[0])
+        try:
+            response = self._session.request(method, url, data=body, headers=headers, timeout=self.timeout)
+        except requests.RequestException as error:
+            raise KgError(f"cannot reach the SPARQL server at {url}: {error}") from None
+        if response.status_code >= 400:
+            detail = response.content.decode("utf-8", "replace").strip()[:1000]
+            raise QueryError(f"{url} answered {response.status_code} {response.reason}: {detail}")
+        return response.headers.get("Content-Type", ""), response.content
 
     def _form(self, url: str, fields: dict[str, str], accept: str, union: bool) -> tuple[str, bytes]:
         if union:
@@ -201,10 +222,20 @@ class RemoteStore(Store):
 
     # ------------------------------------------------------------ Store
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        return self._query(with_values(sparql, bindings or {}), self.union_default_graph)
+    def _query(
+        self,
+        sparql: str,
+        bindings: dict[str, Node],
+        shape: QueryShape,
+        dataset: QueryDataset | None,
+        max_rows: int | None,
+    ) -> QueryResult:
+        if dataset:
+            raise Refused(f"the {self.name} store does not take default-graph-uri / named-graph-uri")
+        return self._ask(with_values(sparql, bindings), self.union_default_graph, max_rows)
 
-    def _query(self, sparql: str, union: bool) -> QueryResult:
+    def _ask(self, sparql: str, union: bool, max_rows: int | None = None) -> QueryResult:
+        """Send a query as it is (our own, or checked by :meth:`Store.query`) and read the answer."""
         accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
         content_type, body = self._form(self.endpoint, {"query": sparql}, accept, union)
         media = content_type.split(";")[0].strip().lower()
@@ -214,18 +245,16 @@ class RemoteStore(Store):
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ASK", boolean=bool(result))
             names = tuple(v.value for v in result.variables)
-            rows = [tuple(from_ox(solution[i]) for i in range(len(names))) for solution in result]
+            rows = rows_within((tuple(from_ox(solution[i]) for i in range(len(names))) for solution in result), max_rows)
             return QueryResult("SELECT", vars=names, rows=rows)
         rdf_format = ox.RdfFormat.from_media_type(media) if media else None
         if rdf_format is None:
             raise QueryError(f"{self.endpoint} answered with {content_type or 'no Content-Type'}, not SPARQL results")
-        graph = Graph()
-        for quad in ox.parse(body, rdf_format):
-            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
-        return QueryResult("GRAPH", graph=graph)
+        quads = take(ox.parse(body, rdf_format), max_rows, "triples")
+        return QueryResult("GRAPH", triples=[(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads])  # type: ignore[misc]
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update on the server."""
+    def _update(self, sparql: str) -> None:
+        """Send an update as it is (our own, or checked by :meth:`Store.update`)."""
         self._form(self.update_endpoint, {"update": sparql}, "*/*", False)
 
     def load_file(self, path: Path, format: str | None = None) -> None:
@@ -244,9 +273,9 @@ class RemoteStore(Store):
             self.add_graph(graph, triples)
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
-        named = self._query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
+        named = self._ask("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
         yield from ((s, p, o, g) for s, p, o, g in named.rows)
-        default = self._query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", union=False)
+        default = self._ask("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", union=False)
         yield from ((s, p, o, None) for s, p, o in default.rows)
 
     # ------------------------------------------------------------ graphs
@@ -261,11 +290,21 @@ class RemoteStore(Store):
             self._call(method, self._gsp_url(graph), _ntriples(triples), {"Content-Type": "application/n-triples"})
             return
         target = "DEFAULT" if graph is None else f"GRAPH {URIRef(graph).n3()}"
-        if replace:
-            self.update(f"DROP SILENT {target}" if graph else "CLEAR SILENT DEFAULT")
+        if not replace:
+            self._insert(target, triples)
+            return
+        # Filled beside the graph and swapped in by one MOVE: a push killed half-way leaves the old graph whole
+        # (and a stale staging graph, which the next push drops first).
+        staging = f"GRAPH <{_STAGING}{hashlib.sha256((graph or '').encode()).hexdigest()[:16]}>"
+        self._update(f"DROP SILENT {staging}")
+        self._insert(staging, triples)
+        self._update(f"MOVE SILENT {staging} TO {target}" if triples else f"DROP SILENT {target}")
+
+    def _insert(self, target: str, triples: list[ox.Triple]) -> None:
         for chunk in _chunks(triples, self.chunk_size):
             data = _ntriples(chunk).decode()
-            self.update(f"INSERT DATA {{ {data} }}" if graph is None else f"INSERT DATA {{ {target} {{ {data} }} }}")
+            # INSERT {...} WHERE {} rather than INSERT DATA, which Virtuoso refuses when it holds blank nodes
+            self._update(f"INSERT {{ {data if target == 'DEFAULT' else f'{target} {{ {data} }}'} }} WHERE {{}}")
 
     def add_graph(self, graph: str | None, triples: list[ox.Triple]) -> None:
         """Add triples to a named graph (``None``: the default graph)."""
@@ -277,9 +316,9 @@ class RemoteStore(Store):
 
     def graph_sizes(self) -> dict[str | None, int]:
         """Triples per named graph on the server, and in its default graph (key ``None``)."""
-        named = self._query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union=False)
+        named = self._ask("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union=False)
         sizes: dict[str | None, int] = {str(g): int(n) for g, n in named.rows}
-        default = self._query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", union=False)
+        default = self._ask("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", union=False)
         sizes[None] = int(default.rows[0][0])
         return sizes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -172,3 +173,45 @@ def load(url: str, clients: int, seconds: float, queries: list[str]) -> LoadRepo
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")  # noqa: E731
     return LoadReport(clients, seconds, len(latencies), errors, pick(0.50), pick(0.99))
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+@contextlib.contextmanager
+def virtuoso_server(directory: Path):
+    """Virtuoso Open Source (Debian's ``virtuoso-opensource``) with a throw-away database in ``directory``
+    and free loopback ports, configured as it comes otherwise (user ``dba``, password ``dba``); yields its
+    base URL and stops it by its process id."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for _ in range(5):  # a free port may be taken between probe and bind
+        sql_port, http_port = free_port(), free_port()
+        ini = VIRTUOSO_INI.read_text().replace("/var/lib/virtuoso-opensource-7/db/", f"{directory}/")
+        ini = re.sub(r"(\[Parameters\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>{sql_port}", ini)
+        ini = re.sub(r"(\[HTTPServer\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>{http_port}", ini)
+        (directory / "virtuoso.ini").write_text(ini)
+        log = directory / "virtuoso.out"
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [VIRTUOSO, "+configfile", str(directory / "virtuoso.ini"), "+foreground"],
+                cwd=directory,
+                stdout=out,
+                stderr=out,
+                stdin=subprocess.DEVNULL,
+            )
+        base = f"http://127.0.0.1:{http_port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5).read()
+                break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.5)
+        if process.poll() is None:
+            try:
+                yield base
+            finally:
+                _stop(process)
+            return
+    raise RuntimeError(f"virtuoso-t did not start: {log.read_text(errors='replace')[-2000:]}")

@@ -1,0 +1,149 @@
+"""``kg push`` into a real Virtuoso Open Source 7.2 on loopback, as it is configured out of the box.
+
+Virtuoso's anonymous ``/sparql`` refuses writes; ``/sparql-auth`` (SPARQL Update) and
+``/sparql-graph-crud-auth`` (Graph Store Protocol) take HTTP Digest authentication as user
+``dba``. The password comes from ``KG_SPARQL_PASSWORD``, never from the command line.
+A missing ``virtuoso-t`` is a skip on a developer's machine and a failure in CI
+(``KG_REQUIRE_VIRTUOSO=1``, set by ``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from kg.remote import RemoteStore, push, read_graphs
+from tests.servers import FIXTURE, ROOT, VIRTUOSO, virtuoso_server
+from tests.test_remote import _bigger
+
+if VIRTUOSO is None:
+    if os.environ.get("KG_REQUIRE_VIRTUOSO"):
+        pytest.fail("virtuoso-t is not installed (apt-get install virtuoso-opensource)", pytrace=False)
+    pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource)", allow_module_level=True)
+
+PASSWORD = {"KG_SPARQL_PASSWORD": "dba"}
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as base:
+        yield base
+
+
+def reader(base: str) -> RemoteStore:
+    return RemoteStore(base + "/sparql", union_default_graph=False)
+
+
+def by_update(base: str) -> RemoteStore:
+    return RemoteStore(base + "/sparql-auth", union_default_graph=False, user="dba", password="dba")
+
+
+def by_graph_store(base: str) -> RemoteStore:
+    return RemoteStore(
+        base + "/sparql",
+        graph_store=base + "/sparql-graph-crud-auth",
+        union_default_graph=False,
+        user="dba",
+        password="dba",
+    )
+
+
+def ours(sizes: dict[str | None, int], expected: dict[str | None, int]) -> dict[str | None, int]:
+    """The sizes of our graphs only: Virtuoso keeps system graphs of its own beside them."""
+    return {graph: sizes.get(graph, 0) for graph in expected}
+
+
+def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_anonymous_writes_are_refused_with_the_servers_message(virtuoso):
+    with pytest.raises(Exception, match="SPARUL|permission|401|403"):
+        push(FIXTURE, RemoteStore(virtuoso + "/sparql", union_default_graph=False))
+
+
+@pytest.mark.parametrize("route", ["update", "graph-store"])
+def test_push_with_digest_authentication_replaces_every_graph_and_repushing_changes_nothing(virtuoso, route):
+    expected = {graph: len(triples) for graph, triples in read_graphs(FIXTURE).items()}
+    remote = by_update(virtuoso) if route == "update" else by_graph_store(virtuoso)
+    report = push(FIXTURE, remote)
+    assert report.graphs == expected
+    first = ours(reader(virtuoso).graph_sizes(), expected)
+    assert first == expected
+    listing = "SELECT ?s ?p ?o WHERE { GRAPH <%s> { ?s ?p ?o } } ORDER BY ?s ?p ?o" % next(iter(expected))
+    before = reader(virtuoso).query(listing).rows
+    push(FIXTURE, remote)
+    assert ours(reader(virtuoso).graph_sizes(), expected) == expected
+    assert reader(virtuoso).query(listing).rows == before
+
+
+def test_kg_push_takes_the_password_from_the_environment_only(virtuoso):
+    graph_store = ["--graph-store", virtuoso + "/sparql-graph-crud-auth"]
+    done = kg(
+        "push", "--endpoint", virtuoso + "/sparql", *graph_store, "--user", "dba", "--file", str(FIXTURE), env=PASSWORD
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Graph Store Protocol" in done.stdout and "count checked" in done.stdout
+    done = kg(
+        "push",
+        "--endpoint",
+        virtuoso + "/sparql-auth",
+        "--via",
+        "update",
+        "--user",
+        "dba",
+        "--file",
+        str(FIXTURE),
+        env=PASSWORD,
+    )
+    assert done.returncode == 0 and "SPARQL Update" in done.stdout, done.stderr
+    wrong = kg(
+        "push", "--endpoint", virtuoso + "/sparql-auth", "--via", "update", "--user", "dba", "--file", str(FIXTURE),
+        env={"KG_SPARQL_PASSWORD": "not-the-password"},
+    )  # fmt: skip
+    assert wrong.returncode == 1 and "401" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert "--password" not in kg("push", "--help").stdout
+
+
+@pytest.mark.parametrize("route", ["update", "graph-store"])
+def test_a_push_killed_midway_leaves_every_graph_old_or_new(virtuoso, tmp_path, route):
+    before = {graph: len(triples) for graph, triples in read_graphs(FIXTURE).items()}
+    bigger = tmp_path / "bigger.trig"
+    after = _bigger(bigger, 20_000)
+    remote = by_update(virtuoso) if route == "update" else by_graph_store(virtuoso)
+    push(FIXTURE, remote)
+    if route == "update":
+        target = ["--endpoint", virtuoso + "/sparql-auth", "--via", "update"]
+    else:
+        target = ["--endpoint", virtuoso + "/sparql", "--graph-store", virtuoso + "/sparql-graph-crud-auth"]
+    pushing = subprocess.Popen(
+        [sys.executable, "-m", "kg", "push", *target, "--user", "dba", "--file", str(bigger)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **PASSWORD},
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and ours(reader(virtuoso).graph_sizes(), before) == before:
+        time.sleep(0.05)  # kill it once the first graph has been replaced
+    pushing.send_signal(signal.SIGKILL)
+    pushing.wait()
+    sizes = ours(reader(virtuoso).graph_sizes(), before)
+    assert all(sizes[g] in (before[g], after[g]) for g in before), (sizes, before, after)
+    assert any(sizes[g] == after[g] for g in before)
+    push(bigger, remote)  # the next push finishes the job (and drops what a killed one left aside)
+    assert ours(reader(virtuoso).graph_sizes(), after) == after
+    push(FIXTURE, remote)
+    assert ours(reader(virtuoso).graph_sizes(), before) == before
