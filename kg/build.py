@@ -18,7 +18,7 @@ from rdflib import Dataset, URIRef
 
 from .errors import DataError
 from .files import publish_together
-from .inference import add_control, add_geography
+from .inference import add_control, add_geography, add_memberships
 from .loader import load_reference
 from .namespaces import CURATED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, source_graph
 from .records import ReferenceData, SourceDocument
@@ -91,7 +91,7 @@ def _ingest_sources(dataset: Dataset, reference: ReferenceData, data_dir: Path) 
     from .ingest import ingest  # ingest sits beside the reference path; import only when used
 
     warnings = []
-    for document, path in zip(reference.sources, paths):
+    for document, path in zip(reference.sources, paths, strict=True):
         result = ingest(path, reference, source=document)
         graph = dataset.graph(source_graph(result.source_id))
         for triple in result.graph:
@@ -126,6 +126,7 @@ def assemble(
     progress("inferring control periods and geography")
     inferred = dataset.graph(INFERRED_GRAPH)
     add_control(inferred, reference.stakes)
+    add_memberships(inferred, reference.stakes)
     countries = {o for _, _, o, _ in dataset.quads((None, None, None, None)) if isinstance(o, URIRef)}
     add_geography(inferred, countries, reference.regions)
     progress("checking SHACL shapes")

@@ -5,6 +5,9 @@
   organisation, the periods in which its chain of controlling owners did not
   change, each controller with its depth and whether it was the ultimate one.
 * **Current structure** as W3C ORG / schema.org edges (direct and transitive).
+* **Group membership**: the organisations whose plants, capacity, chemistries and
+  agreements roll up to a group: those it controls and the joint ventures it or
+  a company it controls is a partner in, each over the years it held.
 * **Geography**: names, codes and region membership (UN M49 areas and market
   regions) of every country the dataset mentions.
 
@@ -47,10 +50,7 @@ def _chain_at(company: str, year: int | None, owners: dict[str, list[Stake]]) ->
     def parents(org: str) -> list[str]:
         found = []
         for stake in owners.get(org, ()):
-            if year is None:
-                active = stake.start is None
-            else:
-                active = stake.active_in(year)
+            active = stake.start is None if year is None else stake.active_in(year)
             if active:
                 found.append(stake.owner)
         return found
@@ -88,7 +88,7 @@ def control_periods(stakes: Iterable[Stake]) -> list[ControlPeriod]:
                     todo.append(stake.owner)
         bounds: list[int | None] = [None, *sorted(changes)]
         open_since: dict[tuple[str, int, bool], int | None] = {}
-        for i, year in enumerate(bounds):
+        for year in bounds:
             chain = _chain_at(company, year, owners)
             current = {(p, d, u) for p, (d, u) in chain.items()}
             for key in list(open_since):
@@ -123,6 +123,82 @@ def add_control(graph: Graph, stakes: Iterable[Stake]) -> Graph:
                 graph.add((controlled, ORG.subOrganizationOf, controller))
                 graph.add((controlled, SDO.parentOrganization, controller))
                 graph.add((controller, SDO.subOrganization, controlled))
+    return graph
+
+
+@dataclass(frozen=True)
+class Membership:
+    """``member`` rolls up to ``group`` (``via`` control or a joint venture) from ``from_year`` until ``until_year``.
+
+    >>> from kg.records import PartialDate, Stake
+    >>> jv = Stake("ford", "blueoval-sk", "joint-venture", 50, PartialDate(2021), PartialDate(2025), ("https://x.org",))
+    >>> sk = Stake("sk-innovation", "sk-on", "parent", 100, PartialDate(2021), None, ("https://x.org",))
+    >>> jv2 = Stake("sk-on", "blueoval-sk", "joint-venture", 50, PartialDate(2022), PartialDate(2025), ("https://x.org",))
+    >>> for m in memberships([jv, sk, jv2]):
+    ...     print(m.member, m.group, m.via, m.from_year, m.until_year)
+    blueoval-sk ford joint-venture 2021 2025
+    blueoval-sk sk-innovation joint-venture 2022 2025
+    blueoval-sk sk-on joint-venture 2022 2025
+    sk-on sk-innovation control 2021 None
+    """
+
+    member: str
+    group: str
+    via: str  # control | joint-venture
+    from_year: int | None
+    until_year: int | None
+
+
+Years = tuple[int | None, int | None]  # from (inclusive) and until (exclusive); None = unbounded
+
+
+def _overlap(a: Years, b: Years) -> Years | None:
+    """The years two periods share (None = unbounded), or None when they do not meet."""
+    starts = [y for y in (a[0], b[0]) if y is not None]
+    ends = [y for y in (a[1], b[1]) if y is not None]
+    start, end = (max(starts) if starts else None), (min(ends) if ends else None)
+    return None if start is not None and end is not None and start >= end else (start, end)
+
+
+def memberships(stakes: Iterable[Stake]) -> list[Membership]:
+    """Who rolls up to whom: control periods, and joint ventures to their partners and the partners' controllers."""
+    stakes = tuple(stakes)
+    control = control_periods(stakes)
+    controllers: dict[str, list[ControlPeriod]] = defaultdict(list)
+    for period in control:
+        controllers[period.controlled].append(period)
+    found = {Membership(p.controlled, p.controller, "control", p.from_year, p.until_year) for p in control}
+    for stake in stakes:
+        if stake.kind != "joint-venture":
+            continue
+        held = (stake.start.year if stake.start else None, stake.end.year if stake.end else None)
+        if held[0] is not None and held[1] is not None and held[0] >= held[1]:
+            continue  # began and ended within one year: never held on a 31 December
+        found.add(Membership(stake.owned, stake.owner, "joint-venture", *held))
+        for period in controllers.get(stake.owner, ()):
+            shared = _overlap(held, (period.from_year, period.until_year))
+            if shared is not None and period.controller != stake.owned:
+                found.add(Membership(stake.owned, period.controller, "joint-venture", *shared))
+    # a joint venture its partner also controls is reached both ways: keep control, the stronger tie
+    controlled = {(m.member, m.group, m.from_year, m.until_year) for m in found if m.via == "control"}
+    kept = [m for m in found if m.via == "control" or (m.member, m.group, m.from_year, m.until_year) not in controlled]
+    return sorted(kept, key=lambda m: (m.member, m.group, m.from_year or 0, m.until_year or 9999))
+
+
+def add_memberships(graph: Graph, stakes: Iterable[Stake]) -> Graph:
+    """Add ``bkg:GroupMembership`` nodes: ``bkg:member`` rolls up to ``bkg:group`` from/until a year."""
+    for m in memberships(stakes):
+        since = str(m.from_year) if m.from_year is not None else "start"
+        until = str(m.until_year) if m.until_year is not None else "now"
+        node = iri("membership", f"{m.member}--{m.group}--{since}--{until}")
+        graph.add((node, RDF.type, BKG.GroupMembership))
+        graph.add((node, BKG.member, iri("company", m.member)))
+        graph.add((node, BKG.group, iri("company", m.group)))
+        graph.add((node, BKG.via, Literal(m.via)))
+        if m.from_year is not None:
+            graph.add((node, BKG.fromYear, Literal(m.from_year)))
+        if m.until_year is not None:
+            graph.add((node, BKG.untilYear, Literal(m.until_year)))
     return graph
 
 

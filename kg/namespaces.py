@@ -11,6 +11,7 @@ BKG = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
 WD = Namespace("http://www.wikidata.org/entity/")
 EMMO_BATTERY = Namespace("https://w3id.org/emmo/domain/battery#")
 
@@ -20,7 +21,7 @@ INFERRED_GRAPH = GRAPH["inferred"]
 
 KINDS = frozenset(
     "company chemistry application region country segment market stake control "
-    "event source claim flag mention fact scheme".split()
+    "event source claim flag mention fact scheme role plant agreement operation status capacity membership".split()
 )
 
 PREFIXES = {
@@ -36,6 +37,7 @@ PREFIXES = {
     "owl": OWL,
     "xsd": XSD,
     "unit": QUDT_UNIT,
+    "qudt": QUDT,
     "wd": WD,
 }
 # One prefix per kind of thing, so that data and queries can say company:a123-systems.

@@ -2,7 +2,11 @@
 
 Each curated fact is asserted as a plain triple and, beside it, described by a
 ``bkg:SourcedFact`` node that names the page stating it, so that "where does
-this come from?" is one query away.
+this come from?" is one query away. A fact that has ended (it carries an
+``end``) lives only in its fact node, with its dates, so plain triples always
+say what holds now; former names are the exception: they stay aliases, since
+people still look things up by them. Every source URL is a ``bkg:WebSource``
+with the tier the source policy gives its domain.
 
 >>> from rdflib import Dataset
 >>> from kg.records import Organization, Sourced
@@ -16,16 +20,30 @@ True
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import BKG, CURATED_GRAPH, DCTERMS, ORG, RDF, RDFS, SDO, SKOS, WD, XSD, iri
-from .records import Concept, LineageEvent, Organization, PartialDate, ReferenceData, Stake
+from .namespaces import BKG, CURATED_GRAPH, DCTERMS, ORG, QUDT, QUDT_UNIT, RDF, RDFS, SDO, SKOS, WD, XSD, iri
+from .records import (
+    Agreement,
+    Concept,
+    FormerName,
+    LineageEvent,
+    Organization,
+    PartialDate,
+    Plant,
+    ReferenceData,
+    Role,
+    Sourced,
+    SourcePolicy,
+    Stake,
+    choices,
+)
 
-__all__ = ["CURATED_GRAPH", "add_reference", "add_organizations", "date_literal"]
+__all__ = ["CURATED_GRAPH", "add_organizations", "add_reference", "date_literal"]
 
 _STAKE_KINDS = {"parent": BKG.ParentStake, "minority": BKG.MinorityStake, "joint-venture": BKG.JointVentureStake}
 _CHANGE_KINDS = {
@@ -41,6 +59,31 @@ _CHANGE_KINDS = {
 }
 # For these kinds the record's subject is what came out of the change, not what went in.
 _SUBJECT_RESULTS = {"spun-off-from", "renamed-from"}
+_TIERS = {"primary": BKG.PrimarySource, "reference": BKG.ReferenceSource, "press": BKG.PressSource}
+_PLANT_STATUSES = {
+    "announced": BKG.Announced,
+    "under-construction": BKG.UnderConstruction,
+    "operating": BKG.Operating,
+    "paused": BKG.Paused,
+    "cancelled": BKG.Cancelled,
+    "closed": BKG.Closed,
+}
+_UNITS = {"gwh": QUDT_UNIT["GigaW-HR"], "tonnes": QUDT_UNIT.TONNE}
+_AGREEMENT_KINDS = {
+    "licence": BKG.Licence,
+    "supply": BKG.SupplyAgreement,
+    "development": BKG.DevelopmentPartnership,
+    "acquisition": BKG.AcquisitionAgreement,
+    "joint-venture": BKG.JointVentureAgreement,
+}
+_AGREEMENT_STATUSES = {
+    "announced": BKG.AgreementAnnounced,
+    "active": BKG.AgreementActive,
+    "completed": BKG.AgreementCompleted,
+    "ended": BKG.AgreementEnded,
+    "terminated": BKG.AgreementTerminated,
+    "not-closed": BKG.AgreementNotClosed,
+}
 _SCHEME_CLASSES = {
     "chemistries": BKG.BatteryChemistry,
     "applications": BKG.Application,
@@ -75,24 +118,52 @@ def date_literal(value: PartialDate) -> Literal:
 def decimal_literal(value: float) -> Literal:
     """An ``xsd:decimal`` in canonical form, so every parser and serialiser keeps it as it is.
 
-    >>> decimal_literal(100.0), decimal_literal(1e-07)
-    (rdflib.term.Literal('100.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal')), rdflib.term.Literal('0.0000001', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal')))
+    >>> str(decimal_literal(100.0)), str(decimal_literal(1e-07)), decimal_literal(5).datatype == XSD.decimal
+    ('100.0', '0.0000001', True)
     """
     text = format(Decimal(repr(value)), "f")
     return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
 
 
-def _fact(graph: Graph, s: Node, p: URIRef, o: Node, sources: Iterable[str]) -> None:
-    """Assert (s, p, o) and record the pages that state it."""
-    graph.add((s, p, o))
-    digest = hashlib.sha1(f"{s} {p} {o.n3()}".encode()).hexdigest()[:16]
+def _dates(graph: Graph, node: Node, start: PartialDate | None, end: PartialDate | None) -> None:
+    """``schema:startDate``/``endDate`` as precisely as known, and ``bkg:startYear``/``endYear`` to compare."""
+    if start:
+        graph.add((node, SDO.startDate, date_literal(start)))
+        graph.add((node, BKG.startYear, Literal(start.year)))
+    if end:
+        graph.add((node, SDO.endDate, date_literal(end)))
+        graph.add((node, BKG.endYear, Literal(end.year)))
+
+
+def _as_of(graph: Graph, node: Node, as_of: PartialDate | None) -> None:
+    if as_of:
+        graph.add((node, BKG.asOf, date_literal(as_of)))
+        graph.add((node, BKG.asOfYear, Literal(as_of.year)))
+
+
+def _fact(
+    graph: Graph, s: Node, p: URIRef, o: Node, sources: Iterable[str], dated: Sourced | None = None, keep: bool = False
+) -> None:
+    """Record (s, p, o) with the pages that state it and its dates; assert it unless it has ended (or ``keep``)."""
+    start, end, as_of = (dated.start, dated.end, dated.as_of) if dated else (None, None, None)
+    if end is None or keep:
+        graph.add((s, p, o))
+    # a fact that ended and began again is two facts: its dates tell them apart
+    period = f" {start} {end}" if start or end else ""
+    digest = hashlib.sha1(f"{s} {p} {o.n3()}{period}".encode()).hexdigest()[:16]
     node = iri("fact", digest)
     graph.add((node, RDF.type, BKG.SourcedFact))
     graph.add((node, RDF.subject, s))
     graph.add((node, RDF.predicate, p))
     graph.add((node, RDF.object, o))
+    _dates(graph, node, start, end)
+    _as_of(graph, node, as_of)
     for url in sources:
         graph.add((node, DCTERMS.source, URIRef(url)))
+
+
+def _sourced_fact(graph: Graph, s: Node, p: URIRef, o: Node, fact: Sourced) -> None:
+    _fact(graph, s, p, o, fact.sources, fact)
 
 
 def _labels(graph: Graph, node: URIRef, label: str, aliases: Iterable[str]) -> None:
@@ -112,23 +183,28 @@ def _stake(graph: Graph, stake: Stake, index: int) -> None:
     graph.add((node, BKG.controlling, Literal(stake.controlling)))
     if stake.share is not None:
         graph.add((node, BKG.sharePercent, decimal_literal(stake.share)))
-    if stake.start:
-        graph.add((node, SDO.startDate, date_literal(stake.start)))
-        graph.add((node, BKG.startYear, Literal(stake.start.year)))
-    if stake.end:
-        graph.add((node, SDO.endDate, date_literal(stake.end)))
-        graph.add((node, BKG.endYear, Literal(stake.end.year)))
+    _dates(graph, node, stake.start, stake.end)
+    _as_of(graph, node, stake.as_of)
     if stake.note:
         graph.add((node, RDFS.comment, Literal(stake.note)))
     for url in stake.sources:
         graph.add((node, DCTERMS.source, URIRef(url)))
 
 
-def _event(graph: Graph, event: LineageEvent) -> None:
+def _event(graph: Graph, event: LineageEvent, index: int) -> None:
     when = str(event.date) if event.date else "undated"
-    node = iri("event", f"{event.subject}--{event.kind}--{when}")
+    # two sales of one company's assets on the same (or an unknown) date are two events
+    node = iri("event", f"{event.subject}--{event.kind}--{when}" + (f"--{index}" if index else ""))
     subject, other = iri("company", event.subject), iri("company", event.other) if event.other else None
-    original, resulting = (other, subject) if event.kind in _SUBJECT_RESULTS else (subject, other)
+    if event.kind == "bid-failed":
+        # the bidder did not become anything: the target stays what it was
+        original, resulting = subject, None
+        if other is not None:
+            graph.add((node, BKG.bidder, other))
+    elif event.kind in _SUBJECT_RESULTS:
+        original, resulting = other, subject
+    else:
+        original, resulting = subject, other
     graph.add((node, RDF.type, ORG.ChangeEvent))
     graph.add(
         (node, RDFS.label, Literal(f"{event.subject} {event.kind} {event.other or ''} {when}".replace("  ", " ")))
@@ -140,9 +216,32 @@ def _event(graph: Graph, event: LineageEvent) -> None:
         graph.add((node, ORG.resultingOrganization, resulting))
     if event.date:
         graph.add((node, DCTERMS.date, date_literal(event.date)))
+        graph.add((node, BKG.year, Literal(event.date.year)))
+    if event.signed:
+        graph.add((node, BKG.signedDate, date_literal(event.signed)))
+        graph.add((node, BKG.signedYear, Literal(event.signed.year)))
     if event.note:
         graph.add((node, RDFS.comment, Literal(event.note)))
     for url in event.sources:
+        graph.add((node, DCTERMS.source, URIRef(url)))
+
+
+def _former_name(graph: Graph, org: str, former: FormerName) -> None:
+    """The old name: an alias whose fact ends on the rename, and a rename event."""
+    company = iri("company", org)
+    name = Literal(former.name)
+    _fact(graph, company, SKOS.altLabel, name, former.sources, Sourced(name, former.sources, end=former.until), True)
+    when = str(former.until) if former.until else "undated"
+    node = iri("event", f"{org}--renamed--{when}--{hashlib.sha1(former.name.encode()).hexdigest()[:8]}")
+    graph.add((node, RDF.type, ORG.ChangeEvent))
+    graph.add((node, RDFS.label, Literal(f"{former.name} renamed {when}")))
+    graph.add((node, BKG.changeKind, BKG.Renamed))
+    graph.add((node, BKG.formerName, name))
+    graph.add((node, ORG.resultingOrganization, company))
+    if former.until:
+        graph.add((node, DCTERMS.date, date_literal(former.until)))
+        graph.add((node, BKG.year, Literal(former.until.year)))
+    for url in former.sources:
         graph.add((node, DCTERMS.source, URIRef(url)))
 
 
@@ -163,25 +262,34 @@ def add_organizations(graph: Graph, organizations: Iterable[Organization]) -> Gr
             continue
         graph.add((node, RDF.type, SDO.Organization))
         graph.add((node, RDF.type, ORG.FormalOrganization))
+        for role in org.roles:
+            graph.add((node, BKG.hasRole, iri("role", role)))
         if org.headquarters:
-            _fact(graph, node, BKG.headquarteredIn, iri("country", org.headquarters.value), org.headquarters.sources)
+            hq = org.headquarters
+            _sourced_fact(graph, node, BKG.headquarteredIn, iri("country", str(hq.value)), hq)
+            if org.headquarters_city:
+                _sourced_fact(graph, node, BKG.headquartersCity, Literal(org.headquarters_city), hq)
         if org.founded:
-            _fact(
-                graph, node, SDO.foundingDate, Literal(str(org.founded.value), datatype=XSD.gYear), org.founded.sources
-            )
+            founded = Literal(str(org.founded.value), datatype=XSD.gYear)
+            _sourced_fact(graph, node, SDO.foundingDate, founded, org.founded)
         if org.wikidata:
-            _fact(graph, node, SDO.sameAs, WD[org.wikidata.value], org.wikidata.sources)
+            _sourced_fact(graph, node, SDO.sameAs, WD[str(org.wikidata.value)], org.wikidata)
         for fact in org.chemistries:
-            _fact(graph, node, BKG.makesChemistry, iri("chemistry", fact.value), fact.sources)
+            _sourced_fact(graph, node, BKG.makesChemistry, iri("chemistry", str(fact.value)), fact)
         for fact in org.applications:
-            _fact(graph, node, BKG.servesApplication, iri("application", fact.value), fact.sources)
+            _sourced_fact(graph, node, BKG.servesApplication, iri("application", str(fact.value)), fact)
+        for former in org.former_names:
+            _former_name(graph, org.id, former)
         seen: dict[str, int] = {}
         for stake in org.owners:
             key = f"{stake.owner}{stake.start}"
             seen[key] = seen.get(key, -1) + 1
             _stake(graph, stake, seen[key])
+        events: dict[tuple[str, str], int] = {}
         for event in org.events:
-            _event(graph, event)
+            key = (event.kind, str(event.date))
+            events[key] = events.get(key, -1) + 1
+            _event(graph, event, events[key])
     return graph
 
 
@@ -212,13 +320,144 @@ def _concepts(graph: Graph, scheme: str, concepts: Iterable[Concept]) -> None:
             graph.add((node, BKG.excludesArea, concept_iri("m49", code)))
 
 
+def _roles(graph: Graph) -> None:
+    scheme = iri("scheme", "roles")
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, RDFS.label, Literal("Roles")))
+    for role in choices(Role):
+        node = iri("role", role)
+        label = role.replace("-", " ")
+        graph.add((node, RDF.type, SKOS.Concept))
+        graph.add((node, RDF.type, BKG.OrganizationRole))
+        graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, SKOS.topConceptOf, scheme))
+        graph.add((node, SKOS.prefLabel, Literal(label, lang="en")))
+        graph.add((node, SKOS.notation, Literal(role)))
+        graph.add((node, RDFS.label, Literal(label)))
+
+
+def _plant(graph: Graph, plant: Plant) -> None:
+    node = iri("plant", plant.id)
+    for kind in (BKG.Plant, SDO.Place, ORG.Site):
+        graph.add((node, RDF.type, kind))
+    _labels(graph, node, plant.name, plant.aliases)
+    graph.add((node, SDO.name, Literal(plant.name)))
+    graph.add((node, BKG.plantKind, Literal(plant.kind)))
+    graph.add((node, BKG.product, Literal(plant.product)))
+    if plant.note:
+        graph.add((node, RDFS.comment, Literal(plant.note)))
+    site = plant.site
+    _fact(graph, node, BKG.locatedIn, iri("country", site.country), site.sources)
+    for prop, value in ((SDO.addressLocality, site.city), (SDO.addressRegion, site.region)):
+        if value:
+            _fact(graph, node, prop, Literal(value), site.sources)
+    if site.lat is not None and site.long is not None:
+        _fact(graph, node, SDO.latitude, decimal_literal(site.lat), site.sources)
+        _fact(graph, node, SDO.longitude, decimal_literal(site.long), site.sources)
+    for fact in plant.chemistries:
+        _sourced_fact(graph, node, BKG.makesChemistry, iri("chemistry", str(fact.value)), fact)
+    for operator in plant.operators:
+        org = iri("company", operator.org)
+        operation = iri("operation", f"{plant.id}--{operator.org}--{operator.start or 'start'}")
+        graph.add((operation, RDF.type, BKG.PlantOperation))
+        graph.add((operation, RDFS.label, Literal(f"{operator.org} operates {plant.id}")))
+        graph.add((operation, BKG.plant, node))
+        graph.add((operation, BKG.operator, org))
+        _dates(graph, operation, operator.start, operator.end)
+        for url in operator.sources:
+            graph.add((operation, DCTERMS.source, URIRef(url)))
+        if operator.end is None:
+            graph.add((node, BKG.operatedBy, org))
+            graph.add((org, ORG.hasSite, node))
+    for i, change in enumerate(plant.status):
+        period = iri("status", f"{plant.id}--{i}")
+        graph.add((period, RDF.type, BKG.PlantStatusPeriod))
+        graph.add((period, RDFS.label, Literal(f"{plant.id} {change.status} since {change.since or 'unknown'}")))
+        graph.add((period, BKG.plant, node))
+        graph.add((period, BKG.plantStatus, _PLANT_STATUSES[change.status]))
+        # a status holds until the next one starts
+        following = plant.status[i + 1].since if i + 1 < len(plant.status) else None
+        _dates(graph, period, change.since, following)
+        if change.note:
+            graph.add((period, RDFS.comment, Literal(change.note)))
+        for url in change.sources:
+            graph.add((period, DCTERMS.source, URIRef(url)))
+    if plant.status:
+        graph.add((node, BKG.plantStatus, _PLANT_STATUSES[plant.status[-1].status]))
+    for i, figure in enumerate(plant.capacity):
+        capacity = iri("capacity", f"{plant.id}--{i}")
+        graph.add((capacity, RDF.type, BKG.CapacityFigure))
+        graph.add((capacity, RDFS.label, Literal(f"{plant.id} {figure.value:g} {figure.unit} as of {figure.as_of}")))
+        graph.add((capacity, BKG.plant, node))
+        graph.add((capacity, QUDT.numericValue, decimal_literal(figure.value)))
+        graph.add((capacity, QUDT.unit, _UNITS[figure.unit]))
+        _as_of(graph, capacity, figure.as_of)
+        if figure.status:
+            graph.add((capacity, BKG.plantStatus, _PLANT_STATUSES[figure.status]))
+        if figure.note:
+            graph.add((capacity, RDFS.comment, Literal(figure.note)))
+        for url in figure.sources:
+            graph.add((capacity, DCTERMS.source, URIRef(url)))
+    if plant.production_start:
+        start = plant.production_start
+        _sourced_fact(graph, node, BKG.productionStart, date_literal(start.value), start)  # type: ignore[arg-type]
+        graph.add((node, BKG.productionStartPlanned, Literal(plant.production_start_planned)))
+
+
+def _agreement(graph: Graph, agreement: Agreement) -> None:
+    node = iri("agreement", agreement.id)
+    graph.add((node, RDF.type, BKG.Agreement))
+    graph.add((node, RDFS.label, Literal(agreement.title)))
+    graph.add((node, DCTERMS.title, Literal(agreement.title)))
+    graph.add((node, BKG.agreementKind, _AGREEMENT_KINDS[agreement.kind]))
+    graph.add((node, BKG.agreementStatus, _AGREEMENT_STATUSES[agreement.status]))
+    for party in agreement.parties:
+        org = iri("company", party.org)
+        graph.add((node, BKG.party, org))
+        graph.add((node, BKG[party.role], org))
+    if agreement.signed:
+        graph.add((node, BKG.signedDate, date_literal(agreement.signed)))
+        graph.add((node, BKG.signedYear, Literal(agreement.signed.year)))
+    _dates(graph, node, agreement.start, agreement.end)
+    if agreement.volume_gwh is not None:
+        graph.add((node, BKG.volumeGWh, decimal_literal(agreement.volume_gwh)))
+    if agreement.volume_note:
+        graph.add((node, BKG.volumeNote, Literal(agreement.volume_note)))
+    if agreement.amount is not None:
+        graph.add((node, BKG.amount, decimal_literal(agreement.amount)))
+        graph.add((node, BKG.currency, Literal(agreement.currency)))
+    if agreement.plant:
+        graph.add((node, BKG.plant, iri("plant", agreement.plant)))
+    if agreement.note:
+        graph.add((node, RDFS.comment, Literal(agreement.note)))
+    for url in agreement.sources:
+        graph.add((node, DCTERMS.source, URIRef(url)))
+
+
+def add_source_tiers(graph: Graph, policy: SourcePolicy) -> Graph:
+    """Type every URL used as ``dct:source`` in ``graph`` as a ``bkg:WebSource`` with its tier."""
+    for url in set(graph.objects(None, DCTERMS.source)):
+        tier = policy.tier(str(url))
+        if tier in _TIERS:
+            graph.add((url, RDF.type, BKG.WebSource))
+            graph.add((url, BKG.sourceTier, _TIERS[tier]))
+    return graph
+
+
 def add_reference(graph: Graph, data: ReferenceData) -> Graph:
-    """Add all reference data (concept schemes and organisations) to ``graph``."""
+    """Add all reference data (concept schemes, organisations, plants, agreements) to ``graph``."""
     _concepts(graph, "chemistries", data.chemistries)
     _concepts(graph, "applications", data.applications)
     _concepts(graph, "regions", data.regions)
     _concepts(graph, "m49", data.m49_areas)
+    _roles(graph)
     for scheme, url in data.scheme_sources:
         graph.add((iri("scheme", scheme), DCTERMS.source, URIRef(url)))
     add_organizations(graph, data.organizations)
+    for plant in data.plants:
+        _plant(graph, plant)
+    for agreement in data.agreements:
+        _agreement(graph, agreement)
+    if data.policy is not None:
+        add_source_tiers(graph, data.policy)
     return graph
