@@ -1,21 +1,26 @@
 """Report document → ``Extraction``: market, companies, segments, regions, figures, statements.
 
-Sections are recognised by what their headings talk about (regions, types,
-applications, players), whatever the exact wording; players, segments and
-regions may come as lists, nested lists, tables or inline text.
+Extraction works on blocks (``kg.ingest.document``). Sections are recognised
+by what their headings talk about (regions, types, applications, players),
+whatever the exact wording; players, segments and regions may come as lists,
+nested lists, tables, sentences ("key players such as A, B and C") or profiles.
+A heading naming a region or a company gives the figures under it their scope;
+a table's caption and headers give its numbers their metric, unit and time.
+Metadata lines and calls to action are page furniture: metadata feeds the
+report's publisher, id and period, calls to action are never read.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..countries import normalize_items
+from ..countries import find_in_text, normalize_items
 from .document import Block, Document, Item, read_document
-from .figures import Context, figures_in, statements_in
+from .figures import REGION_WORDS, Context, figures_in, statements_in, table_figures
 from .model import (
     CompanyMention,
     DocumentInfo,
@@ -24,15 +29,19 @@ from .model import (
     Market,
     RegionListing,
     Segment,
-    Statement,
     StatedRelation,
+    Statement,
 )
-from .text import parse_period, parse_range, plain, sentences, split_list
+from .places import local_items
+from .text import NameFinder, parse_period, parse_range, plain, sentences, split_list
 
-__all__ = ["extract", "extract_document"]
+__all__ = ["extract", "extract_document", "valid_url"]
 
 _NARRATIVE = re.compile(
-    r"opportunit|trend|driver|challenge|restraint|outlook|overview|introduction|summary|faq|question", re.I
+    r"opportunit|trend|driver|challenge|restraint|outlook|overview|introduction|summary|faq|question|conclusion"
+    r"|methodology|appendix|disclaimer|about (?:us|the|this)|contact|table of contents|scope|research|news"
+    r"|development|strateg|analyst|highlights|insight|dynamics|glossary|references|definition",
+    re.I,
 )
 _SECTIONS = (
     ("regions", re.compile(r"\bregions?\b|regional|geograph|\bcountr(?:y|ies)\b", re.I)),
@@ -47,7 +56,7 @@ _SECTIONS = (
         "players",
         re.compile(
             r"player|\bcompan(?:y|ies)\b|competit|vendor|key (?:manufacturers|participants)|landscape|leading (?:manufacturers|firms)"
-            r"|manufacturers (?:covered|profiled)|profiles?\b",
+            r"|manufacturers (?:covered|profiled)|profiles?\b|market share analysis|who(?:'s| is) who",
             re.I,
         ),
     ),
@@ -59,18 +68,41 @@ _INLINE_SEGMENTS = re.compile(
 )
 _LABELLED_LINE = re.compile(r"^(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)\s*[:–—]\s*(?P<list>.+)$")
 _PAREN_GROUP = re.compile(
-    r"(?P<label>[A-Z][\w&/.'-]*(?:[ -](?:[A-Z][\w&/.'-]*|&|and|the))*)\s*\((?P<list>[^()]{2,200})\)"
+    r"(?P<label>[A-Z][\w&/.'-]*(?:[ -](?:[A-Z][\w&/.'-]*|&|and|the)){0,6})\s*\((?P<list>[^()]{2,200})\)"
 )
+# "key players such as A, B", "the competitive landscape includes A, B, C and others", "A, B and C are the leading ..."
 _PLAYERS_SENTENCE = re.compile(
-    r"\b(?i:players?|companies|vendors|manufacturers|participants|competitors|suppliers|makers)\b[^.:]{0,80}?"
-    r"\b(?:like|include|includes|including|such as|are|is|profiled|covered|:)\s*:?\s+(?P<list>[A-Z0-9].+)$"
+    r"\b(?i:players?|companies|vendors|manufacturers|participants|competitors|suppliers|makers|producers|landscape"
+    r"|names|incumbents|leaders|contenders|firms|challengers|developers|start-?ups)\b[^.:]{0,80}?"
+    r"\b(?:like|include|includes|included|including|such as|are|is|profiled|covered|comprise|comprises|namely"
+    r"|featuring|features|:)\s*:?\s+(?P<list>[^\W\d_a-z][^.]*?(?:\.(?=\w)[^.]*?)*)(?:\.\s|\.$|$)"
+)
+_PLAYERS_BEFORE = re.compile(
+    r"^(?P<list>(?:[^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,4}\s*,\s*){2,}(?:and\s+)?"
+    r"[^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,4})\s+(?:are|were|remain|rank)\s+(?:among\s+)?(?:the\s+)?"
+    r"(?:\w+\s+){0,3}(?:players|companies|vendors|manufacturers|suppliers|makers|producers|leaders)\b"
 )
 # "Primearth EV Energy, a joint venture of ...": a company named in prose by what it belongs to
 _RELATION_SUBJECT = re.compile(
     r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:[A-Z0-9][\w&.'-]*|&)){0,5}),?\s+(?:is\s+)?(?:a|an)\s+(?:wholly[- ]owned\s+)?"
     r"(?:subsidiary|joint venture|unit|division)\s+(?:of|between)\b"
 )
-_LIST_TAIL = re.compile(r"\s*(?:,?\s*(?:and|among)\s+others|,?\s*etc\.?|,?\s*and more)\s*\.?\s*$", re.I)
+_NAME = r"[^\W\d_a-z][\w&.'’-]*(?:\s+(?:[^\W_a-z][\w&.'’-]*|&|de|der|von|and)){0,6}"
+# Ownership: "X, in which Y holds a 26% stake", "Y holds a 26 % stake in X", "Y owns 51% of X", "X is 60%-owned by Y".
+_OWNERSHIP = (
+    re.compile(rf"(?P<owned>{_NAME}),\s+in which\s+(?P<owner>{_NAME})\s+(?:holds|has|owns|retains|keeps)\s+(?:a\s+|an\s+)?"
+               r"(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)"),
+    re.compile(rf"(?P<owner>{_NAME})\s+(?:holds|has|owns|retains|acquired|took|keeps)\s+(?:a\s+|an\s+)?"
+               r"(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*(?:equity\s+|ownership\s+)?(?:stake|interest|share)?\s*"
+               rf"(?:in|of)\s+(?:the\s+)?(?P<owned>{_NAME})"),
+    re.compile(rf"(?P<owned>{_NAME})(?:,\s+which)?\s+is\s+(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)[- ]owned\s+by\s+"
+               rf"(?P<owner>{_NAME})"),
+)  # fmt: skip
+_LIST_TAIL = re.compile(
+    r"\s*(?:,?\s*(?:and|among|amongst)\s+(?:many\s+|several\s+|various\s+)?others?(?:\s+\w+)?|,?\s*etc\.?|,?\s*and more"
+    r"|,?\s*and other (?:\w+\s*){1,3})\s*\.?\s*$",
+    re.I,
+)
 _RELATION = re.compile(
     r"^\**\s*(?:,|\(|–|—|-|\bis\b|\bwas\b)?\s*(?:which is\s+|is\s+|now\s+)?(?:a|an|the)?\s*"
     r"(?P<adj>wholly[- ]owned\s+|majority[- ]owned\s+|former\s+)?"
@@ -83,8 +115,15 @@ _RELATION_NAMES = {
     "member": "part-of", "brand": "part-of", "affiliate": "affiliate-of", "joint venture": "joint-venture-of",
     "owned": "owned-by", "controlled": "owned-by", "acquired": "acquired-by", "bought": "acquired-by",
 }  # fmt: skip
-_METADATA = re.compile(
-    r"^(?P<key>publisher|published by|report (?:id|code|no\.?|number)|sku)\s*[:#-]?\s*(?P<value>.+)$", re.I
+_PLAYER_KEYS = re.compile(r"compan|player|vendor|manufacturer|participant|profiled", re.I)
+_PERIOD_KEYS = re.compile(r"forecast|projection|study period", re.I)
+_NOT_A_NAME = re.compile(
+    r"^(?:the|this|these|our|its|their|in|on|by|for|with|from|key|major|leading|other|others|some|many|most|all|both"
+    r"|market|report|table|figure|source|note|total|global|region|segment|company|companies|players?|manufacturers"
+    r"|request|download|buy|get|contact|sample|free|click|see|read|view|share|overview|summary|conclusion|introduction"
+    r"|methodology|appendix|analysis|outlook|forecast|highlights|trends?|drivers?|challenges?|faq|description"
+    r"|profile|products?|revenue|headquarters|founded|employees|website|strategy|recent|developments?|swot)\b",
+    re.I,
 )
 
 
@@ -99,6 +138,14 @@ def extract(path: Path | str) -> Extraction:
     return extract_document(document)
 
 
+@dataclass(frozen=True)
+class _Paragraph:
+    """Prose to read figures and statements from, with the region or company its heading names (if any)."""
+
+    text: str
+    label: str | None = None
+
+
 @dataclass
 class _State:
     """What the block walk has collected so far."""
@@ -106,20 +153,25 @@ class _State:
     companies: dict[str, CompanyMention] = field(default_factory=dict)
     segments: dict[tuple[str, str], Segment] = field(default_factory=dict)
     regions: list[tuple[str, list[str]]] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: list[_Paragraph] = field(default_factory=list)
     profiles: dict[str, list[str]] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
+    tables: list[tuple[Block, str | None]] = field(default_factory=list)  # (table, section) for figures
+    ownership: list[StatedRelation] = field(default_factory=list)
 
-    def add_company(self, name: str, context: str, attributes: tuple[tuple[str, str], ...] = ()) -> None:
+    def add_company(self, name: str, context: str, attributes: tuple[tuple[str, str], ...] = ()) -> str | None:
         name = _clean_name(name)
         if not name:
-            return
+            return None
         key = name.casefold()
         existing = self.companies.get(key)
         if existing is None:
             self.companies[key] = CompanyMention(name, context, (), (), attributes)
         elif attributes and not existing.attributes:
             self.companies[key] = CompanyMention(existing.mention, existing.context, (), (), attributes)
+        elif existing.context in ("relation", "text") and context not in ("relation", "text"):
+            self.companies[key] = CompanyMention(existing.mention, context, (), (), existing.attributes)
+        return name
 
     def add_segment(self, kind: str, text: str) -> None:
         text = plain(text).strip(" .;:")
@@ -129,6 +181,9 @@ class _State:
         low, high, unit = parsed if parsed else (None, None, None)
         self.segments.setdefault((kind, text.casefold()), Segment(kind, text, low, high, unit))
 
+    def add_paragraph(self, text: str, label: str | None) -> None:
+        self.paragraphs.append(_Paragraph(text, label))
+
 
 def extract_document(document: Document) -> Extraction:
     """Extraction from already parsed blocks (see ``kg.ingest.document``)."""
@@ -137,34 +192,48 @@ def extract_document(document: Document) -> Extraction:
     section: str | None = None
     section_level = 0
     label: str | None = None  # a region or a company profile heading inside a section
+    place: str | None = None  # the region or country the current heading names, whatever the section
     for block in document.blocks:
         if block.kind == "heading":
             kind = _classify(block.text)
             short = len(block.text.split()) <= 6
+            place = block.text.rstrip(":").strip() if short and _is_place(block.text.rstrip(":")) else None
             if kind and not (section == "regions" and short and kind == "regions" and label is not None):
                 section, section_level, label = kind, block.level, None
             # a deeper heading, or a label ending in ":" ("North America:"), stays inside the section
             elif section and short and (block.level > section_level or block.text.endswith(":")):
                 label = block.text.rstrip(":").strip()
-                if section == "players":
-                    state.add_company(label, "profile")
-                    state.profiles.setdefault(_clean_name(label).casefold(), [])
+                if section == "players" and not place:
+                    _add_profile(state, label)
+            elif section == "players" and short and _looks_like_name(block.text):
+                label = block.text.rstrip(":").strip()  # a profile heading at the level of the section's own
+                _add_profile(state, label)
             else:
                 section, label = None, None
             continue
-        if block.kind == "list":
-            _list(block.items, section, label, state)
+        if block.kind == "cta":
+            continue
+        if block.kind == "metadata":
+            _metadata(block, state)
+        elif block.kind == "list":
+            _list(block.items, section, label, state, place)
         elif block.kind == "table":
-            _table(block.rows, section, state)
+            _table(block, section, state)
         else:
-            _paragraph(block, section, label, state)
+            _paragraph(block, section, label, state, place)
     market, info = _market_and_info(document, state)
+    bad_links = [link for link in document.links if re.match(r"https?:", link, re.I) and not valid_url(link)]
+    if bad_links:
+        shown = bad_links[0][:80].encode("unicode_escape").decode("ascii")
+        warnings.append(f"{len(bad_links)} malformed link(s) dropped, e.g. {shown}")
     if market.name is None:
         warnings.append("no market name found (expected a title such as '... Market Size ...')")
     if market.period_start is None:
         warnings.append("no forecast period found")
     regions = tuple(
-        RegionListing(mention, tuple(items), normalize_items(items)) for mention, items in state.regions if items
+        RegionListing(mention, tuple(items), normalize_items(local_items(items)))
+        for mention, items in state.regions
+        if items
     )
     context = Context(
         product=market.product,
@@ -173,12 +242,29 @@ def extract_document(document: Document) -> Extraction:
         regions=tuple(r.mention for r in regions if r.mention),
         segments=tuple(s.mention for s in state.segments.values()),
     )
-    all_sentences = [s for paragraph in state.paragraphs for s in sentences(plain(paragraph))]
     figures: list[Figure] = []
     statements: list[Statement] = []
-    for sentence in all_sentences:
-        figures.extend(figures_in(sentence, context))
-        statements.extend(statements_in(sentence, context))
+    all_sentences: list[str] = []
+    for paragraph in state.paragraphs:
+        previous_time: tuple[int | None, int | None, int | None] | None = None
+        for sentence in sentences(plain(paragraph.text)):
+            all_sentences.append(sentence)
+            found = figures_in(sentence, context, default_scope=paragraph.label)
+            timed = [f for f in found if f.year or f.period_start or f.period_end]
+            if previous_time is not None and found and not timed:
+                # "In 2024 the market was worth $2 billion. Europe held 31%.": the time carries over
+                found = [
+                    f if f.metric == "cagr" else replace(f, year=previous_time[0], period_start=previous_time[1],
+                                                         period_end=previous_time[2])
+                    for f in found
+                ]  # fmt: skip
+            if timed:
+                first = next((f for f in timed if f.metric != "cagr"), None)
+                previous_time = (first.year, first.period_start, first.period_end) if first else previous_time
+            figures.extend(found)
+            statements.extend(statements_in(sentence, context))
+    for table, section in state.tables:
+        figures.extend(table_figures(table.rows, table.caption, section, context))
     companies = _with_sentences(state, all_sentences)
     if not companies:
         warnings.append("no companies found")
@@ -201,7 +287,9 @@ def _unique(items: list) -> list:
 
 
 def _classify(heading: str) -> str | None:
-    if _NARRATIVE.search(heading) and not re.search(r"segment|region|player|applicat|type", heading, re.I):
+    if _NARRATIVE.search(heading) and not re.search(
+        r"segment|region|player|applicat|type|compan|landscape", heading, re.I
+    ):
         return None
     for kind, pattern in _SECTIONS:
         if pattern.search(heading):
@@ -209,18 +297,64 @@ def _classify(heading: str) -> str | None:
     return None
 
 
+_REGION_NAME = re.compile(rf"^(?:the\s+)?(?:{REGION_WORDS}|Rest of (?:the )?\w+(?: \w+)?)$", re.I)
+
+
+def _is_place(text: str) -> bool:
+    """A heading that names a region or a country ("North America", "Germany", "Rest of the World")."""
+    text = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)", "", plain(text)).strip()
+    text = re.sub(r"\s+(?:market|region|outlook|analysis)$", "", text, flags=re.I)
+    if _REGION_NAME.match(text):
+        return True
+    hits = find_in_text(text)
+    return len(hits) == 1 and hits[0][1] - hits[0][0] >= len(text) - 1
+
+
+def _looks_like_name(text: str) -> bool:
+    text = plain(text).rstrip(":").strip()
+    return bool(text) and not _NARRATIVE.search(text) and not _NOT_A_NAME.match(text) and bool(_clean_name(text))
+
+
+def _add_profile(state: _State, label: str) -> None:
+    name = state.add_company(label, "profile")
+    if name:
+        state.profiles.setdefault(name.casefold(), [])
+
+
 def _clean_name(name: str) -> str:
-    """A company name without list decoration: "LG Chem (South Korea)" -> "LG Chem"."""
+    """A company name without list decoration: "LG Chem (South Korea)" -> "LG Chem"; "" for no name."""
     name = plain(name)
-    name = re.split(r"\s+[–—-]\s+|:\s|\s\(", name)[0]
+    name = re.sub(r"^\s*(?:\d{1,2}[.)]\s*|[•●▪◦‣–-]\s+)", "", name)
+    name = re.split(r"\s+[–—-]\s+|:\s|\s\(|（|\s\|\s", name)[0]
     name = _LIST_TAIL.sub("", name)
     name = re.sub(r"^(?:and|&)\s+", "", name.strip(" .,;*\"“”'"))
-    if not name or len(name.split()) > 8 or not re.match(r"[A-Z0-9]", name):
+    if not name or len(name.split()) > 8 or len(name) > 80:
+        return ""
+    first = name[0]
+    # a name starts with a capital, a digit, or a letter of a script without case (宁德时代)
+    if not (first.isupper() or first.isdigit() or (first.isalpha() and first.lower() == first.upper())):
+        return ""
+    if _NOT_A_NAME.match(name) and len(name.split()) <= 2:
         return ""
     return name
 
 
-def _list(items: tuple[Item, ...], section: str | None, label: str | None, state: _State) -> None:
+def _metadata(block: Block, state: _State) -> None:
+    key = (block.key or "").lower()
+    if "publish" in key and "date" not in key and " on" not in key:
+        state.metadata.setdefault("publisher", block.text)
+    elif re.search(r"report (?:id|code|no|number)|sku", key):
+        state.metadata.setdefault("report_id", block.text)
+    elif _PERIOD_KEYS.search(key) and parse_period(block.text):
+        state.metadata.setdefault("period", block.text)
+    elif _PLAYER_KEYS.search(key):
+        for name in split_list(_LIST_TAIL.sub("", block.text)):
+            state.add_company(name, "players-list")
+    elif re.search(r"region|geograph", key):
+        _regions_inline(block.text, state)
+
+
+def _list(items: tuple[Item, ...], section: str | None, label: str | None, state: _State, place: str | None) -> None:
     if section == "regions":
         nested = [item for item in items if item.children]
         if nested:
@@ -230,83 +364,141 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
         inline = [_LABELLED_LINE.match(item.text) for item in items]
         if all(inline):
             for match in inline:
-                state.regions.append((match["label"].strip(), split_list(match["list"])))
+                if match is not None:
+                    state.regions.append((match["label"].strip(), split_list(match["list"])))
             return
+        if label is None and all(_is_place(item.text) for item in items) and not any("," in i.text for i in items):
+            return  # "Regions covered: North America, Europe, ...": regions without their countries
         state.regions.append((label or "", [item.text for item in items]))
     elif section in ("types", "applications"):
         for item in _flatten(items):
             state.add_segment("type" if section == "types" else "application", item.text)
     elif section == "players":
         for item in _flatten(items):
-            state.add_company(item.text, "players-list")
-            if label is None and len(item.text.split()) > 8:
-                state.paragraphs.append(item.text)
+            head = re.split(r"\s[–—-]\s|:\s", plain(item.text))[0]
+            if len(head.split()) <= 8:
+                state.add_company(item.text, "players-list")
+            if len(item.text.split()) > 8:
+                state.add_paragraph(item.text, label if label and not place else None)
+                _players_in(item.text, state)
     else:
         for item in _flatten(items):
-            if len(item.text.split()) > 4:
-                state.paragraphs.append(item.text)
+            if len(item.text.split()) > 3:
+                state.add_paragraph(item.text, place or label)
+                _players_in(item.text, state)
 
 
 def _flatten(items: tuple[Item, ...]) -> list[Item]:
     return [leaf for item in items for leaf in ([item] if not item.children else [item, *_flatten(item.children)])]
 
 
-_COMPANY_COLUMN = re.compile(r"compan|player|manufacturer|vendor|firm|supplier|\bname\b", re.I)
-_HQ_COLUMN = re.compile(r"headquarter|\bhq\b|\bcountry\b|based", re.I)
+_COMPANY_COLUMN = re.compile(
+    r"compan|player|manufacturer|vendor|firm|supplier|developer|producer|\bname\b|organi[sz]ation", re.I
+)
+_HQ_COLUMN = re.compile(r"headquarter|\bhq\b|\bcountry\b|based|home", re.I)
 _REGION_COLUMN = re.compile(r"region|geograph", re.I)
-_COUNTRIES_COLUMN = re.compile(r"countr", re.I)
+_COUNTRIES_COLUMN = re.compile(r"countr|markets? covered|key markets", re.I)
+_ATTRIBUTE_TABLE = re.compile(
+    r"attribute|parameter|report (?:coverage|scope|details)|^metric$|^item$|^particulars$", re.I
+)
 
 
-def _table(rows: tuple[tuple[str, ...], ...], section: str | None, state: _State) -> None:
+def _table(block: Block, section: str | None, state: _State) -> None:
+    rows = block.rows
     header, body = rows[0], rows[1:]
+    if len(header) == 2 and _ATTRIBUTE_TABLE.search(header[0]):
+        # a summary box: "Report Attribute | Details" rows are metadata lines and sentences
+        for row in body:
+            if len(row) >= 2:
+                _key_value(row[0], row[1], state)
+        return
     company = next((i for i, cell in enumerate(header) if _COMPANY_COLUMN.search(cell)), None)
     region = next((i for i, cell in enumerate(header) if _REGION_COLUMN.search(cell)), None)
     countries = next((i for i, cell in enumerate(header) if _COUNTRIES_COLUMN.search(cell) and i != region), None)
-    if company is not None:
+    if company is not None and (region is None or company < region):
         hq = next((i for i, cell in enumerate(header) if _HQ_COLUMN.search(cell) and i != company), None)
         for row in body:
             if company < len(row):
                 attributes = (("headquarters", row[hq]),) if hq is not None and hq < len(row) and row[hq] else ()
                 state.add_company(row[company], "table", attributes)
-                state.paragraphs.extend(cell for cell in row if len(cell.split()) > 6)
+                for cell in row:
+                    if len(cell.split()) > 6:
+                        state.add_paragraph(cell, None)
+        state.tables.append((block, "players"))
         return
+    if region is None and countries is None and section == "regions" and body and _is_place(body[0][0]):
+        region = 0
     if region is not None and countries is not None:
         for row in body:
-            if max(region, countries) < len(row):
+            if max(region, countries) < len(row) and not re.match(r"(?:total|global|world)", row[region], re.I):
                 state.regions.append((row[region].strip(), split_list(row[countries])))
+    if region is not None or (section == "regions" and countries is None):
+        state.tables.append((block, "regions"))
+        if countries is not None:
+            return
+        if region is not None:
+            return
+    numeric = any(re.search(r"\d", cell) for row in body for cell in row[1:])
+    if numeric and len(header) >= 2 and body:
+        state.tables.append((block, section))
+    if len(header) == 2 and not numeric and all(len(r) == 2 for r in rows) and not _classify(header[0]):
+        for row in rows:
+            _key_value(row[0], row[1], state)
         return
     for row in rows:
         kind = _classify(row[0]) if row else None
         if kind in ("types", "applications") and len(row) > 1:
             for name in split_list(" , ".join(row[1:])):
                 state.add_segment("type" if kind == "types" else "application", name)
-        elif section == "regions" and len(row) > 1 and row is not header:
+        elif kind == "players" and len(row) > 1:
+            for name in split_list(_LIST_TAIL.sub("", " , ".join(row[1:]))):
+                state.add_company(name, "players-list")
+        elif section == "regions" and len(row) > 1 and row is not header and not numeric:
             state.regions.append((row[0].strip(), split_list(" , ".join(row[1:]))))
         else:
-            state.paragraphs.extend(cell for cell in row if len(cell.split()) > 6)
+            for cell in row:
+                if len(cell.split()) > 6:
+                    state.add_paragraph(cell, None)
 
 
-def _paragraph(block: Block, section: str | None, label: str | None, state: _State) -> None:
+def _key_value(key: str, value: str, state: _State) -> None:
+    """A row of a summary box: "Companies covered | A, B, C", "Market size in 2024 | USD 1.2 billion"."""
+    lowered = key.lower()
+    if _PLAYER_KEYS.search(lowered):
+        for name in split_list(_LIST_TAIL.sub("", value)):
+            state.add_company(name, "players-list")
+    elif "publish" in lowered and "date" not in lowered:
+        state.metadata.setdefault("publisher", value)
+    elif re.search(r"report (?:id|code)", lowered):
+        state.metadata.setdefault("report_id", value)
+    elif _PERIOD_KEYS.search(lowered) and parse_period(value):
+        state.metadata.setdefault("period", value)
+    elif re.search(r"\d", value) and not re.search(r"pages|year|historical|price|id\b|code", lowered):
+        state.add_paragraph(f"{key}: {value}", None)
+
+
+def _paragraph(block: Block, section: str | None, label: str | None, state: _State, place: str | None) -> None:
     text = block.text
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    metadata = [m for m in map(_METADATA.match, lines) if m]
-    for match in metadata:
-        key = "publisher" if "publish" in match["key"].lower() else "report_id"
-        state.metadata.setdefault(key, match["value"].strip())
-    if metadata and len(metadata) == len(lines):
-        return
     if section == "regions" and _regions_inline(text, state):
         return
     labelled = [_LABELLED_LINE.match(line) for line in text.split("\n")]
     if all(labelled) and len(text) < 400:
         # "Type: 18650, 21700" / "Application: power tools, e-bikes", or sub-labels inside a segment section
-        kinds = [_classify(match["label"]) or section for match in labelled]
+        kinds = [_classify(match["label"]) or section for match in labelled if match is not None]
         if all(kind in ("types", "applications") for kind in kinds):
             for match, kind in zip(labelled, kinds):
-                for name in split_list(match["list"]):
-                    state.add_segment("type" if kind == "types" else "application", name)
+                if match is not None:
+                    for name in split_list(match["list"]):
+                        state.add_segment("type" if kind == "types" else "application", name)
             return
-    state.paragraphs.append(text)
+        if all(_PLAYER_KEYS.search(match["label"]) for match in labelled if match is not None):
+            for match in labelled:
+                if match is not None:
+                    for name in split_list(_LIST_TAIL.sub("", match["list"])):
+                        state.add_company(name, "players-list")
+            return
+    profile = label if section == "players" and label and not place else None
+    state.add_paragraph(text, place or profile)
     for sentence in sentences(plain(text)):
         inline = _INLINE_SEGMENTS.search(sentence)
         if inline:
@@ -315,10 +507,7 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
                 state.add_segment(kind, name)
         if re.search(r"\bregion", sentence, re.I):
             _regions_inline(sentence, state)
-        players = _PLAYERS_SENTENCE.search(sentence)
-        if players:
-            for name in split_list(_LIST_TAIL.sub("", players["list"])):
-                state.add_company(name, "players-list")
+        _players_in(sentence, state)
         for match in _RELATION_SUBJECT.finditer(sentence):
             state.add_company(match["name"], "text")
     lead = block.lead or (re.match(r"^\*\*(.+?)\*\*", text) or [None, None])[1]
@@ -327,13 +516,30 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         if name:
             state.add_company(name, "profile")
             state.profiles.setdefault(name.casefold(), []).extend(sentences(plain(text)))
-    elif section == "players" and label and _clean_name(label).casefold() in state.profiles:
-        state.profiles[_clean_name(label).casefold()].extend(sentences(plain(text)))
+    elif profile and _clean_name(profile).casefold() in state.profiles:
+        state.profiles[_clean_name(profile).casefold()].extend(sentences(plain(text)))
+
+
+def _players_in(sentence: str, state: _State) -> None:
+    """Companies a sentence lists ("key players such as A, B and C") and ownership it states."""
+    for match in (_PLAYERS_SENTENCE.search(sentence), _PLAYERS_BEFORE.search(sentence)):
+        if match:
+            for name in split_list(_LIST_TAIL.sub("", match["list"])):
+                state.add_company(name, "players-list")
+    for pattern in _OWNERSHIP:
+        for match in pattern.finditer(sentence):
+            owned, owner = _clean_name(match["owned"]), _clean_name(match["owner"])
+            if owned and owner and owned.casefold() != owner.casefold():
+                state.add_company(owned, "text")
+                state.add_company(owner, "text")
+                share = float(match["share"])
+                relation = "owned-by" if share > 50 else "affiliate-of"
+                state.ownership.append(StatedRelation(owned, relation, owner, sentence, share))
 
 
 def _regions_inline(text: str, state: _State) -> bool:
     """ "North America: United States, Canada" lines, or "Europe (Germany, France, UK)" groups."""
-    groups = [g for g in _PAREN_GROUP.finditer(text) if "," in g["list"]]
+    groups = [g for g in _PAREN_GROUP.finditer(text[:20000]) if "," in g["list"]]
     if len(groups) >= 2:
         for group in groups:
             label = re.sub(r"^(?:the|and|in|of)\s+", "", group["label"].strip(), flags=re.I)
@@ -341,9 +547,10 @@ def _regions_inline(text: str, state: _State) -> bool:
         return True
     lines = [line for line in text.split("\n") if line.strip()]
     labelled = [_LABELLED_LINE.match(line.strip()) for line in lines]
-    if labelled and all(labelled) and all("," in m["list"] or len(m["list"].split()) <= 3 for m in labelled):
+    if labelled and all(labelled) and all("," in m["list"] or len(m["list"].split()) <= 3 for m in labelled if m):
         for match in labelled:
-            state.regions.append((match["label"].strip(), split_list(match["list"])))
+            if match is not None:
+                state.regions.append((match["label"].strip(), split_list(match["list"])))
         return True
     return False
 
@@ -351,18 +558,23 @@ def _regions_inline(text: str, state: _State) -> bool:
 def _with_sentences(state: _State, all_sentences: list[str]) -> tuple[CompanyMention, ...]:
     """Every company with the sentences that name it (and its profile), and the relations they state."""
     mentions = list(state.companies.values())
+    finder = NameFinder(c.mention for c in mentions)
+    named: dict[str, list[str]] = {}
+    for sentence in all_sentences:
+        for _, _, name in finder.find(sentence):
+            named.setdefault(name, []).append(sentence)
     result: dict[str, CompanyMention] = {}
     extra: list[tuple[str, StatedRelation]] = []
+    stated = {(r.subject.casefold(), r.object.casefold()) for r in state.ownership}
     for company in mentions:
-        pattern = re.compile(rf"(?<![\w-]){re.escape(company.mention)}(?![\w-])")
-        own = [s for s in all_sentences if pattern.search(s)]
-        own += state.profiles.get(company.mention.casefold(), [])
-        own = _unique(own)
+        own = _unique(named.get(company.mention, [])[:200] + state.profiles.get(company.mention.casefold(), []))
         relations = _unique([r for s in own for r in _relations(company.mention, s)])
+        relations = [r for r in relations if (r.subject.casefold(), r.object.casefold()) not in stated]
+        relations += [r for r in state.ownership if r.subject.casefold() == company.mention.casefold()]
         for relation in relations:
             extra.append((relation.object, relation))
         result[company.mention.casefold()] = CompanyMention(
-            company.mention, company.context, tuple(own), tuple(relations), company.attributes
+            company.mention, company.context, tuple(own), tuple(_unique(relations)), company.attributes
         )
     for name, relation in extra:
         if name.casefold() not in result:
@@ -393,38 +605,63 @@ def _relations(name: str, sentence: str) -> list[StatedRelation]:
     return found
 
 
+_MARKET_NAME = re.compile(
+    r"((?:[^\W_a-z][\w()/-]*|&|and|of|for)(?:\s+(?:[^\W_a-z][\w()/-]*|&|and|of|for)){0,10}\s+(?:Market|MARKET))\b"
+)
+
+
 def _market_and_info(document: Document, state: _State) -> tuple[Market, DocumentInfo]:
     headings = [b for b in document.blocks if b.kind == "heading"]
     real = [b for b in headings if b.level <= 6]
+    paragraphs = [p.text for p in state.paragraphs[:3]]
     title_block = (real or headings or [b for b in document.blocks if b.kind == "paragraph"] or [None])[0]
-    title = title_block.text.split("\n")[0].strip() if title_block else None
-    candidates = [title or ""] + [b.text for b in headings[:5]] + state.paragraphs[:3]
+    title = title_block.text.split("\n")[0].strip()[:300] if title_block else None
+    candidates = [title or ""] + [b.text for b in headings[:5]] + paragraphs
     name = None
     for text in candidates:
-        match = re.search(
-            r"((?:[A-Z0-9][\w()/-]*|&|and|of|for)(?:\s+(?:[A-Z0-9][\w()/-]*|&|and|of|for))*\s+(?:Market|MARKET))\b",
-            plain(text),
-        )
+        match = _MARKET_NAME.search(plain(text[:400]))
         if match:
             name = re.sub(r"^(?:The|Global|Worldwide|World)\s+", "", match.group(1), flags=re.I).strip()
             name = re.sub(r"^(?:and|of|for|&)\s+", "", name)
             break
     product = re.sub(r"\s*Market$", "", name, flags=re.I).strip() if name else None
-    period = None
-    for text in [title or ""] + [b.text for b in headings] + state.paragraphs:
+    period = parse_period(state.metadata["period"]) if "period" in state.metadata else None
+    for text in [title or ""] + [b.text for b in headings] + [p.text for p in state.paragraphs]:
+        if period:
+            break
+        text = text[:2000]
         if re.search(r"forecast|period|outlook|projection|\b20\d\d\s*(?:-|–|to)\s*20\d\d\b", text, re.I):
             period = parse_period(text)
-            if period:
-                break
     market = Market(name, product, period[0] if period else None, period[1] if period else None)
-    domains = Counter(urlparse(link).netloc.removeprefix("www.") for link in document.links if urlparse(link).netloc)
+    links = [link for link in document.links if valid_url(link)]
+    domains = Counter(urlparse(link).netloc.removeprefix("www.") for link in links if urlparse(link).netloc)
     publisher = state.metadata.get("publisher") or (domains.most_common(1)[0][0] if domains else None)
-    ids = Counter(
-        number for link in document.links for number in re.findall(r"(?<![\d])(\d{5,9})(?![\d])", urlparse(link).path)
-    )
+    ids = Counter(number for link in links for number in re.findall(r"(?<![\d])(\d{5,9})(?![\d])", urlparse(link).path))
     report_id = state.metadata.get("report_id") or (ids.most_common(1)[0][0] if ids else None)
-    url = _report_url(document.links, report_id)
+    url = _report_url(tuple(links), report_id)
     return market, DocumentInfo(title, publisher, report_id, url, document.format)
+
+
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^\d{1,3}(?:\.\d{1,3}){3}$", re.I)
+
+
+def valid_url(link: str) -> bool:
+    """Whether a link is an absolute http(s) URL that an RDF store and a YAML file can carry as it is.
+
+    >>> valid_url("https://www.example.com/reports/1234567"), valid_url("https://evil.example/reports/1234567{x}|y")
+    (True, False)
+    >>> valid_url("http://a b/"), valid_url("javascript:alert(1)")
+    (False, False)
+    """
+    if len(link) > 2000 or re.search(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]", link):
+        return False
+    try:
+        parsed = urlparse(link)
+        port = parsed.port
+    except ValueError:
+        return False
+    host = parsed.hostname or ""
+    return parsed.scheme in ("http", "https") and bool(_HOST.match(host)) and (port is None or 0 < port < 65536)
 
 
 def _report_url(links: tuple[str, ...], report_id: str | None) -> str | None:

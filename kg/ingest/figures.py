@@ -9,13 +9,15 @@ from "by 2030", "in 2022", "from 2024 to 2031" or "the forecast period".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from ..countries import find_in_text
 from .model import Figure, Statement
+from .text import NameFinder
 
-__all__ = ["Context", "figures_in", "statements_in", "market_tokens"]
+__all__ = ["REGION_WORDS", "Context", "figures_in", "market_tokens", "statements_in", "table_figures"]
 
 _MAGNITUDE = {
     "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9,
@@ -61,7 +63,7 @@ _METRIC_WORDS = (
     ),
     ("growth_rate", r"\bgrow\w*|\bgrowth\b|\bincreas\w+|\brise\b|\brising\b"),
 )
-_REGION_WORDS = (
+REGION_WORDS = (
     r"North America|South America|Latin America|Central (?:and|&) South America|Central America|Western Europe|Eastern Europe"
     r"|Europe(?:an)?|Asia[- ]?Pacific|APAC|Asia|South[- ]?East Asia|Middle East(?:\s*(?:&|and)\s*Africa)?|MEA|Africa|Oceania"
     r"|Nordics?|GCC|LATAM|LatAm|EMEA"
@@ -69,16 +71,32 @@ _REGION_WORDS = (
 _MARKET_WORD = re.compile(r"\b(market|industry|sector)\b", re.I)
 _SEGMENT_WORD = re.compile(r"\b(segment|sub-segment|category|application)\b", re.I)
 _PHRASE_STOP = frozenset(
-    "the a an this that these those its their of in for and to by with on is are was were as at from be will has have "
-    "while which whose where our".split()
+    ["the", "a", "an", "this", "that", "these", "those", "its", "their", "of", "in", "for", "and", "to", "by", "with", "on", "is", "are", "was", "were", "as", "at", "from", "be", "will", "has", "have", "while", "which", "whose", "where", "our"]
 )
-_BROAD_WORDS = frozenset("global overall total worldwide entire broader wider whole".split())
+_BROAD_WORDS = frozenset(["global", "overall", "total", "worldwide", "entire", "broader", "wider", "whole"])
 _RESPECTIVE = re.compile(r"\brespective(?:ly)?\b", re.I)
 _DOMINANCE = re.compile(
-    r"\bdominat\w*|\blead(?:s|ing)? the (?:global )?market|\blargest (?:market )?share|\blargest market|\bbiggest (?:market|share)"
-    r"|\bmarket leaders?\b",
+    r"\bdominat\w*|\blead(?:s|ing)? the (?:global )?market|\blargest (?:market |revenue )?share|\blargest market"
+    r"|\bbiggest (?:market|share)|\bmarket leaders?\b|\b(?:highest|major|maximum) (?:market |revenue )?share"
+    r"|\b(?:was|is|remains?|remained|stood as|emerged as) the (?:largest|biggest|leading|top) (?:\w+[- ])?"
+    r"(?:application|segment|end[- ]use|type|region|category|market|consumer|contributor)",
     re.I,
 )
+_FUTURE = re.compile(
+    r"\b(?:expected|anticipated|projected|forecast\w*|predicted|estimated to|will|set to|likely|poised|going to"
+    r"|by (?:the end of )?(?:19|20)\d\d|over the forecast)\b",
+    re.I,
+)
+_CATEGORY = (
+    ("region", re.compile(r"\bregion|geograph|\bcountr", re.I)),
+    ("segment", re.compile(r"applicat|segment|end[- ]use|\btype|categor|chemistr|form factor", re.I)),
+    ("company", re.compile(r"\bcompan|\bplayer|\bmanufacturer|\bvendor|\bsupplier", re.I)),
+)
+# A percentage that is an ownership stake, not a market figure: "holds a 26 % stake", "owns 51% of".
+_STAKE_AFTER = re.compile(
+    r"^\s*(?:equity\s+|ownership\s+|voting\s+)?(?:stake|interest|holding|ownership)\b|^[- ]owned\b", re.I
+)
+_STAKE_BEFORE = re.compile(r"\b(?:owns|owned|own)\s+(?:a\s+|an\s+)?$", re.I)
 _EQUIVALENCE = re.compile(
     r"(?P<subject>[\w][\w\s\-]{2,80}?)\s*[,(]\s*(?:also|commonly|often|otherwise)?\s*(?:known|referred to|called|termed)\s+(?:as\s+)?"
     r"(?P<object>[\w][\w\s\-]{2,80}?)\s*[,)]",
@@ -95,6 +113,19 @@ class Context:
     companies: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def company_finder(self) -> NameFinder:
+        return NameFinder(self.companies)
+
+    @functools.cached_property
+    def segment_finder(self) -> NameFinder:
+        return NameFinder((s for s in self.segments if len(s) >= 4 and s.lower() not in ("other", "others")), True)
+
+    @functools.cached_property
+    def region_pattern(self) -> re.Pattern[str]:
+        names = "|".join(re.escape(r) for r in sorted(self.regions, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{names + '|' if names else ''}{REGION_WORDS})(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -142,19 +173,14 @@ def _spans(clause: str, context: Context) -> list[_Span]:
         if not any(s.start < end and start < s.end for s in spans):
             spans.append(_Span(start, end, kind, clause[start:end]))
 
-    for name in sorted(context.companies, key=len, reverse=True):
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", clause):
-            add(match.start(), match.end(), "company")
-    region_names = "|".join(re.escape(r) for r in sorted(context.regions, key=len, reverse=True))
-    region_pattern = rf"(?<![\w-])(?:{region_names + '|' if region_names else ''}{_REGION_WORDS})(?![\w-])"
-    for match in re.finditer(region_pattern, clause):
+    for start, end, _ in context.company_finder.find(clause):
+        add(start, end, "company")
+    for match in context.region_pattern.finditer(clause):
         add(match.start(), match.end(), "region")
     for start, end, _ in find_in_text(clause):
         add(start, end, "country")
-    for name in sorted(context.segments, key=len, reverse=True):
-        if len(name) >= 4 and name.lower() not in ("other", "others"):
-            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", clause, re.I):
-                add(match.start(), match.end(), "segment")
+    for start, end, _ in context.segment_finder.find(clause):
+        add(start, end, "segment")
     for match in _MARKET_WORD.finditer(clause):
         phrase_start = _phrase_start(clause, match.start())
         inside = [s for s in spans if phrase_start <= s.start < match.start()]
@@ -265,13 +291,17 @@ def _time(windows: tuple[str, ...], report_period: tuple[int, int] | None) -> tu
     return None, None, None
 
 
-def figures_in(sentence: str, context: Context) -> list[Figure]:
-    """The figures a sentence states.
+def figures_in(sentence: str, context: Context, default_scope: str | None = None) -> list[Figure]:
+    """The figures a sentence states; ``default_scope`` is the region, country or company its heading names.
+
+    A percentage that is an ownership stake ("holds a 26 % stake in X") is no market figure and is left out.
 
     >>> ctx = Context(product="Sodium-Ion Battery", period=(2024, 2031), companies=("CATL",))
     >>> [(f.metric, f.value, f.unit, f.scope_kind, f.qualifier, f.year) for f in figures_in(
     ...     "In 2023, CATL reported revenues exceeding USD 55 billion.", ctx)]
     [('revenue', 55000000000.0, 'USD', 'company', 'exceeding', 2023)]
+    >>> [(f.scope_kind, f.scope) for f in figures_in("The market was valued at USD 2 billion in 2024.", ctx, "Germany")]
+    [('country', 'Germany')]
     """
     found: list[Figure] = []
     for offset, clause in _clauses(sentence):
@@ -285,6 +315,8 @@ def figures_in(sentence: str, context: Context) -> list[Figure]:
             # a value's own words run to the next value: "USD 1.2 billion (EUR 1.1 billion) in 2023"
             following_value = values[index + 1].start() if index + 1 < len(values) else len(clause)
             before, after = clause[: match.start()], clause[match.end() : following_value]
+            if unit == "percent" and (_STAKE_AFTER.search(after) or _STAKE_BEFORE.search(before[-40:])):
+                continue
             if respective is not None:
                 scope = respective[index]
             else:
@@ -298,10 +330,23 @@ def figures_in(sentence: str, context: Context) -> list[Figure]:
                 scope = candidates[0] if candidates else None
             scope_kind = scope.kind if scope else "market"
             scope_text = scope.text if scope and scope.kind != "market" else (context.product or "market")
+            if (
+                scope_kind == "market"
+                and default_scope
+                and not re.search(r"\b(?:global|worldwide|overall|world)\b", clause, re.I)
+            ):
+                scope_kind, scope_text = _kind_of(default_scope, context), default_scope
             year, start, end = _time((after, before, clause[match.end() :]), context.period)
+            metric = _metric(before, after, unit, scope_kind)
+            if metric == "cagr" and year is not None:
+                # "valued at X in 2024 ... reach Y by 2031, a CAGR of 8%": the CAGR runs from that year to the end one
+                ends = [int(y) for y in re.findall(r"\b(?:by|to|through|until)\s+((?:19|20)\d\d)\b", clause)]
+                later = [y for y in ends if y > year]
+                if later:
+                    year, start, end = None, year, max(later)
             found.append(
                 Figure(
-                    metric=_metric(before, after, unit, scope_kind),
+                    metric=metric,
                     value=number,
                     unit=unit,
                     scope_kind=scope_kind,
@@ -316,6 +361,16 @@ def figures_in(sentence: str, context: Context) -> list[Figure]:
     return found
 
 
+def _kind_of(name: str, context: Context) -> str:
+    """Whether a heading's name is a company, a country or a region."""
+    if name.casefold() in {c.casefold() for c in context.companies}:
+        return "company"
+    hits = find_in_text(name)
+    if hits and hits[0][1] - hits[0][0] >= len(name.strip()) - 1:
+        return "country"
+    return "region"
+
+
 def _respective(clause: str, values: list[re.Match[str]], spans: list[_Span]) -> list[_Span] | None:
     """ "A and B ... respective shares of 30% and 25%": pair the named places with the values in order."""
     if len(values) < 2 or not _RESPECTIVE.search(clause):
@@ -327,21 +382,189 @@ def _respective(clause: str, values: list[re.Match[str]], spans: list[_Span]) ->
 
 
 def statements_in(sentence: str, context: Context) -> list[Statement]:
-    """Statements a check can test: who dominates, what something is "also known as".
+    """Statements a check can test: who dominates or is largest, what something is "also known as".
 
-    >>> [(s.kind, s.subjects) for s in statements_in("North America and Europe are anticipated to dominate.", Context(None, None))]
-    [('dominance', ('North America', 'Europe'))]
+    >>> [(s.kind, s.subjects, s.object) for s in statements_in("North America and Europe are anticipated to dominate.", Context(None, None))]
+    [('dominance', ('North America', 'Europe'), 'region')]
+    >>> [(s.subjects, s.object, s.future) for s in statements_in(
+    ...     "Power tools was the largest application in 2024.", Context(None, None, segments=("Power tools",)))]
+    [(('Power tools',), 'segment', False)]
     """
     found: list[Statement] = []
     for _, clause in _clauses(sentence):
         keyword = _DOMINANCE.search(clause)
-        if keyword:
-            places = [s for s in _spans(clause, context) if s.kind in ("region", "country")]
-            subjects = [s.text for s in places if s.end <= keyword.start()] or [s.text for s in places]
+        if not keyword:
+            continue
+        spans = _spans(clause, context)
+        future = bool(_FUTURE.search(clause))
+        category = next((name for name, pattern in _CATEGORY if pattern.search(keyword.group())), None)
+        for kinds, object_kind in (
+            (("region", "country"), "region"),
+            (("segment",), "segment"),
+            (("company",), "company"),
+        ):
+            if category not in (None, object_kind):
+                continue
+            named = [s for s in spans if s.kind in kinds]
+            subjects = [s.text for s in named if s.end <= keyword.start()] or (
+                [s.text for s in named] if object_kind == "region" else []
+            )
             if subjects:
-                found.append(Statement("dominance", tuple(dict.fromkeys(subjects)), None, sentence.strip()))
+                found.append(
+                    Statement("dominance", tuple(dict.fromkeys(subjects)), object_kind, sentence.strip(), future)
+                )
+                break
     for match in _EQUIVALENCE.finditer(sentence):
         found.append(
             Statement("equivalence", (match.group("subject").strip(),), match.group("object").strip(), sentence.strip())
         )
     return found
+
+
+# ---------------------------------------------------------------- tables
+
+_CELL_NUMBER = re.compile(
+    r"^(?P<qualifier>~|≈|approx\.?|>|≥|<|≤|over|about|up to)?\s*(?P<cur>US\$|USD|\$|€|£|¥|EUR|RMB|CNY)?\s*"
+    r"(?P<number>-?\d[\d,]*(?:\.\d+)?)\s*(?P<mag>trillion|billion|million|thousand|bn|tn|mn|mln|[bmk])?\s*"
+    r"(?P<pct>%|percent)?\s*(?P<energy>GWh|MWh|TWh)?\s*(?:[*†‡]|\([a-z]\))?$",
+    re.I,
+)
+_CELL_QUALIFIER = {"~": "approximately", "≈": "approximately", "approx": "approximately", "about": "approximately",
+                   ">": "exceeding", "over": "exceeding", "≥": "at-least", "<": "at-most", "≤": "at-most",
+                   "up to": "at-most"}  # fmt: skip
+_UNIT_HINT = re.compile(
+    r"(?P<cur>US\$|USD|\$|€|£|¥|EUR|GBP|RMB|CNY|JPY)\s*(?P<mag>trillion|billion|million|thousand|bn|tn|mn|mln|[bmk])?\b"
+    r"|(?P<mag2>trillion|billion|million|thousand|bn|mn)\s*(?P<cur2>US\$|USD|dollars|euros?|EUR|yuan|RMB)"
+    r"|(?P<pct>%|percent|share)|(?P<energy>GWh|MWh|TWh)",
+    re.I,
+)
+_TOTAL = re.compile(r"^(?:total|global|world(?:wide)?|overall|all regions|market total|grand total)\b", re.I)
+_SKIP_COLUMN = re.compile(
+    r"found|establish|\byear\b|employees|rank|#|\bno\.|plants?|website|ticker|countr|headquarter", re.I
+)
+
+
+def _unit_hint(text: str) -> tuple[str, float] | None:
+    """The unit and scale a header or caption gives its numbers: "(USD Million)" is ("USD", 1e6)."""
+    match = _UNIT_HINT.search(text)
+    if not match:
+        return None
+    if match.group("pct"):
+        return "percent", 1.0
+    if match.group("energy"):
+        return match.group("energy").replace("gwh", "GWh"), 1.0
+    currency = (match.group("cur") or match.group("cur2") or "").lower()
+    magnitude = (match.group("mag") or match.group("mag2") or "").lower()
+    return _CURRENCY.get(currency, currency.upper()), _MAGNITUDE.get(magnitude, 1.0)
+
+
+def _header_time(text: str) -> tuple[int | None, int | None, int | None] | None:
+    period = re.search(r"((?:19|20)\d\d)\s*(?:-|–|—|to)\s*((?:19|20)?\d\d)\b", text)
+    if period:
+        end = period.group(2)
+        end_year = int(end) if len(end) == 4 else int(period.group(1)[:2] + end)
+        if end_year > int(period.group(1)):
+            return None, int(period.group(1)), end_year
+    year = re.search(r"(?<!\d)((?:19|20)\d\d)(?:\s*[EFPA]\b|[EFPA]?\b)", text)
+    if year:
+        return int(year.group(1)), None, None
+    return None
+
+
+def _table_metric(header: str, unit: str, scope_kind: str) -> str | None:
+    lowered = header.lower()
+    if re.search(r"cagr|compound", lowered):
+        return "cagr"
+    if unit in ("GWh", "MWh", "TWh"):
+        return "volume"
+    if unit == "percent":
+        if re.search(r"growth|y-?o-?y|change", lowered):
+            return "growth_rate"
+        return "market_share"
+    if re.search(r"revenue|sales|turnover", lowered):
+        return "revenue" if scope_kind == "company" else "market_size"
+    return "revenue" if scope_kind == "company" else "market_size"
+
+
+def table_figures(
+    rows: tuple[tuple[str, ...], ...], caption: str | None, section: str | None, context: Context
+) -> list[Figure]:
+    """The numbers of a table as figures: the row names the scope, the header and caption the metric, unit and time.
+
+    >>> rows = (("Region", "2024", "2032", "CAGR (%)"), ("Europe", "410.5", "1,020.0", "12.1"))
+    >>> [(f.metric, f.value, f.unit, f.scope, f.year, f.period_start, f.period_end) for f in table_figures(
+    ...     rows, "Table 3: Market size by region (USD million)", "regions", Context("Flow Battery", (2025, 2032)))]
+    [('market_size', 410500000.0, 'USD', 'Europe', 2024, None, None), ('market_size', 1020000000.0, 'USD', 'Europe', 2032, None, None), ('cagr', 12.1, 'percent', 'Europe', None, 2025, 2032)]
+    """
+    if len(rows) < 2:
+        return []
+    header, body = rows[0], rows[1:]
+    caption = caption or ""
+    caption_unit = _unit_hint(re.sub(r"\b(?:19|20)\d\d\b", "", caption))
+    caption_time = _header_time(caption)
+    companies = {c.casefold() for c in context.companies}
+    found: list[Figure] = []
+    for row in body:
+        if not row or not row[0].strip():
+            continue
+        label = row[0].strip()
+        scope_kind = _row_kind(label, section, companies, context)
+        scope_text = (context.product or "market") if scope_kind == "market" else label
+        for column in range(1, min(len(row), len(header))):
+            cell, head = row[column].strip(), header[column]
+            match = _CELL_NUMBER.match(cell)
+            if not match or _SKIP_COLUMN.search(head):
+                continue
+            number = float(match.group("number").replace(",", ""))
+            own_unit = (
+                ("percent", 1.0) if match.group("pct") else
+                (match.group("energy"), 1.0) if match.group("energy") else
+                (_CURRENCY.get(match.group("cur").lower(), "USD"), _MAGNITUDE.get((match.group("mag") or "").lower(), 1.0))
+                if match.group("cur") else None
+            )  # fmt: skip
+            head_unit = _unit_hint(re.sub(r"\b(?:19|20)\d\d\b", "", head))
+            unit_scale = own_unit or head_unit or caption_unit
+            if unit_scale is None:
+                continue
+            unit, scale = unit_scale
+            if own_unit is None and head_unit is None and caption_unit is not None and caption_unit[0] != "percent":
+                if re.search(r"%|share|cagr", head, re.I):
+                    unit, scale = "percent", 1.0
+            metric = _table_metric(head, unit, scope_kind)
+            if metric is None:
+                continue
+            time = _header_time(head) or caption_time or (None, None, None)
+            year, start, end = time
+            if metric == "cagr" and year is None and start is None and context.period:
+                start, end = context.period
+            qualifier_word = (match.group("qualifier") or "").lower().rstrip(".")
+            found.append(
+                Figure(
+                    metric=metric,
+                    value=number * scale,
+                    unit=unit,
+                    scope_kind=scope_kind,
+                    scope=scope_text,
+                    text=" | ".join(x for x in (caption, " / ".join(header), " / ".join(row)) if x),
+                    qualifier=_CELL_QUALIFIER.get(qualifier_word),
+                    year=year,
+                    period_start=start,
+                    period_end=end,
+                )
+            )
+    return found
+
+
+def _row_kind(label: str, section: str | None, companies: set[str], context: Context) -> str:
+    if _TOTAL.match(label):
+        return "market"
+    if label.casefold() in companies or section == "players":
+        return "company"
+    if context.region_pattern.fullmatch(label) or label in context.regions or re.match(r"rest of", label, re.I):
+        return "region"
+    hits = find_in_text(label)
+    if hits and hits[0][1] - hits[0][0] >= len(label) - 1:
+        return "country"
+    if section == "regions":
+        return "region"
+    return "segment"

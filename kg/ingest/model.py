@@ -18,7 +18,7 @@ class DocumentInfo:
     publisher: str | None  # a stated publisher name, else the domain most of its links point to
     report_id: str | None
     url: str | None  # the report's own page, when a link names it
-    format: str  # html | markdown | text
+    format: str  # html | markdown | text | pdf
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class StatedRelation:
     relation: str  # subsidiary-of | joint-venture-of | part-of | owned-by | acquired-by | formerly
     object: str
     text: str
+    share: float | None = None  # the stake in percent, when the text states one ("in which Y holds 26 %")
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,9 @@ class Statement:
 
     kind: str  # dominance | equivalence
     subjects: tuple[str, ...]
-    object: str | None
+    object: str | None  # for dominance: what the subjects lead among (region, segment, company), when known
     text: str
+    future: bool = False  # "is expected to dominate by 2032": a forecast, not the report's present
 
 
 @dataclass(frozen=True)

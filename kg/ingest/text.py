@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 
-__all__ = ["sentences", "split_list", "parse_range", "parse_period", "plain", "UNIT_SCALE"]
+from unidecode import unidecode
+
+__all__ = ["UNIT_SCALE", "NameFinder", "parse_period", "parse_range", "plain", "sentences", "slug", "split_list"]
+
+MAX_SENTENCE = 600  # characters; a longer "sentence" (a list, a run-on line) is cut so that every pattern stays linear
 
 # Words that end with a dot without ending a sentence.
 _ABBREVIATIONS = re.compile(
@@ -30,7 +36,7 @@ def sentences(text: str) -> list[str]:
     >>> sentences("The U.S. market is projected at 10%. LG Chem grew 4.5% in 2022.")
     ['The U.S. market is projected at 10%.', 'LG Chem grew 4.5% in 2022.']
     """
-    pieces = re.split(r"(?<=[.!?])\s+(?=[\"“(*]*[A-Z0-9])|\n+", text)
+    pieces = re.split(r"(?<=[.!?])\s+(?=[\"“(*]*[A-Z0-9])|(?<=。)|\n+", text)
     merged: list[str] = []
     for piece in pieces:
         piece = piece.strip()
@@ -40,7 +46,68 @@ def sentences(text: str) -> list[str]:
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
-    return merged
+    return [cut for sentence in merged for cut in _cut(sentence)]
+
+
+def _cut(sentence: str) -> list[str]:
+    """A sentence longer than ``MAX_SENTENCE`` in pieces cut at spaces (or hard, for text without any)."""
+    pieces = []
+    while len(sentence) > MAX_SENTENCE:
+        space = sentence.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        end = space if space > 0 else MAX_SENTENCE
+        pieces.append(sentence[:end].strip())
+        sentence = sentence[end:].strip()
+    return [*pieces, sentence] if sentence else pieces
+
+
+def slug(text: str) -> str:
+    """An ASCII IRI key for a name in any script: letters are transliterated, never dropped.
+
+    >>> slug("Müller Akku GmbH"), slug("宁德时代"), slug("Société des Accumulateurs")
+    ('muller-akku-gmbh', 'zhu-de-shi-dai', 'societe-des-accumulateurs')
+    """
+    ascii_text = unidecode(text[:200])
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+class NameFinder:
+    """Finds known names in text in one pass over its words (not one pattern per name).
+
+    >>> finder = NameFinder(["LG Chem", "LG Energy Solution", "BYD"])
+    >>> [(text[s:e]) for text in ["LG Energy Solution and BYD lead; LG Chem follows."] for s, e, _ in finder.find(text)]
+    ['LG Energy Solution', 'BYD', 'LG Chem']
+    """
+
+    _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+    def __init__(self, names: Iterable[str], ignore_case: bool = False) -> None:
+        self.ignore_case = ignore_case
+        self.by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = defaultdict(list)
+        for name in sorted(set(names), key=len, reverse=True):
+            words = self._WORD.findall(name)
+            if not words:
+                continue
+            flags = re.I if ignore_case else 0
+            pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flags)
+            self.by_first[self._fold(words[0])].append((name, pattern))
+
+    def _fold(self, word: str) -> str:
+        return word.casefold() if self.ignore_case else word
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, name) of every non-overlapping known name, longest first at each place."""
+        found: list[tuple[int, int, str]] = []
+        taken_until = -1
+        for word in self._WORD.finditer(text):
+            if word.start() < taken_until:
+                continue
+            for name, pattern in self.by_first.get(self._fold(word.group()), ()):
+                hit = pattern.match(text, word.start())
+                if hit:
+                    found.append((hit.start(), hit.end(), name))
+                    taken_until = hit.end()
+                    break
+        return found
 
 
 def split_list(text: str) -> list[str]:

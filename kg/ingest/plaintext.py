@@ -1,0 +1,187 @@
+"""Plain text (and a PDF's text layer) given Markdown structure, so that one walker reads every format.
+
+Plain-text reports mark structure by layout only: bare-line headings (in
+capitals, numbered "2.1 Regional Analysis", or short title-case lines standing
+alone), "•", "-", "*" or numbered bullets, "Label: value" lines, columns of
+a table separated by tabs, runs of spaces or "|", and sentences hard-wrapped
+at a fixed width. Each is rewritten in its Markdown form; a wrapped sentence
+becomes one line again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+__all__ = ["text_as_markdown"]
+
+_BULLET = re.compile(
+    r"^(?P<indent>\s*)(?:[•●▪◦‣○■□➢►▸–-]|\*(?!\*)|\+|(?P<number>\d{1,2}[.)]|[a-z][.)]|\(\w{1,3}\)))\s+(?P<text>\S.*)$"
+)
+_NUMBERED_HEADING = re.compile(
+    r"^(?:(?:chapter|section|part)\s+)?\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?P<text>[A-Z].{1,80})$", re.I
+)
+_UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,}|_{3,}|\*{3,})\s*$")
+_SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "vs", "with", "&", "-", "–", "—"])
+_SENTENCE_END = re.compile(r"[.!?;,]\s*$")
+_LABEL = re.compile(r"^[A-Z][\w &/().,'-]{0,50}?\s*:\s+\S")
+_COLUMNS = re.compile(r"\t+|\s{3,}|\s+\|\s+")
+
+
+def text_as_markdown(text: str) -> str:
+    """Markdown for a plain-text report.
+
+    >>> print(text_as_markdown("MARKET OVERVIEW\\n\\nThe market grew fast in 2024\\nand will keep growing.\\n\\nKey Players\\n• CATL\\n• BYD\\n"))
+    ## MARKET OVERVIEW
+    <BLANKLINE>
+    The market grew fast in 2024 and will keep growing.
+    <BLANKLINE>
+    ### Key Players
+    <BLANKLINE>
+    - CATL
+    - BYD
+    <BLANKLINE>
+    """
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    width = _wrap_width(lines)
+    out: list[str] = []
+    paragraph: list[str] = []
+    table: list[list[str]] = []
+
+    def flush() -> None:
+        if paragraph:
+            out.extend((" ".join(paragraph), ""))
+            paragraph.clear()
+        if table:
+            out.extend(_pipe_table(table))
+            out.append("")
+            table.clear()
+
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        previous = lines[index - 1].strip() if index else ""
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if not line:
+            flush()
+            continue
+        if _UNDERLINE.match(line):
+            continue  # read with the line above it
+        if _UNDERLINE.match(following) and len(line.split()) <= 12:
+            flush()
+            out.extend((f"{'##' if following.lstrip()[0] == '=' else '###'} {_escape(line)}", ""))
+            continue
+        cells = _cells(raw)
+        if cells is not None and (table or _cells(lines[index + 1] if index + 1 < len(lines) else "") is not None):
+            if paragraph:
+                flush()
+            if not (table and all(re.fullmatch(r"[-=:| +]+", c) for c in cells)):
+                table.append(cells)
+            continue
+        if table:
+            flush()
+        if re.match(r"^#{1,6}\s+\S", line):  # a heading already marked (the PDF reader marks them so)
+            flush()
+            out.extend((line, ""))
+            continue
+        bullet = _BULLET.match(raw)
+        heading = _heading(line, previous, following, bool(paragraph), bool(bullet))
+        if heading:
+            flush()
+            out.extend((heading, ""))
+            continue
+        if (bullet and not _NUMBERED_HEADING.match(line)) or (bullet and _BULLET.match(following or "")):
+            flush()
+            indent = "  " * min(len(bullet["indent"].expandtabs(4)) // 2, 3)
+            out.append(f"{indent}- {_escape_start(bullet['text'])}")
+            continue
+        if out and out[-1].lstrip().startswith("- ") and not paragraph and raw[:1].isspace():
+            out[-1] = f"{out[-1]} {line}"  # an indented continuation of a wrapped bullet
+            continue
+        if paragraph and _continues(paragraph[-1], line, width):
+            paragraph.append(line)
+            continue
+        flush()
+        paragraph.append(_escape_start(line))
+    flush()
+    return "\n".join(out) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("#", "\\#")
+
+
+def _escape_start(text: str) -> str:
+    """A line that Markdown would read as something else ("1986. A year", "# 1", "> quote") is kept as text."""
+    if re.match(r"^(?:\d+[.)]\s|#|>|=+\s*$|-{2,}|\+\s)", text):
+        return "\\" + text
+    return text
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a text was hard-wrapped at, or None when its lines are not wrapped."""
+    lengths = [len(line) for line in lines if len(line) >= 30]
+    if len(lengths) < 4:
+        return None
+    top = sorted(lengths)[int(len(lengths) * 0.9)]
+    near = sum(1 for n in lengths if top - 15 <= n <= top)
+    return top if top <= 120 and near >= len(lengths) * 0.4 else None
+
+
+def _continues(previous: str, line: str, width: int | None) -> bool:
+    """Whether ``line`` continues the wrapped line before it."""
+    if _LABEL.match(line) and (_SENTENCE_END.search(previous) or _LABEL.match(previous)):
+        return False
+    first = line.split()[0]
+    if width is not None:
+        # the first word of the next line did not fit on this one: a wrap
+        return len(previous) + 1 + len(first) > width - 2 or (line[:1].islower() and not _SENTENCE_END.search(previous))
+    return line[:1].islower() and not re.search(r"[.!?:]\s*$", previous)
+
+
+def _title_like(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\s]+", line) if w.lower() not in _SMALL_WORDS]
+    if not words:
+        return False
+    capital = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit() or not w[:1].isalpha())
+    return capital >= len(words) * 0.75
+
+
+def _heading(line: str, previous: str, following: str, in_paragraph: bool, bullet: bool) -> str | None:
+    """``line`` as a Markdown heading, or None. Capitals and numbered sections are level 2, other headings level 3."""
+    words = line.split()
+    if not 1 <= len(words) <= 12 or line.startswith(("|", "**")) or re.search(r"[.;,]$", line):
+        return None
+    alone = not previous or _UNDERLINE.match(previous) is not None
+    letters = re.sub(r"[^A-Za-z]", "", line)
+    if not bullet and letters and line.upper() == line and len(letters) >= 3 and (len(words) >= 2 or len(line) >= 8):
+        return f"## {_escape(line)}"
+    numbered = _NUMBERED_HEADING.match(line)
+    if numbered and alone and not _BULLET.match(following or "") and _title_like(numbered["text"]):
+        return f"## {_escape(line)}"
+    if bullet or in_paragraph or _LABEL.match(line) or line.endswith(":"):
+        return None
+    if alone and len(words) <= 10 and _title_like(line) and following and not re.search(r"\d{3,}|%", line):
+        return f"### {_escape(line)}"
+    return None
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a table row written with tabs, runs of spaces or "|", or None for a line of prose."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        return [c.strip() for c in stripped.strip("|").split("|")]
+    cells = [c.strip() for c in _COLUMNS.split(stripped) if c.strip()]
+    if len(cells) < 2 or any(len(c.split()) > 12 for c in cells):
+        return None
+    return cells
+
+
+def _pipe_table(rows: list[list[str]]) -> list[str]:
+    width = Counter(len(r) for r in rows).most_common(1)[0][0]
+    width = max(width, len(rows[0]))
+    fixed = [(r + [""] * width)[:width] for r in rows]
+    lines = ["| " + " | ".join(c.replace("|", "/") for c in fixed[0]) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in fixed[1:]]
+    return lines
