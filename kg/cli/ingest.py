@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,7 +14,10 @@ import yaml
 from ..build import DATA_DIR
 from ..errors import KgError
 from ..files import write_atomically
-from ..ingest import IngestResult, ingest as run_ingest, source_id_for, to_json
+from ..ingest import IngestResult, to_json
+from ..ingest import ingest as run_ingest
+from ..ingest.document import read_file
+from ..ingest.fetch import is_url
 from ..loader import load_reference
 from ..records import PartialDate, ReferenceData, SourceDocument
 
@@ -31,23 +33,29 @@ _format_option = click.option(
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Print what would be extracted; change nothing.")
 @_format_option
 @_data_option
-def ingest(paths: tuple[Path, ...], dry_run: bool, fmt: str, data_dir: Path) -> None:
-    """Read market reports (HTML, Markdown or text) and register them as sources.
+def ingest(paths: tuple[str, ...], dry_run: bool, fmt: str, data_dir: Path) -> None:
+    """Read market reports (HTML, Markdown, text or text PDF; files or http(s) URLs) and register them as sources.
 
     Without --dry-run each document is copied to DATA/sources/ and added to
     DATA/sources.yaml (unless the same content is registered already); the
-    next `kg build` puts its claims into the graph.
+    next `kg build` puts its claims into the graph. A URL is fetched with a
+    time limit, a size limit and a content-type check; its retrieval date is
+    recorded.
     """
     reference = load_reference(data_dir)
     outputs, failed = [], False
-    for path in paths:
+    for argument in paths:
         try:
-            registered = _registered(reference, path)
-            result = run_ingest(path, reference, source=registered)
+            if is_url(argument):
+                result = run_ingest(argument, reference)
+                registered = next((s for s in reference.sources if s.sha256 == result.sha256), None)
+            else:
+                registered = _registered(reference, Path(argument))
+                result = run_ingest(Path(argument), reference, source=registered)
             note = f"already registered as {registered.id}" if registered else None
             if not dry_run and registered is None:
                 entry = _register(result, data_dir)
@@ -95,8 +103,8 @@ def check(fmt: str, data_dir: Path, fail_on: str) -> None:
 def _registered(reference: ReferenceData, path: Path) -> SourceDocument | None:
     """The registered source with the same content as ``path``, if any."""
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        digest = hashlib.sha256(read_file(path)).hexdigest()
+    except KgError:
         return None  # ingest reports the problem with the file
     return next((s for s in reference.sources if s.sha256 == digest), None)
 
@@ -106,20 +114,19 @@ def _register(result: IngestResult, data_dir: Path) -> SourceDocument:
     sources_dir = data_dir / "sources"
     sources_dir.mkdir(parents=True, exist_ok=True)
     target = sources_dir / result.path.name
-    if target.exists() and target.resolve() != result.path.resolve():
-        existing = target.read_bytes()
-        if existing != result.path.read_bytes():
+    if target.exists():
+        if target.read_bytes() != result.content:
             raise KgError(f"{target} exists with other content; rename {result.path} before ingesting it")
-    elif not target.exists():
-        shutil.copyfile(result.path, target)
+    else:
+        write_atomically(target, result.content)
     document = result.extraction.document
     entry = SourceDocument(
-        id=source_id_for(result.path, result.sha256),
+        id=result.source_id,
         file=f"sources/{target.name}",
         title=document.title,
         publisher=document.publisher,
-        url=document.url,
-        retrieved=PartialDate.parse(datetime.date.today().isoformat()),
+        url=result.url or document.url,
+        retrieved=PartialDate.parse(result.retrieved or datetime.date.today().isoformat()),
         sha256=result.sha256,
     )
     record = {

@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from rdflib import Graph
 
-from ..namespaces import slugify
-from ..records import ReferenceData, SourceDocument
+from ..records import PartialDate, ReferenceData, SourceDocument
 from .check import Flag, run_checks
 from .claims import DocumentMeta, build_graph, period_text
-from .document import read_document
+from .document import parse_bytes, read_file
 from .extract import extract_document
+from .fetch import fetch, is_url
 from .model import Extraction
 from .resolve import Resolution, Resolver, resolve_extraction
+from .text import slug
 
-__all__ = ["IngestResult", "ingest", "to_json", "source_id_for"]
+__all__ = ["IngestResult", "ingest", "source_id_for", "to_json"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class IngestResult:
     flags: tuple[Flag, ...]
     graph: Graph
     warnings: tuple[str, ...]
+    content: bytes = field(default=b"", repr=False)  # the document's bytes, as read or downloaded
+    url: str | None = None  # where it was downloaded from, for a URL
+    retrieved: str | None = None  # the download date (ISO), for a URL
+    suffix: str = ""  # the file suffix its format stands for
 
 
 @functools.lru_cache(maxsize=4)
@@ -53,29 +59,47 @@ def source_id_for(path: Path | str, sha256: str) -> str:
 
     >>> source_id_for("reports/Sodium Ion Battery Market.md", "0123456789abcdef" * 4)
     'sodium-ion-battery-market-01234567'
+    >>> source_id_for("https://example.org/reports/zinc-air.html?id=7", "0123456789abcdef" * 4)
+    'zinc-air-01234567'
     """
-    return f"{slugify(Path(path).stem)[:60]}-{sha256[:8]}"
+    text = str(path)
+    if is_url(text):
+        parsed = urlparse(text)
+        text = parsed.path.rstrip("/") or parsed.netloc
+    return f"{slug(Path(text).stem or 'report')[:60]}-{sha256[:8]}"
 
 
 def ingest(path: Path | str, reference: ReferenceData, source: SourceDocument | str | None = None) -> IngestResult:
     """Read, extract, resolve and check one report; build its named graph. Changes no file.
 
-    ``source`` is the registered ``SourceDocument`` (its id, title, publisher,
-    URL and retrieval date go into the graph), a source id, or None for an
-    id made from the file name and hash. Raises ``IngestError`` only when
-    nothing at all can be read; everything else becomes warnings and flags.
+    ``path`` is a file or an http(s) URL (fetched with a time, size and
+    content-type limit; its retrieval date is kept). ``source`` is the
+    registered ``SourceDocument`` (its id, title, publisher, URL and
+    retrieval date go into the graph), a source id, or None for an id made
+    from the file name and hash. Raises ``IngestError`` only when nothing at
+    all can be read; everything else becomes warnings and flags.
     """
-    path = Path(path)
-    document, data = read_document(path)
+    url = retrieved = None
+    if isinstance(path, str) and is_url(path):
+        fetched = fetch(path)
+        url, retrieved, data, suffix = fetched.final_url, fetched.retrieved.isoformat(), fetched.content, fetched.suffix
+        document = parse_bytes(data, path, suffix, fetched.content_type)
+        name = path
+    else:
+        path = Path(path)
+        data = read_file(path)
+        suffix = path.suffix
+        document = parse_bytes(data, str(path), suffix)
+        name = str(path)
     sha256 = hashlib.sha256(data).hexdigest()
     warnings = list(document.warnings)
     registered = source if isinstance(source, SourceDocument) else None
     if registered is not None:
         source_id = registered.id
         if registered.sha256 and registered.sha256 != sha256:
-            warnings.append(f"{path}: SHA-256 {sha256} differs from the registered {registered.sha256}")
+            warnings.append(f"{name}: SHA-256 {sha256} differs from the registered {registered.sha256}")
     else:
-        source_id = source if isinstance(source, str) else source_id_for(path, sha256)
+        source_id = source if isinstance(source, str) else source_id_for(name, sha256)
     extraction = extract_document(document)
     resolutions = resolve_extraction(extraction, _resolver(reference), source_id)
     flags = run_checks(extraction, resolutions, reference)
@@ -84,12 +108,15 @@ def ingest(path: Path | str, reference: ReferenceData, source: SourceDocument | 
         sha256=sha256,
         title=registered.title if registered else None,
         publisher=registered.publisher if registered else None,
-        url=registered.url if registered else None,
-        retrieved=registered.retrieved if registered else None,
+        url=registered.url if registered else url,
+        retrieved=registered.retrieved if registered else (PartialDate.parse(retrieved) if retrieved else None),
     )
     graph = build_graph(meta, extraction, resolutions, flags)
     warnings.extend(w for w in extraction.warnings if w not in warnings)
-    return IngestResult(source_id, path, sha256, extraction, resolutions, flags, graph, tuple(warnings))
+    return IngestResult(
+        source_id, Path(name) if url is None else Path(source_id_for(name, sha256)[:-9] + suffix), sha256, extraction, resolutions,
+        flags, graph, tuple(warnings), data, url, retrieved, suffix,
+    )  # fmt: skip
 
 
 def to_json(result: IngestResult) -> dict:
@@ -134,7 +161,9 @@ def to_json(result: IngestResult) -> dict:
     return {
         "source": {
             "id": result.source_id,
-            "file": str(result.path),
+            "file": str(result.path) if result.url is None else None,
+            "fetched_from": result.url,
+            "retrieved": result.retrieved,
             "sha256": result.sha256,
             "format": document.format,
             "title": document.title,

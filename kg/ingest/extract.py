@@ -508,8 +508,9 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         if re.search(r"\bregion", sentence, re.I):
             _regions_inline(sentence, state)
         _players_in(sentence, state)
-        for match in _RELATION_SUBJECT.finditer(sentence):
-            state.add_company(match["name"], "text")
+        if re.search(r"subsidiary|joint venture|unit|division", sentence):
+            for match in _RELATION_SUBJECT.finditer(sentence):
+                state.add_company(match["name"], "text")
     lead = block.lead or (re.match(r"^\*\*(.+?)\*\*", text) or [None, None])[1]
     if lead and (section == "players" or _clean_name(lead).casefold() in state.companies):
         name = _clean_name(lead)
@@ -522,10 +523,12 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
 
 def _players_in(sentence: str, state: _State) -> None:
     """Companies a sentence lists ("key players such as A, B and C") and ownership it states."""
-    for match in (_PLAYERS_SENTENCE.search(sentence), _PLAYERS_BEFORE.search(sentence)):
+    for match in (_PLAYERS_SENTENCE.search(sentence), sentence.count(",") >= 2 and _PLAYERS_BEFORE.search(sentence)):
         if match:
             for name in split_list(_LIST_TAIL.sub("", match["list"])):
                 state.add_company(name, "players-list")
+    if not re.search(r"%|percent|per cent", sentence):
+        return  # every ownership statement states a share
     for pattern in _OWNERSHIP:
         for match in pattern.finditer(sentence):
             owned, owner = _clean_name(match["owned"]), _clean_name(match["owner"])

@@ -414,6 +414,8 @@ def statements_in(sentence: str, context: Context) -> list[Statement]:
                     Statement("dominance", tuple(dict.fromkeys(subjects)), object_kind, sentence.strip(), future)
                 )
                 break
+    if not re.search(r"known|referred|called|termed", sentence, re.I):
+        return found
     for match in _EQUIVALENCE.finditer(sentence):
         found.append(
             Statement("equivalence", (match.group("subject").strip(),), match.group("object").strip(), sentence.strip())

@@ -51,13 +51,17 @@ def sentences(text: str) -> list[str]:
 
 def _cut(sentence: str) -> list[str]:
     """A sentence longer than ``MAX_SENTENCE`` in pieces cut at spaces (or hard, for text without any)."""
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
     pieces = []
-    while len(sentence) > MAX_SENTENCE:
-        space = sentence.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
-        end = space if space > 0 else MAX_SENTENCE
-        pieces.append(sentence[:end].strip())
-        sentence = sentence[end:].strip()
-    return [*pieces, sentence] if sentence else pieces
+    start = 0
+    while len(sentence) - start > MAX_SENTENCE:
+        space = sentence.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        end = space if space > 0 else start + MAX_SENTENCE
+        pieces.append(sentence[start:end].strip())
+        start = end
+    pieces.append(sentence[start:].strip())
+    return [piece for piece in pieces if piece]
 
 
 def slug(text: str) -> str:
