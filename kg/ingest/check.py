@@ -10,11 +10,12 @@ contradiction.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..countries import country, market_regions, normalize
+from ..countries import country, m49_areas, market_regions, normalize
 from ..records import Organization, ReferenceData
 from .model import Extraction, Figure
 from .resolve import Resolution
@@ -86,8 +87,28 @@ def country_normalizations(data: _Input) -> list[Flag]:
     return flags
 
 
+# Countries that common market definitions put in a region its UN M49 areas do not: Mexico and the Caribbean in
+# "North America", Türkiye, Israel and the Caucasus in "Europe", Iran and Pakistan in "Middle East & Africa".
+# Listing one there is no error (an info flag says so); a country far outside (Korea under the Middle East) is.
+_NEIGHBOURS = {
+    "north-america": frozenset({"013", "029", "MX"}),
+    "europe": frozenset({"TR", "CY", "IL", "GE", "AM", "AZ", "KZ", "143"}),
+    "middle-east-africa": frozenset({"IR", "AF", "PK", "TR"}),
+    "asia-pacific": frozenset({"143", "RU", "TR"}),
+    "latin-america": frozenset({"MX"}),
+}
+
+
+def _neighbouring(region_id: str, iso2: str) -> bool:
+    return bool(_NEIGHBOURS.get(region_id, frozenset()) & {iso2, *m49_areas(iso2)})
+
+
 def countries_in_wrong_region(data: _Input) -> list[Flag]:
-    """A country the report lists under a market region that, by its UN M49 areas, does not contain it."""
+    """A country the report lists under a market region that, by its UN M49 areas, does not contain it.
+
+    A country that common market definitions place there (Mexico in North America) is an ``info``; a country
+    far outside the region is an ``error``.
+    """
     flags = []
     seen: dict[str, list[str]] = defaultdict(list)
     for listing in data.extraction.regions:
@@ -101,12 +122,14 @@ def countries_in_wrong_region(data: _Input) -> list[Flag]:
                 actual = market_regions(iso2, data.reference.regions)
                 if region.id not in actual:
                     labels = ", ".join(_region_label(data.reference, r) for r in actual) or "no market region"
+                    near = _neighbouring(region.id, iso2)
                     flags.append(
                         Flag(
-                            "country-in-wrong-region",
-                            "warning",
+                            "country-in-neighbouring-region" if near else "country-in-wrong-region",
+                            "info" if near else "error",
                             f"{match.mention} ({country(iso2).name}, {iso2}) is listed under {listing.mention}, "
-                            f"but its UN M49 area ({country(iso2).subregion}) belongs to {labels}",
+                            f"but its UN M49 area ({country(iso2).subregion}) belongs to {labels}"
+                            + ("; common market definitions often place it there" if near else ""),
                             (f"{listing.mention}: {', '.join(listing.items)}",),
                             (About("country", match.mention), About("region", listing.mention)),
                         )
@@ -264,33 +287,77 @@ def shares_that_do_not_add_up(data: _Input) -> list[Flag]:
     return flags
 
 
+def _figure_key(data: _Input, figure: Figure) -> str:
+    if figure.scope_kind in ("region", "country"):
+        region = data.resolved("region", figure.scope)
+        if region:
+            return region.id
+        iso = _country_of(figure.scope)
+        return iso[0] if iso else figure.scope.casefold()
+    if figure.scope_kind == "company":
+        company = data.resolved("company", figure.scope)
+        return company.id if company else figure.scope.casefold()
+    return figure.scope.casefold()
+
+
+def _subject_key(data: _Input, subject: str, category: str) -> str:
+    if category == "region":
+        region = data.resolved("region", subject)
+        if region:
+            return region.id
+        iso = _country_of(subject)
+        return iso[0] if iso else subject.casefold()
+    if category == "company":
+        company = data.resolved("company", subject)
+        return company.id if company else subject.casefold()
+    return subject.casefold()
+
+
+_CATEGORY_KINDS = {"region": ("region", "country"), "segment": ("segment",), "company": ("company",)}
+
+
+def _leaders(data: _Input, category: str, future: bool) -> dict[str, tuple[int, Figure]]:
+    """The report's own shares (else sizes) of one kind of scope, at the time a statement speaks of."""
+    start = data.year
+    for metric in ("market_share", "market_size"):
+        found: dict[str, tuple[int, Figure]] = {}
+        for i, f in enumerate(data.extraction.figures):
+            if f.metric != metric or f.scope_kind not in _CATEGORY_KINDS[category]:
+                continue
+            year = f.year if f.year is not None else f.period_end if metric == "market_size" else None
+            if year is not None and start is not None and (year > start if not future else year < start):
+                continue
+            found.setdefault(_figure_key(data, f), (i, f))
+        units = {f.unit for _, f in found.values()}
+        years = {f.year for _, f in found.values()}
+        if len(found) >= 2 and len(units) == 1 and len(years) == 1:
+            return found
+    return {}
+
+
 def dominance_against_shares(data: _Input) -> list[Flag]:
-    """ "X and Y dominate" while another region has a larger share than each of them."""
-    shares = {}
-    for i, f in enumerate(data.extraction.figures):
-        if f.metric == "market_share" and f.scope_kind == "region":
-            region = data.resolved("region", f.scope)
-            key = region.id if region else f.scope.casefold()
-            shares.setdefault(key, (i, f))
+    """ "X dominates" (or "X is the largest application") while the report's own figures put another first."""
     flags = []
     for s_index, statement in enumerate(data.extraction.statements):
-        if statement.kind != "dominance" or not shares:
+        if statement.kind != "dominance":
             continue
-        dominant = set()
-        for subject in statement.subjects:
-            region = data.resolved("region", subject)
-            dominant.add(region.id if region else subject.casefold())
+        category = statement.object or "region"
+        shares = _leaders(data, category, statement.future)
+        if not shares:
+            continue
+        dominant = {_subject_key(data, subject, category) for subject in statement.subjects}
         leader, (leader_index, leader_figure) = max(shares.items(), key=lambda item: item[1][1].value)
         stated = [(k, shares[k]) for k in sorted(dominant) if k in shares]
-        if leader in dominant or not stated:
+        if leader in dominant or not stated or all(f.value >= leader_figure.value for _, (_, f) in stated):
             continue
+        what = "share" if leader_figure.metric == "market_share" else "market"
         flags.append(
             Flag(
                 "statement-contradicts-figures",
                 "error",
                 f"the report says {' and '.join(statement.subjects)} dominate, but its own figures give "
-                f"{leader_figure.scope} the largest share ({leader_figure.value:g}% against "
-                + ", ".join(f"{f.scope} {f.value:g}%" for _, (_, f) in stated)
+                f"{leader_figure.scope} the largest {what} ({_show(leader_figure)} against "
+                + ", ".join(f"{f.scope} {_show(f)}" for _, (_, f) in stated)
                 + ")",
                 tuple(dict.fromkeys((statement.text, leader_figure.text, *(f.text for _, (_, f) in stated)))),
                 (
@@ -300,6 +367,97 @@ def dominance_against_shares(data: _Input) -> list[Flag]:
                 ),
             )  # fmt: skip
         )
+    return flags
+
+
+def competing_largest_claims(data: _Input) -> list[Flag]:
+    """Two statements naming different leaders of the same kind (region, segment, company) for the same time."""
+    flags = []
+    claims = [(i, s) for i, s in enumerate(data.extraction.statements) if s.kind == "dominance" and len(s.subjects) == 1]
+    for position, (i, a) in enumerate(claims):
+        for j, b in claims[position + 1 :]:
+            category = a.object or "region"
+            if (b.object or "region") != category or a.future != b.future:
+                continue
+            years_a, years_b = set(re.findall(r"\b(?:19|20)\d\d\b", a.text)), set(re.findall(r"\b(?:19|20)\d\d\b", b.text))
+            if years_a and years_b and not years_a & years_b:
+                continue
+            key_a, key_b = _subject_key(data, a.subjects[0], category), _subject_key(data, b.subjects[0], category)
+            if key_a == key_b or _inside(data, key_a, key_b) or _inside(data, key_b, key_a):
+                continue
+            flags.append(
+                Flag(
+                    "competing-largest-claims",
+                    "error",
+                    f"the report names two leaders: {a.subjects[0]} and {b.subjects[0]} ({category})",
+                    (a.text, b.text),
+                    (About("statement", str(i)), About("statement", str(j))),
+                )
+            )
+    return flags
+
+
+def _inside(data: _Input, part: str, whole: str) -> bool:
+    """Whether a country code lies in a market region (China leading inside Asia-Pacific is no competing claim)."""
+    return len(part) == 2 and part.isupper() and whole in market_regions(part, data.reference.regions)
+
+
+def parts_above_total(data: _Input) -> list[Flag]:
+    """A region's, country's or segment's market size above the whole market's for the same time and unit."""
+    figures = list(enumerate(data.extraction.figures))
+    totals = [(i, f) for i, f in figures if f.metric == "market_size" and f.scope_kind == "market"]
+    flags = []
+    for i, part in figures:
+        if part.metric != "market_size" or part.scope_kind not in ("region", "country", "segment"):
+            continue
+        for j, total in totals:
+            if total.unit != part.unit or (part.year, part.period_start, part.period_end) != (
+                total.year, total.period_start, total.period_end
+            ) or part.year is None and part.period_end is None:
+                continue
+            low, _ = _interval(part)
+            _, high = _interval(total)
+            if low > high:
+                flags.append(
+                    Flag(
+                        "part-exceeds-total",
+                        "error",
+                        f"{part.scope} is given {_show(part)}, more than the whole market's {_show(total)}",
+                        tuple(dict.fromkeys((part.text, total.text))),
+                        (About("figure", str(i)), About("figure", str(j))),
+                    )
+                )
+    return flags
+
+
+def share_sums(data: _Input) -> list[Flag]:
+    """Company shares, or shares of one segmentation, that add up to more than 100 % for the same time."""
+    kinds = {s.mention.casefold(): s.kind for s in data.extraction.segments}
+    groups: dict[tuple, list[tuple[int, Figure]]] = defaultdict(list)
+    for i, f in enumerate(data.extraction.figures):
+        if f.metric != "market_share" or f.unit != "percent" or f.qualifier in ("exceeding", "at-least"):
+            continue
+        if f.scope_kind == "company":
+            group = "company"
+        elif f.scope_kind == "segment" and f.scope.casefold() in kinds:
+            group = kinds[f.scope.casefold()]
+        else:
+            continue
+        groups[(group, f.year, f.period_start, f.period_end)].append((i, f))
+    flags = []
+    for (group, *_), members in groups.items():
+        unique = {_figure_key(data, f): (i, f) for i, f in members}
+        total = sum(f.value for _, f in unique.values())
+        if len(unique) >= 2 and total > 100.5:
+            flags.append(
+                Flag(
+                    "shares-exceed-100",
+                    "error",
+                    f"the {group} shares of {', '.join(f.scope for _, f in unique.values())} add up to {total:g}%",
+                    tuple(dict.fromkeys(f.text for _, f in unique.values())),
+                    tuple(About("figure", str(i)) for i, _ in unique.values()),
+                )
+            )
     return flags
 
 
@@ -426,7 +584,7 @@ def _changes(
 
 
 _STAKE_KINDS = {"subsidiary-of": ("parent",), "owned-by": ("parent", "minority"), "part-of": ("parent",),
-                "joint-venture-of": ("joint-venture",)}  # fmt: skip
+                "joint-venture-of": ("joint-venture",), "affiliate-of": ("minority", "parent", "joint-venture")}  # fmt: skip
 
 
 def stated_relations(data: _Input) -> list[Flag]:
@@ -453,6 +611,13 @@ def stated_relations(data: _Input) -> list[Flag]:
                                   f"the report presents {company.mention} as {relation.relation.replace('-', ' ')} "
                                   f"{relation.object}, but curated data has no such stake active in {year}{when}",
                                   (relation.text,), about))  # fmt: skip
+            elif relation.share is not None:
+                active = [s for s in stakes if s.share is not None and (year is None or s.active_in(year))]
+                if active and all(abs(s.share - relation.share) > 1.0 for s in active):
+                    curated = ", ".join(f"{s.share:g}%" for s in active)
+                    flags.append(Flag("stake-differs-from-curated", "warning",
+                                      f"the report gives {target.label} {relation.share:g}% of {subject.label}; "
+                                      f"curated data: {curated}", (relation.text,), about))  # fmt: skip
     return flags
 
 
@@ -462,6 +627,9 @@ RULES: tuple[Callable[[_Input], list[Flag]], ...] = (
     contradictory_figures,
     shares_that_do_not_add_up,
     dominance_against_shares,
+    competing_largest_claims,
+    parts_above_total,
+    share_sums,
     figure_scope_differs,
     chemistry_equivalence,
     ended_entities,
