@@ -15,13 +15,14 @@ from rdflib import ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from ..countries import CountryMatch, normalize
-from ..namespaces import BKG, PREFIXES, QUDT_UNIT, iri, slugify, source_graph
+from ..namespaces import BKG, PREFIXES, QUDT_UNIT, iri, source_graph
 from ..records import PartialDate
 from .check import About, Flag
 from .model import Extraction, Figure
 from .resolve import Resolution
+from .text import slug
 
-__all__ = ["DocumentMeta", "build_graph", "UNITS", "period_text"]
+__all__ = ["UNITS", "DocumentMeta", "build_graph", "period_text"]
 
 UNITS = {
     "percent": QUDT_UNIT["PERCENT"],
@@ -222,7 +223,7 @@ class _Builder:
         self.add(scheme, DCTERMS.source, self.doc)
         self.segment_nodes: dict[str, URIRef] = {}
         for segment in self.extraction.segments:
-            node = iri("segment", f"{self.meta.source_id}.{segment.kind}.{slugify(segment.mention)[:60]}")
+            node = iri("segment", f"{self.meta.source_id}.{segment.kind}.{slug(segment.mention)[:60]}")
             self.segment_nodes[segment.mention.casefold()] = node
             self.add(node, RDF.type, SKOS.Concept)
             self.add(node, RDFS.label, segment.mention)
@@ -308,7 +309,7 @@ class _Builder:
         if figure.scope_kind == "segment" and figure.scope.casefold() in self.segment_nodes:
             return self.segment_nodes[figure.scope.casefold()]
         # another market, or a scope no reference entity stands for: a node of this document
-        node = iri("market", f"{self.meta.source_id}.{slugify(figure.scope)[:60]}")
+        node = iri("market", f"{self.meta.source_id}.{slug(figure.scope)[:60]}")
         self.add(node, RDF.type, BKG.Market)
         self.add(node, RDFS.label, figure.scope)
         self.derived(node, [figure.text])

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
-from ..namespaces import iri, slugify
+from ..namespaces import iri
 from ..records import Organization, ReferenceData
 from .model import Extraction
+from .text import slug
 
 __all__ = ["Candidate", "Resolution", "Resolver", "resolve_extraction"]
 
@@ -93,8 +94,7 @@ def concept_key(text: str) -> str:
 # Words many battery company names share; fuzzy scores are taken on the other, distinctive words
 # so that "HiNa Battery Technology" does not come close to "China Lithium Battery Technology".
 _GENERIC = frozenset(
-    "battery batteries energy technology technologies tech power systems system group holdings holding new "
-    "materials material electric electronics industries industrial international global solutions advanced".split()
+    ["battery", "batteries", "energy", "technology", "technologies", "tech", "power", "systems", "system", "group", "holdings", "holding", "new", "materials", "material", "electric", "electronics", "industries", "industrial", "international", "global", "solutions", "advanced"]
 )
 
 
@@ -200,7 +200,7 @@ class Resolver:
             return Resolution(
                 "company", mention, "resolved", iri("company", org.id), org.id, org.name, confidence, candidates
             )
-        entity = iri("company", f"unresolved.{source_id}.{slugify(mention)[:60]}")
+        entity = iri("company", f"unresolved.{source_id}.{slug(mention)[:60]}")
         if status == "ambiguous":
             reason = "fits several organisations: " + ", ".join(c.label for c in candidates)
         else:
@@ -231,7 +231,7 @@ class Resolver:
                 confidence,
                 candidates,
             )
-        entity = iri(kind, f"unresolved.{source_id}.{slugify(mention)[:60]}")
+        entity = iri(kind, f"unresolved.{source_id}.{slug(mention)[:60]}")
         reason = (
             "fits several concepts: " + ", ".join(c.label for c in candidates)
             if status == "ambiguous"
