@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS
 from ..countries import CountryMatch, normalize
 from ..namespaces import BKG, PREFIXES, QUDT_UNIT, iri, source_graph
 from ..records import PartialDate
+from ..triples import decimal_literal
 from .check import About, Flag
 from .model import Extraction, Figure
 from .resolve import Resolution
@@ -200,6 +201,8 @@ class _Builder:
                 self.add(claim, RDFS.comment, relation.relation)
                 if relation.relation.startswith("formerly-"):
                     self.add(claim, BKG.qualifier, "former")
+                if relation.share is not None:  # "X, in which Y holds 26 %": the stake, as curated stakes give it
+                    self.add(claim, BKG.sharePercent, decimal_literal(relation.share))
             for name, value in company.attributes:
                 if name == "headquarters":
                     for match in _countries(value):
