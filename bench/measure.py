@@ -25,7 +25,8 @@ import pyoxigraph as ox
 
 from kg.netx import to_networkx
 from kg.query import bind, named_queries, run
-from kg.store import OxigraphStore, Store, open_store, to_ox
+from kg.embedded import OxigraphStore
+from kg.store import Store, open_store, to_ox
 
 from .cases import all_cases
 from .synthetic import Picks

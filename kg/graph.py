@@ -19,7 +19,7 @@ frozen records: an :class:`Entity` is an IRI with its label and type.
 >>> g.entity("Volta Selles")
 Traceback (most recent call last):
 ...
-kg.query.UnknownName: no thing is called 'Volta Selles'; did you mean: Volta Cells?
+kg.errors.UnknownName: no thing is called 'Volta Selles'; did you mean: Volta Cells?
 """
 
 from __future__ import annotations
@@ -36,8 +36,20 @@ from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import KgError
+from .limits import NO_LIMITS, Limits
 from .namespaces import SKOS
-from .query import VALUE_TYPES, EXAMPLE, NameIndex, execute, is_query_name, kind_of, named_queries, run, short_iri
+from .query import (
+    EXAMPLE,
+    VALUE_TYPES,
+    NameIndex,
+    execute,
+    internal_query,
+    is_query_name,
+    kind_of,
+    named_queries,
+    run,
+    short_iri,
+)
 from .store import QueryResult, Store, open_store
 
 if TYPE_CHECKING:
@@ -217,10 +229,10 @@ class KnowledgeGraph:
         return self._names
 
     def _entities(self) -> dict[URIRef, Entity]:
-        # the same typing and labelling rules as the network view (kg/queries/netx-entities.rq)
+        # the same typing and labelling rules as the network view (kg/queries/internal/netx-entities.rq)
         if self._typed is None:
             best: dict[URIRef, tuple] = {}
-            for row in run(self.store, "netx-entities").dicts():
+            for row in run(self.store, internal_query("netx-entities")).dicts():
                 label = row["label"]
                 english = label is None or label.language in (None, "en")
                 key = (int(row["rank"]), int(row["labelRank"] or 9), not english, str(label or ""), str(row["type"]))
@@ -267,11 +279,20 @@ class KnowledgeGraph:
         arguments bind variables (``year=2012``, ``company=URIRef(...)`` or an Entity);
         they are never pasted into the text.
 
+        Raises ``kg.errors.QueryError`` (a ``KgError``) for text that does not parse, an
+        unknown name or parameter, or a value that is not a valid RDF term (an IRI with a
+        space, say), whichever store runs the query; ``kg.errors.Refused`` (a ``QueryError``)
+        for a query past the limits given to :func:`load`.
+
         >>> g = load(EXAMPLE)
         >>> [row.parentLabel for row in g.sparql("parent-chain", company="Nord Energy", year=2010)]
         ['Kiwa Electric', 'Hana Corporation']
         >>> g.sparql("ASK { ?c bkg:fromYear ?y }", y=2009)
         True
+        >>> g.sparql("ASK { ?c bkg:fromYear ?y }", c=URIRef("not an iri"))
+        Traceback (most recent call last):
+        ...
+        kg.errors.QueryError: cannot bind ?c to 'not an iri': not a valid IRI (Invalid IRI code point ' ')
         """
         if is_query_name(query):
             result = self._run(query, **bindings)
@@ -435,13 +456,15 @@ def _local(iri: URIRef) -> str:
     return str(iri).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def load(path: str | Path | None = None, store: str | Store = "oxigraph") -> KnowledgeGraph:
+def load(path: str | Path | None = None, store: str | Store = "oxigraph", limits: Limits = NO_LIMITS) -> KnowledgeGraph:
     """The knowledge graph in a store: ``path`` (TriG, N-Quads, Turtle) or the built ``build/battery-kg.trig``.
 
     Without ``path``, a store that already holds data (an on-disk Oxigraph, a remote
     endpoint) is used as it is; otherwise the built graph is loaded, and built first
     with ``kg.build.build()`` when there is none. ``store`` is a spec for
     :func:`kg.store.open_store` (``oxigraph``, ``oxigraph:PATH``, ``memory``, a URL) or a Store.
+    ``limits`` (:class:`kg.limits.Limits`: seconds per query, rows per answer) apply to every
+    query afterwards; none by default. A query past them raises ``kg.errors.Refused`` (a ``KgError``).
 
     >>> load(EXAMPLE, store="memory").store.name
     'memory'
@@ -449,6 +472,7 @@ def load(path: str | Path | None = None, store: str | Store = "oxigraph") -> Kno
     target = store if isinstance(store, Store) else open_store(store)
     if path is None:
         if target.query("ASK { ?s ?p ?o }").boolean:
+            target.limits = limits
             return KnowledgeGraph(target)
         from . import build as builder
 
@@ -459,4 +483,5 @@ def load(path: str | Path | None = None, store: str | Store = "oxigraph") -> Kno
     if not path.exists():
         raise KgError(f"{path}: no such file (build the graph with `kg build`)")
     target.load_file(path)
+    target.limits = limits
     return KnowledgeGraph(target)

@@ -22,7 +22,7 @@ refused too; its full IRI ``<https://schema.org/serviceType>`` is fine.
 >>> inspect_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
 Traceback (most recent call last):
 ...
-kg.guard.Refused: SERVICE refused: this endpoint never queries other endpoints (found 'SERVICE' outside strings and IRIs; write IRIs that contain the word in full, as <...>)
+kg.errors.Refused: SERVICE refused: this endpoint never queries other endpoints (found 'SERVICE' outside strings and IRIs; write IRIs that contain the word in full, as <...>)
 """
 
 from __future__ import annotations
@@ -34,7 +34,14 @@ from urllib.parse import urljoin
 
 from rdflib import URIRef
 
-from .errors import QueryError
+from .errors import Refused
+
+__all__ = ["MAX_DEPTH", "QueryShape", "Refused", "Token", "check_depth", "inspect_query", "inspect_update", "tokens"]
+
+# Brackets deeper than this are refused before any parser sees them: Oxigraph's recursive parser
+# overflows the stack (a crash, not an error) at a few thousand levels, rdflib's at a few dozen.
+# The named queries nest at most 6 deep.
+MAX_DEPTH = 64
 
 _TOKEN = re.compile(
     r"""
@@ -82,14 +89,6 @@ def _unescape(text: str) -> str:
     return _UNICODE_ESCAPE.sub(char, text)
 
 
-class Refused(QueryError):
-    """A request the endpoint will not run; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
-
-
 @dataclass(frozen=True)
 class QueryShape:
     """What a scanned request is: its form (empty if unrecognised) and the graphs its dataset clause names.
@@ -107,6 +106,28 @@ class QueryShape:
     def returns_graph(self) -> bool:
         """True for CONSTRUCT and DESCRIBE, whose answer is RDF rather than a results table."""
         return self.form in ("CONSTRUCT", "DESCRIBE")
+
+
+def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse a request whose brackets (``(``, ``[``, ``{`` outside strings, IRIs and comments) nest past ``limit``.
+
+    >>> check_depth("ASK { FILTER(" + "(" * 100 + "1" + ")" * 100 + ") }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.Refused: the query nests brackets more than 64 levels deep, more than any engine here parses safely
+    """
+    depth = 0
+    for token in tokens(text):
+        if token.kind != "other" or token.text not in "()[]{}":
+            continue
+        if token.text in ")]}":
+            depth -= 1
+            continue
+        depth += 1
+        if depth > limit:
+            raise Refused(
+                f"the query nests brackets more than {limit} levels deep, more than any engine here parses safely"
+            )
 
 
 def _refuse_words(text: str, words: tuple[str, ...]) -> None:
@@ -163,7 +184,7 @@ def inspect_query(text: str) -> QueryShape:
     >>> inspect_query("INSERT DATA { <urn:a> <urn:b> <urn:c> }").form
     Traceback (most recent call last):
     ...
-    kg.guard.Refused: this is a SPARQL update, not a query
+    kg.errors.Refused: this is a SPARQL update, not a query
     """
     _refuse_words(text, ("SERVICE",))
     shape = _shape(text, ("FROM", "NAMED"))
@@ -178,7 +199,7 @@ def inspect_update(text: str) -> QueryShape:
     >>> inspect_update("LOAD <http://example.org/data.ttl>")
     Traceback (most recent call last):
     ...
-    kg.guard.Refused: LOAD refused: this endpoint never fetches remote data (found 'LOAD' outside strings and IRIs; write IRIs that contain the word in full, as <...>)
+    kg.errors.Refused: LOAD refused: this endpoint never fetches remote data (found 'LOAD' outside strings and IRIs; write IRIs that contain the word in full, as <...>)
     """
     _refuse_words(text, ("SERVICE", "LOAD"))
     return _shape(text, ("USING", "NAMED"))

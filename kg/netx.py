@@ -43,8 +43,11 @@ from rapidfuzz import process
 from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.term import Node
 
+from .catalogue import internal_query
+from .embedded import RdflibStore
 from .errors import KgError
-from .store import RdflibStore, Store
+from .names import name_key
+from .store import Store
 
 NODE_TYPES = (
     "company",
@@ -69,8 +72,7 @@ RELATIONS = (
 # attributes that may hold several values are lists; every other attribute holds one value
 MULTI_VALUED = frozenset({"aliases", "same-as"})
 
-_QUERIES = Path(__file__).parent / "queries"
-_EXAMPLE = Path(__file__).parent.parent / "tests" / "fixtures" / "netx-viz.trig"  # made-up data for the doctests
+_EXAMPLE = Path(__file__).parent / "examples" / "netx-viz.trig"  # made-up data for the doctests
 _INTEGERS = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger, XSD.positiveInteger}
 _REALS = {XSD.decimal, XSD.double, XSD.float}
 
@@ -169,11 +171,11 @@ def find_node(graph: nx.MultiDiGraph, name: str) -> str:
     """
     if name in graph:
         return name
-    wanted = name.casefold()
+    wanted = name_key(name)
     names: dict[str, set[str]] = defaultdict(set)
     for node, data in graph.nodes(data=True):
         for known in (data.get("label", ""), *data.get("aliases", ())):
-            names[known.casefold()].add(node)
+            names[name_key(known)].add(node)
     matches = names.get(wanted, set())
     if len(matches) == 1:
         return next(iter(matches))
@@ -195,7 +197,7 @@ def _as_store(source: Store | Dataset | Graph) -> Store:
 
 
 def _rows(store: Store, name: str) -> list[dict[str, Node | None]]:
-    return store.query((_QUERIES / f"{name}.rq").read_text(encoding="utf-8")).dicts()
+    return store.query(internal_query(name).text).dicts()
 
 
 def _value(term: Node) -> object:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 import requests.auth
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .errors import KgError, QueryError, Refused
@@ -245,13 +245,17 @@ class RemoteStore(Store):
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ASK", boolean=bool(result))
             names = tuple(v.value for v in result.variables)
-            rows = rows_within((tuple(from_ox(solution[i]) for i in range(len(names))) for solution in result), max_rows)
+            rows = rows_within(
+                (tuple(from_ox(solution[i]) for i in range(len(names))) for solution in result), max_rows
+            )
             return QueryResult("SELECT", vars=names, rows=rows)
         rdf_format = ox.RdfFormat.from_media_type(media) if media else None
         if rdf_format is None:
             raise QueryError(f"{self.endpoint} answered with {content_type or 'no Content-Type'}, not SPARQL results")
         quads = take(ox.parse(body, rdf_format), max_rows, "triples")
-        return QueryResult("GRAPH", triples=[(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads])  # type: ignore[misc]
+        return QueryResult(
+            "GRAPH", triples=[(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads]
+        )  # type: ignore[misc]
 
     def _update(self, sparql: str) -> None:
         """Send an update as it is (our own, or checked by :meth:`Store.update`)."""

@@ -302,7 +302,7 @@ class SparqlServer(ThreadingHTTPServer):
             graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
         for fmt in RESULT_FORMATS + GRAPH_FORMATS:
-            graph.add((service, SD.resultFormat, URIRef(fmt.native.iri)))
+            graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
         graph.add((service, SD.defaultDataset, dataset))
         graph.add((dataset, RDF.type, SD.Dataset))
         default = BNode()

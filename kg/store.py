@@ -1,11 +1,16 @@
-"""One interface over the triple stores battery-kg can use.
+"""One interface over the triple stores battery-kg can use, and the one path every query takes.
 
 * ``oxigraph`` (default): Oxigraph embedded through pyoxigraph, in memory, or
   on disk with ``oxigraph:PATH``. Fast joins and property paths.
 * ``memory``: rdflib's in-memory ``Dataset``, the pure-Python baseline.
+* a SPARQL endpoint URL: a remote server (kg.remote), registered here by name only.
 
 Every store answers queries with the **union of all named graphs as the
-default graph**, and takes parameters as bindings, never as query text.
+default graph**, and takes parameters as bindings, never as query text. The
+CLI, the Python API and the endpoint's workers all call :meth:`Store.query`,
+which checks the request (kg.guard: nesting depth, ``SERVICE``, updates) and
+every bound value before a store-specific ``_query`` runs it: no path can skip
+the checks.
 
 >>> from rdflib import Literal
 >>> store = open_store("oxigraph")
@@ -20,31 +25,82 @@ from __future__ import annotations
 
 import abc
 import functools
-import re
-from collections.abc import Callable, Iterator, Mapping
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal as Kind
+from typing import TypeVar, overload
 
 import pyoxigraph as ox
-import rdflib.plugins.sparql
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from .errors import KgError, QueryError
-from .guard import QueryShape, inspect_query
+from .errors import KgError
+from .guard import QueryShape, Refused, check_depth, inspect_query, inspect_update
+from .limits import NO_LIMITS, Limits, take, within
+from .terms import OxTerm, bindable, from_ox, to_ox
 
-# FROM <url> must name a graph of the dataset, never make rdflib fetch a document from the web
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+__all__ = [
+    "Converted",
+    "Limits",
+    "QueryDataset",
+    "QueryResult",
+    "Store",
+    "StoreSpec",
+    "checked",
+    "from_ox",
+    "open_store",
+    "to_ox",
+]
 
-_UNPROJECTED = re.compile(r"does not contains? variable (\?\w+)")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-}
+ResultKind = Kind["SELECT", "ASK", "GRAPH"]
+Row = tuple[Node | None, ...]
+Triple = tuple[Node, Node, Node]
+T = TypeVar("T")
+
+
+class Converted(Sequence[T]):
+    """Items of an engine's own terms, turned into rdflib terms on first use.
+
+    The endpoint writes an Oxigraph answer straight from Oxigraph's terms
+    (:meth:`QueryResult.native_rows`), so it never pays for rdflib terms it does
+    not need; the API reads them as rdflib terms like any other result.
+    """
+
+    def __init__(self, native: list, convert: Callable[[object], T]):
+        self.native = native
+        self._convert = convert
+        self._items: list[T] | None = None
+
+    def _all(self) -> list[T]:
+        if self._items is None:
+            self._items = [self._convert(item) for item in self.native]
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self.native)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[type[list], tuple[list[T]]]:
+        return list, (self._all(),)
 
 
 @dataclass(frozen=True)
@@ -53,24 +109,147 @@ class QueryResult:
 
     ``kind`` is ``SELECT``, ``ASK`` or ``GRAPH`` (CONSTRUCT and DESCRIBE).
     SELECT fills ``vars`` and ``rows`` (a row holds ``None`` for an unbound
-    variable); ASK fills ``boolean``; GRAPH fills ``graph``.
+    variable); ASK fills ``boolean``; GRAPH fills ``triples``, also offered as
+    an rdflib ``graph`` (built on first use). Terms are rdflib terms;
+    :meth:`native_rows` and :meth:`native_triples` give pyoxigraph terms, which
+    the result writers (kg.formats) take.
     """
 
-    kind: str
+    kind: ResultKind
     vars: tuple[str, ...] = ()
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    rows: Sequence[Row] = field(default_factory=list)
     boolean: bool | None = None
-    graph: Graph | None = None
+    triples: Sequence[Triple] = field(default_factory=list)
 
     def dicts(self) -> list[dict[str, Node | None]]:
         """The rows as dictionaries keyed by variable name."""
-        return [dict(zip(self.vars, row)) for row in self.rows]
+        return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE answer as an rdflib ``Graph``."""
+        graph = Graph()
+        for triple in self.triples:
+            graph.add(triple)
+        return graph
+
+    def native_rows(self) -> Iterable[Sequence[OxTerm | None]]:
+        """The rows as pyoxigraph terms: the engine's own when it was Oxigraph, else converted."""
+        if isinstance(self.rows, Converted):
+            return self.rows.native
+        term = _cached(to_ox)
+        return ([None if value is None else term(value) for value in row] for row in self.rows)
+
+    def native_triples(self) -> Iterable[ox.Triple]:
+        """The triples as pyoxigraph triples (see :meth:`native_rows`)."""
+        if isinstance(self.triples, Converted):
+            return self.triples.native
+        term = _cached(to_ox)
+        return (ox.Triple(term(s), term(p), term(o)) for s, p, o in self.triples)  # type: ignore[arg-type]
+
+
+def _cached(convert: Callable[[Node], OxTerm]) -> Callable[[Node], OxTerm]:
+    seen: dict[Node, OxTerm] = {}
+
+    def cached(term: Node) -> OxTerm:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = convert(term)
+        return found
+
+    return cached
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The SPARQL protocol's ``default-graph-uri`` and ``named-graph-uri``: the graphs a query may see."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+@functools.lru_cache(maxsize=256)
+def checked(sparql: str) -> QueryShape:
+    """Refuse what no store here may run (deep nesting, updates, ``SERVICE``); remember the verdict per text.
+
+    The scan costs milliseconds and named queries repeat, hence the cache.
+    """
+    check_depth(sparql)
+    return inspect_query(sparql)
+
+
+@functools.lru_cache(maxsize=64)
+def checked_update(sparql: str) -> QueryShape:
+    """The same for an update (``LOAD`` and ``SERVICE`` refused)."""
+    check_depth(sparql)
+    return inspect_update(sparql)
 
 
 class Store(abc.ABC):
-    """What every store offers the rest of battery-kg."""
+    """What every store offers the rest of battery-kg.
+
+    ``limits`` apply to every query of this store (default: none; ``kg query
+    --timeout/--max-rows`` and ``kg.load(limits=...)`` set them).
+    """
 
     name: str
+    limits: Limits = NO_LIMITS
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        dataset: QueryDataset | None = None,
+        limits: Limits | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query; ``bindings`` pre-bind variables (name without ``?``).
+
+        ``dataset`` narrows the graphs the query sees (the protocol's default-graph-uri and
+        named-graph-uri); ``limits`` replace the store's own for this query.
+
+        Raises ``QueryError``: ``SparqlSyntaxError`` for text that does not parse,
+        ``Refused`` for a refused feature, a value that is not a valid RDF term or
+        a limit passed (``status`` 413 for size, 503 for time).
+        """
+        shape = checked(sparql)
+        for name, value in (bindings or {}).items():
+            bindable(name, value)
+        limits = limits or self.limits
+        return within(
+            limits.timeout, lambda: self._query(sparql, dict(bindings or {}), shape, dataset or None, limits.max_rows)
+        )
+
+    @abc.abstractmethod
+    def _query(
+        self,
+        sparql: str,
+        bindings: dict[str, Node],
+        shape: QueryShape,
+        dataset: QueryDataset | None,
+        max_rows: int | None,
+    ) -> QueryResult:
+        """Run a checked query (see :meth:`query`)."""
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update (``LOAD`` and ``SERVICE`` refused) on a store that takes them."""
+        checked_update(sparql)
+        self._update(sparql)
+
+    def _update(self, sparql: str) -> None:
+        raise Refused(f"the {self.name} store cannot run updates", 501)
+
+    def graph_names(self) -> list[URIRef]:
+        """The names of the store's non-empty named graphs, sorted."""
+        answer = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row[0] for row in answer.rows if isinstance(row[0], URIRef))
+
+    def has_graph(self, name: str) -> bool:
+        """Whether the store holds a named graph called ``name``."""
+        return URIRef(name) in self.graph_names()
 
     @abc.abstractmethod
     def load_file(self, path: Path, format: str | None = None) -> None:
@@ -81,231 +260,74 @@ class Store(abc.ABC):
         """Add RDF given as text."""
 
     @abc.abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SPARQL 1.1 query; ``bindings`` pre-bind variables (name without ``?``)."""
-
-    @abc.abstractmethod
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
         """Every quad in the store as rdflib terms (graph ``None`` for the default graph)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (a store with nothing to release needs no override)
         """Release the store; on-disk stores flush here."""
 
 
-@functools.lru_cache(maxsize=256)
-def checked(sparql: str) -> QueryShape:
-    """Refuse what no store here may run (updates, ``SERVICE``); remember the verdict per text.
+def rows_within(rows: Iterable[Row], max_rows: int | None) -> list[Row]:
+    """The rows of a SELECT answer, refused whole past ``max_rows``."""
+    return take(rows, max_rows, "rows")
 
-    The scan costs milliseconds and named queries repeat, hence the cache.
+
+# ---------------------------------------------------------------- specifications
+
+# store kind -> "module:class", imported when first opened (as rdflib's plugin registry does), so that
+# kg.remote, which builds on this module, is not imported by it
+_REGISTRY = {
+    "oxigraph": "kg.embedded:OxigraphStore",
+    "memory": "kg.embedded:RdflibStore",
+    "rdflib": "kg.embedded:RdflibStore",
+    "http": "kg.remote:RemoteStore",
+    "https": "kg.remote:RemoteStore",
+}
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A store specification, read once: ``oxigraph``, ``oxigraph:PATH``, ``memory`` or a SPARQL endpoint URL.
+
+    >>> StoreSpec.parse("oxigraph:/tmp/kg"), StoreSpec.parse("memory").in_memory
+    (StoreSpec(kind='oxigraph', location='/tmp/kg', text='oxigraph:/tmp/kg'), True)
+    >>> StoreSpec.parse("sqlite")
+    Traceback (most recent call last):
+    ...
+    kg.errors.KgError: unknown store 'sqlite': use 'oxigraph', 'oxigraph:PATH', 'memory' or a SPARQL endpoint URL
     """
-    return inspect_query(sparql)
 
+    kind: str
+    location: str
+    text: str
 
-def _format_of(path: Path, format: str | None) -> str:
-    fmt = format or path.suffix.lstrip(".").lower()
-    if fmt not in _FORMATS:
-        raise KgError(f"{path}: cannot tell the RDF format (use .trig, .nq, .ttl or .nt)")
-    return fmt
-
-
-# ---------------------------------------------------------------- Oxigraph
-
-
-def to_ox(term: Node):
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}: not an IRI, blank node or literal")
-
-
-# An Oxigraph store gives these in the canonical form, which rdflib's normalisation leaves as it is
-# (doubles and dates with a time zone it writes differently, so those are still normalised)
-_CANONICAL = frozenset(
-    f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "boolean", "gYear", "gYearMonth")
-)
-_DATATYPES: dict[str, URIRef] = {}
-
-
-def from_ox(term, stored: bool = False) -> Node | None:
-    """A pyoxigraph term (or None) as an rdflib term; ``stored``: read from an Oxigraph store (canonical forms).
-
-    >>> from_ox(ox.Literal("1.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))
-    rdflib.term.Literal('1.5', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        # what URIRef() adds is a validity check of an IRI Oxigraph has already checked (bench/: ~10% of a large answer)
-        return str.__new__(URIRef, term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        # normalize=False: rdflib's normalisation leaves a string unchanged but costs most of the conversion
-        if term.language:
-            return Literal(term.value, lang=term.language, normalize=False)
-        datatype = term.datatype.value
-        # RDF 1.1 makes "x" and "x"^^xsd:string one literal; rdflib keeps them apart, so pick its form
-        if datatype == _XSD_STRING:
-            return Literal(term.value, normalize=False)
-        iri = _DATATYPES.get(datatype) or _DATATYPES.setdefault(datatype, URIRef(datatype))
-        return Literal(term.value, datatype=iri, normalize=False if stored and datatype in _CANONICAL else None)
-    if isinstance(term, ox.DefaultGraph):
-        return None
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def _converter() -> Callable[[object], Node | None]:
-    """``from_ox`` remembering each term it converted: within one result, IRIs, types, years and
-    labels repeat down the columns, and building rdflib terms is most of the cost of a large answer
-    (measured in bench/: whole-graph queries 1.5-4x slower than raw pyoxigraph without it)."""
-    seen: dict[object, Node | None] = {}
-
-    def convert(term: object) -> Node | None:
-        if term is None:
-            return None
-        node = seen.get(term)
-        if node is None:
-            node = seen[term] = from_ox(term, stored=True)
-        return node
-
-    return convert
-
-
-class OxigraphStore(Store):
-    """Oxigraph embedded: in memory (``path=None``) or on disk."""
-
-    name = "oxigraph"
-
-    def __init__(self, path: Path | None = None):
-        try:
-            self._store = ox.Store(str(path)) if path else ox.Store()
-        except OSError as error:
-            raise KgError(f"cannot open the Oxigraph store at {path}: {error}") from error
-        self.path = path
+    @classmethod
+    def parse(cls, spec: str) -> StoreSpec:
+        kind, _, location = spec.partition(":")
+        if kind not in _REGISTRY or (kind in ("memory", "rdflib") and location):
+            raise KgError(f"unknown store {spec!r}: use 'oxigraph', 'oxigraph:PATH', 'memory' or a SPARQL endpoint URL")
+        return cls(kind, location, spec)
 
     @property
-    def native(self) -> ox.Store:
-        """The underlying ``pyoxigraph.Store``, for bulk work the interface does not cover."""
-        return self._store
+    def in_memory(self) -> bool:
+        """Whether the store starts empty in memory (and so must be loaded from a file)."""
+        return self.kind in ("memory", "rdflib") or (self.kind == "oxigraph" and not self.location)
 
-    def load_file(self, path: Path, format: str | None = None) -> None:
-        fmt = _FORMATS[_format_of(Path(path), format)]
-        try:
-            self._store.bulk_load(path=str(path), format=fmt)
-        except SyntaxError as error:
-            raise KgError(f"{path}: {error}") from error
-
-    def load_data(self, data: str | bytes, format: str) -> None:
-        try:
-            self._store.bulk_load(data if isinstance(data, bytes) else data.encode(), format=_FORMATS[format])
-        except SyntaxError as error:
-            raise KgError(f"RDF data: {error}") from error
-
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        shape = checked(sparql)
-        substitutions = {ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()}
-        try:
-            result = self._store.query(
-                sparql,
-                # a FROM clause chooses the graphs itself; the union would silently override it
-                use_default_graph_as_union=not (shape.from_graphs or shape.from_named),
-                substitutions=substitutions or None,
-            )
-            if isinstance(result, ox.QueryBoolean):
-                return QueryResult("ASK", boolean=bool(result))
-            convert = _converter()
-            if isinstance(result, ox.QuerySolutions):
-                names = tuple(v.value for v in result.variables)
-                rows = [tuple(convert(solution[i]) for i in range(len(names))) for solution in result]
-                return QueryResult("SELECT", vars=names, rows=rows)
-            graph = Graph()
-            for triple in result:
-                graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
-            return QueryResult("GRAPH", graph=graph)
-        except SyntaxError as error:
-            raise QueryError(f"SPARQL syntax error: {error}") from error
-        except (OSError, RuntimeError) as error:  # evaluation errors may surface while rows are read
-            missing = _UNPROJECTED.search(str(error))
-            hint = (
-                f": add {missing[1]} to the SELECT clause (Oxigraph binds only projected variables)" if missing else ""
-            )
-            raise QueryError(f"query failed: {error}{hint}") from error
-
-    def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
-        for quad in self._store:
-            yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object), from_ox(quad.graph_name)
-
-    def close(self) -> None:
-        if self.path:
-            self._store.flush()
-
-
-# ---------------------------------------------------------------- rdflib
-
-
-class RdflibStore(Store):
-    """rdflib's in-memory ``Dataset``: slow on joins, but the reference implementation."""
-
-    name = "memory"
-
-    def __init__(self, dataset: Dataset | None = None):
-        self.dataset = dataset if dataset is not None else Dataset(default_union=True)
-        self.dataset.default_union = True
-
-    def load_file(self, path: Path, format: str | None = None) -> None:
-        fmt = _format_of(Path(path), format)
-        try:
-            self.dataset.parse(str(path), format={"nq": "nquads", "nt": "nt", "ttl": "turtle"}.get(fmt, fmt))
-        except Exception as error:  # rdflib raises parser-specific types
-            raise KgError(f"{path}: {error}") from error
-
-    def load_data(self, data: str | bytes, format: str) -> None:
-        self.dataset.parse(data=data, format={"nq": "nquads", "nt": "nt", "ttl": "turtle"}.get(format, format))
-
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        from pyparsing import ParseException
-
-        checked(sparql)
-        try:
-            result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
-        except ParseException as error:
-            raise QueryError(f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}") from error
-        if result.type == "ASK":
-            return QueryResult("ASK", boolean=bool(result.askAnswer))
-        if result.type == "SELECT":
-            names = tuple(str(v) for v in result.vars)
-            return QueryResult("SELECT", vars=names, rows=[tuple(row) for row in result])
-        graph = Graph()
-        for triple in result:
-            graph.add(triple)
-        return QueryResult("GRAPH", graph=graph)
-
-    def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
-        for s, p, o, g in self.dataset.quads((None, None, None, None)):
-            yield s, p, o, (None if g is None or g == self.dataset.default_graph.identifier else g)
+    def open(self, read_only: bool = False) -> Store:
+        """Open the store (an on-disk Oxigraph store ``read_only`` if asked)."""
+        module, _, name = _REGISTRY[self.kind].partition(":")
+        cls = getattr(importlib.import_module(module), name)
+        if self.kind in ("http", "https"):
+            return cls.from_url(self.text)  # a remote server's query URL, e.g. http://127.0.0.1:7878/query
+        if self.kind == "oxigraph":
+            return cls(Path(self.location) if self.location else None, read_only=read_only)
+        return cls()
 
 
 def open_store(spec: str = "oxigraph") -> Store:
-    """Open a store from a spec: ``oxigraph``, ``oxigraph:PATH`` or ``memory``.
+    """Open a store from a spec: ``oxigraph``, ``oxigraph:PATH``, ``memory`` or a SPARQL endpoint URL.
 
     >>> open_store("memory").name
     'memory'
     """
-    kind, _, location = spec.partition(":")
-    if kind == "oxigraph":
-        return OxigraphStore(Path(location) if location else None)
-    if kind in ("memory", "rdflib"):
-        return RdflibStore()
-    if kind in ("http", "https"):
-        from .remote import RemoteStore  # a remote server's query URL, e.g. http://127.0.0.1:7878/query
-
-        return RemoteStore.from_url(spec)
-    raise KgError(f"unknown store {spec!r}: use 'oxigraph', 'oxigraph:PATH', 'memory' or a SPARQL endpoint URL")
+    return StoreSpec.parse(spec).open()

@@ -6,8 +6,9 @@ on-disk store read-only). A query that outlives the time limit gets its worker
 killed and replaced, while the other workers keep answering. A result with
 more rows than the limit is refused whole, never cut short.
 
->>> answer = execute(Backend.in_memory('<urn:a> <urn:p> "x" .', "nt"),
-...                  Request("query", "SELECT ?o WHERE { ?s ?p ?o }", accept="text/csv"), Limits())
+>>> store = StoreConfig("oxigraph").open()
+>>> store.load_data('<urn:a> <urn:p> "x" .', "nt")
+>>> answer = execute(store, Request("query", "SELECT ?o WHERE { ?s ?p ?o }", accept="text/csv"), Limits())
 >>> answer.status, answer.media_type, answer.body
 (200, 'text/csv; charset=utf-8', b'o\\r\\nx\\r\\n')
 """
@@ -16,120 +17,37 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import URIRef
 
-from .errors import KgError, QueryError
-from .guard import QueryShape, Refused, inspect_query, inspect_update
-from .namespaces import PREFIXES
-from .store import OxigraphStore, Store, open_store, to_ox
+from .errors import KgError, QueryError, Refused
+from .formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
+from .limits import Limits
+from .store import QueryDataset, Store, StoreSpec, checked, checked_update
+
+__all__ = [
+    "GRAPH_FORMATS",
+    "RESULT_FORMATS",
+    "Format",
+    "Limits",
+    "Reply",
+    "Request",
+    "StoreConfig",
+    "WorkerPool",
+    "execute",
+    "negotiate",
+    "worker_main",
+]
 
 _SOURCE_ROOT = str(Path(__file__).resolve().parents[1])
-
-
-@dataclass(frozen=True)
-class Format:
-    """One answer format: its name, media type, pyoxigraph format, and other names it answers to.
-
-    ``aliases`` holds media types (matched against Accept) and short names
-    (matched against the ``format`` parameter that SPARQLWrapper and browsers send).
-    """
-
-    name: str
-    media_type: str
-    native: ox.QueryResultsFormat | ox.RdfFormat
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def content_type(self) -> str:
-        return self.media_type + ("; charset=utf-8" if self.media_type.startswith("text/") else "")
-
-    def answers_to(self, name: str) -> bool:
-        return name in (self.name, self.media_type, *self.aliases)
-
-
-# the first of each list is the default
-RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json", ox.QueryResultsFormat.JSON, ("application/json",)),
-    Format("xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML, ("application/xml", "text/xml")),
-    Format("csv", "text/csv", ox.QueryResultsFormat.CSV),
-    Format("tsv", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
-)
-GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ox.RdfFormat.TURTLE, ("application/x-turtle", "ttl")),
-    Format("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES, ("text/plain", "nt", "n-triples")),
-    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, ("application/json", "json-ld", "json")),
-    Format("rdfxml", "application/rdf+xml", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml", "xml", "rdf+xml")),
-)
-
-
-def _accepted(accept: str) -> list[tuple[str, float]]:
-    """The media ranges of an Accept header, best first (stable for equal q)."""
-    ranges = []
-    for position, part in enumerate(accept.split(",")):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranges.append((-quality, position, media.lower()))
-    return [(media, -neg) for neg, _, media in sorted(ranges)]
-
-
-def negotiate(accept: str | None, requested: Iterable[str], returns_graph: bool) -> Format:
-    """Pick the answer format from ``format`` parameters (the first one known wins) or else the Accept header.
-
-    >>> negotiate("text/html,application/xml;q=0.9,*/*;q=0.8", (), False).name
-    'xml'
-    >>> negotiate(None, ("tsv", "text/tab-separated-values"), False).name
-    'tsv'
-    >>> negotiate("text/csv", (), True)
-    Traceback (most recent call last):
-    ...
-    kg.guard.Refused: cannot answer in text/csv; this query gives an RDF graph: text/turtle, application/n-triples, application/ld+json, application/rdf+xml
-    """
-    formats = GRAPH_FORMATS if returns_graph else RESULT_FORMATS
-    kind = "an RDF graph" if returns_graph else "a results table"
-    requested = [name.strip().lower() for name in requested if name.strip()]
-    for name in requested:
-        for candidate in formats:
-            if candidate.answers_to(name):
-                return candidate
-    if requested:
-        names = ", ".join(f.name for f in formats)
-        raise Refused(f"unknown format {requested[0]!r}; this query gives {kind}: {names}", 406)
-    for media, _ in _accepted(accept or "*/*"):
-        for candidate in formats:
-            major = candidate.media_type.split("/")[0]
-            if media in ("*/*", f"{major}/*") or ("/" in media and candidate.answers_to(media)):
-                return candidate
-    offered = ", ".join(f.media_type for f in formats)
-    raise Refused(f"cannot answer in {accept}; this query gives {kind}: {offered}", 406)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How long one query may run (seconds) and how many rows or triples its answer may have."""
-
-    timeout: float = 10.0
-    max_rows: int = 100_000
 
 
 @dataclass(frozen=True)
@@ -161,138 +79,46 @@ class Reply:
         return cls(status, "text/plain; charset=utf-8", (text.rstrip("\n") + "\n").encode())
 
 
-# ---------------------------------------------------------------- the store inside a worker
+# ---------------------------------------------------------------- one request
 
 
-def _syntax_message(error: SyntaxError) -> str:
-    """Oxigraph's "error at 1:10: expected ..." as "SPARQL syntax error at line 1, column 10: expected ..."."""
-    found = re.match(r"error at (\d+):(\d+): (.*)", str(error), re.DOTALL)
-    if found:
-        return f"SPARQL syntax error at line {found[1]}, column {found[2]}: {found[3]}"
-    return f"SPARQL syntax error: {error}"
-
-
-class Backend:
-    """The store a worker answers from, giving pyoxigraph results whatever the store is."""
-
-    def __init__(self, store: Store | ox.Store):
-        self.store = store
-
-    @classmethod
-    def in_memory(cls, data: str | bytes, format: str) -> Backend:
-        """An in-memory Oxigraph backend holding ``data`` (for examples and tests)."""
-        store = OxigraphStore()
-        store.load_data(data, format)
-        return cls(store.native)
-
-    def graph_names(self) -> list[URIRef]:
-        if isinstance(self.store, ox.Store):
-            return sorted(URIRef(graph.value) for graph in self.store.named_graphs() if isinstance(graph, ox.NamedNode))
-        answer = self.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(row[0] for row in answer.rows if isinstance(row[0], URIRef))
-
-    def has_graph(self, name: str) -> bool:
-        if isinstance(self.store, ox.Store):
-            return self.store.contains_named_graph(ox.NamedNode(name))
-        return self.store.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(name)}).boolean
-
-    def query(self, request: Request, shape: QueryShape):
-        """Run a checked query; a SELECT gives (variables, row iterator) of pyoxigraph terms."""
-        if isinstance(self.store, ox.Store):
-            dataset = {}
-            if request.default_graphs or request.named_graphs:
-                dataset = {
-                    "default_graph": [ox.NamedNode(g) for g in request.default_graphs] or ox.DefaultGraph(),
-                    "named_graphs": [ox.NamedNode(g) for g in request.named_graphs] or None,
-                }
-            # the query's own FROM / FROM NAMED only apply when the union flag is off
-            union = not (dataset or shape.from_graphs or shape.from_named)
-            try:
-                result = self.store.query(request.text, use_default_graph_as_union=union, **dataset)
-            except SyntaxError as error:
-                raise QueryError(_syntax_message(error)) from error
-            if isinstance(result, ox.QuerySolutions):
-                return [v.value for v in result.variables], (list(solution) for solution in result)
-            return result
-        if request.default_graphs or request.named_graphs:
-            raise Refused(f"the {self.store.name} store does not take default-graph-uri / named-graph-uri")
-        answer = self.store.query(request.text)
-        if answer.kind == "ASK":
-            return answer.boolean
-        if answer.kind == "SELECT":
-            return list(answer.vars), ([None if t is None else to_ox(t) for t in row] for row in answer.rows)
-        return (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in answer.graph)
-
-    def update(self, text: str) -> None:
-        if isinstance(self.store, ox.Store):
-            try:
-                self.store.update(text)
-            except SyntaxError as error:
-                raise QueryError(_syntax_message(error)) from error
-        elif hasattr(self.store, "update"):
-            self.store.update(text)
-        else:
-            raise Refused(f"the {self.store.name} store cannot run updates", 501)
-
-
-def _tsv_row(terms: Iterable) -> str:
-    return "\t".join("" if term is None else str(term) for term in terms)
-
-
-def _limited(items: Iterable, limit: int, what: str) -> list:
-    taken = list(islice(items, limit + 1))
-    if len(taken) > limit:
-        raise Refused(
-            f"the answer has more than {limit} {what}, the limit of this endpoint; "
-            "narrow the query or add LIMIT/OFFSET to page through it",
-            413,
-        )
-    return taken
-
-
-def _serialize(result, fmt: Format, max_rows: int) -> bytes:
-    if isinstance(result, bool):
-        result = ox.parse_query_results(f'{{"head":{{}},"boolean":{str(result).lower()}}}', ox.QueryResultsFormat.JSON)
-    if isinstance(result, ox.QueryBoolean):
-        return result.serialize(format=fmt.native)
-    if isinstance(result, tuple):
-        # pyoxigraph serializes only its own iterators, so the counted rows go through TSV
-        # (one row per line, terms in N-Triples syntax) and back into its serializers
-        variables, rows = result
-        lines = ["\t".join("?" + v for v in variables)]
-        lines += [_tsv_row(row) for row in _limited(rows, max_rows, "rows")]
-        tsv = ("\n".join(lines) + "\n").encode()
-        if fmt.native == ox.QueryResultsFormat.TSV:
-            return tsv
-        return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.native)
-    triples = _limited(result, max_rows, "triples")
-    return ox.serialize(triples, format=fmt.native, prefixes={k: str(v) for k, v in PREFIXES.items()})
-
-
-def _check_graphs(backend: Backend, names: Iterable[str]) -> None:
+def _check_graphs(store: Store, names: Iterable[str]) -> None:
     for name in names:
-        if not backend.has_graph(name):
+        if not store.has_graph(name):
             raise Refused(f"<{name}> is not a graph of this dataset, and this endpoint never fetches remote graphs")
 
 
-def execute(backend: Backend, request: Request, limits: Limits) -> Reply:
-    """Check, run and serialize one request; every failure becomes a 4xx/5xx reply with a message."""
+def execute(store: Store, request: Request, limits: Limits) -> Reply:
+    """Check, run and serialize one request; every failure becomes a 4xx/5xx reply with a message.
+
+    The store checks the request itself (kg.store.Store.query); the shape is read
+    here too (cached) to check the graphs it names and to pick the answer format.
+    """
     try:
         if request.operation == "graphs":
-            return Reply(200, "text/plain", "\n".join(backend.graph_names()).encode())
+            return Reply(200, "text/plain", "\n".join(store.graph_names()).encode())
         if request.operation == "update":
-            shape = inspect_update(request.text)
-            _check_graphs(backend, shape.from_graphs + shape.from_named)
-            backend.update(request.text)
+            shape = checked_update(request.text)
+            _check_graphs(store, shape.from_graphs + shape.from_named)
+            store.update(request.text)
             return Reply.message(200, "update applied")
-        shape = inspect_query(request.text)
-        _check_graphs(backend, shape.from_graphs + shape.from_named + request.default_graphs + request.named_graphs)
+        shape = checked(request.text)
+        dataset = QueryDataset(request.default_graphs, request.named_graphs)
+        _check_graphs(store, shape.from_graphs + shape.from_named + dataset.default_graphs + dataset.named_graphs)
         fmt = negotiate(request.accept, request.formats, shape.returns_graph)
-        body = _serialize(backend.query(request, shape), fmt, limits.max_rows)
+        # the worker is killed at the time limit; the row limit is the store's to keep
+        result = store.query(request.text, dataset=dataset, limits=Limits(None, limits.max_rows))
+        body = fmt.write(result)
+        if limits.max_bytes is not None and len(body) > limits.max_bytes:
+            raise Refused(
+                f"the answer has more than {limits.max_bytes} bytes, the limit set for it; "
+                "narrow the query or add LIMIT/OFFSET to page through it",
+                413,
+            )
         return Reply(200, fmt.content_type, body)
     except Refused as error:
         return Reply.message(error.status, str(error))
-    except (QueryError, SyntaxError) as error:
+    except QueryError as error:
         return Reply.message(400, str(error))
     except Exception as error:  # a bug must cost one request, not the worker and every request queued behind it
         return Reply.message(500, f"the query failed: {type(error).__name__}: {error}")
@@ -311,24 +137,19 @@ class StoreConfig:
 
     @property
     def in_memory(self) -> bool:
-        return self.spec in ("oxigraph", "memory", "rdflib")
+        return StoreSpec.parse(self.spec).in_memory
 
-    def open(self) -> Backend:
-        """Open the store as a worker does.
+    def open(self) -> Store:
+        """Open the store as a worker does (an on-disk Oxigraph store read-only unless writable).
 
         >>> StoreConfig("oxigraph").open().graph_names()
         []
         """
-        kind, _, location = self.spec.partition(":")
-        if kind == "oxigraph" and location and not self.writable:
-            try:
-                return Backend(ox.Store.read_only(location))
-            except OSError as error:
-                raise KgError(f"cannot open the Oxigraph store at {location} read-only: {error}") from error
-        store = open_store(self.spec)
-        if self.in_memory and self.data:
+        spec = StoreSpec.parse(self.spec)
+        store = spec.open(read_only=not self.writable)
+        if spec.in_memory and self.data:
             store.load_file(self.data)
-        return Backend(store.native if isinstance(store, OxigraphStore) else store)
+        return store
 
 
 def _exit_with_parent() -> None:
@@ -347,9 +168,9 @@ def worker_main(requests_fd: int, replies_fd: int) -> None:
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     config, limits, replay = requests.recv()
     try:
-        backend = config.open()
+        store = config.open()
         for update in replay:
-            backend.update(update)
+            store.update(update)
     except Exception as error:  # reported to the parent, which names it to the user
         replies.send(("error", str(error)))
         return
@@ -359,7 +180,7 @@ def worker_main(requests_fd: int, replies_fd: int) -> None:
             request = requests.recv()
         except (EOFError, OSError):
             return
-        replies.send(execute(backend, request, limits))
+        replies.send(execute(store, request, limits))
 
 
 @dataclass(eq=False)
@@ -413,6 +234,7 @@ class WorkerPool:
         self._replayed: list[str] = []
         self._closed = False
         self.replaced = 0
+        self._restarting = 0
         try:
             pending = [self._start() for _ in range(size)]
             for worker in pending:
@@ -447,7 +269,9 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         self._kill(worker)
-        self.replaced += 1
+        with self._lock:
+            self.replaced += 1
+            self._restarting += 1
         threading.Thread(target=self._restart, daemon=True, name="kg-worker-restart").start()
 
     def _restart(self) -> None:
@@ -463,7 +287,15 @@ class WorkerPool:
                 self._kill(worker)
             else:
                 self._idle.put(worker)
+            with self._lock:
+                self._restarting -= 1
             return
+
+    @property
+    def ready(self) -> int:
+        """Workers that are running, busy or idle (not counting those being replaced)."""
+        with self._lock:
+            return self.size - self._restarting
 
     def run(self, request: Request) -> Reply:
         """Run one request on a free worker, within the time limit."""

@@ -2,7 +2,7 @@
 
 ``tests/fixtures/query-data/`` is a complete data folder (frozen copies of the concept
 schemes plus fictional companies); ``tests/fixtures/query-report.trig`` is one report's
-named graph. ``tests/fixtures/query-graph.trig`` is both together, built once and
+named graph. ``kg/examples/query-graph.trig`` is both together, built once and
 committed for the doctests; rebuild it after a change to the build with::
 
     .venv/bin/python tests/query_fixture.py
@@ -18,7 +18,7 @@ from rdflib import Dataset
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA_DIR = FIXTURES / "query-data"
 REPORT = FIXTURES / "query-report.trig"
-GRAPH = FIXTURES / "query-graph.trig"
+GRAPH = Path(__file__).parent.parent / "kg" / "examples" / "query-graph.trig"  # the doctests read it from the package
 
 
 def assemble_dataset() -> tuple[Dataset, object]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "query-graph.trig"
+FIXTURE = ROOT / "kg" / "examples" / "query-graph.trig"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 _ANNOUNCED = re.compile(r"SPARQL endpoint (http://\S+/sparql)")
 

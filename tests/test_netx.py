@@ -17,7 +17,7 @@ from kg.namespaces import BKG, ID
 from kg.netx import NODE_TYPES, RELATIONS, find_node, select, stake_active, to_networkx
 from kg.store import open_store
 
-FIXTURE = Path(__file__).parent / "fixtures" / "netx-viz.trig"
+FIXTURE = Path(__file__).parent.parent / "kg" / "examples" / "netx-viz.trig"
 
 
 def _dataset(default_union: bool = True) -> Dataset:

@@ -17,7 +17,8 @@ from kg.errors import KgError, QueryError
 from kg.namespaces import BKG, CURATED_GRAPH, ID
 from kg.query import NameIndex, named_queries, run
 from kg.remote import RemoteStore, push, read_graphs, with_values
-from kg.store import OxigraphStore, open_store
+from kg.embedded import OxigraphStore
+from kg.store import open_store
 from tests.servers import FIXTURE, ROOT, kg_serve, oxigraph_server
 
 PREFIX = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX bkg: <https://w3id.org/battery-kg/ontology#> "

@@ -21,7 +21,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.namespaces import CURATED_GRAPH, GRAPH
-from kg.store import OxigraphStore, from_ox
+from kg.embedded import OxigraphStore
+from kg.store import from_ox
 from tests.servers import FIXTURE, kg_serve, load
 
 SELECT = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s ?label WHERE { ?s rdfs:label ?label }"

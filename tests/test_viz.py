@@ -20,7 +20,7 @@ from kg.errors import KgError
 from kg.netx import NODE_TYPES, RELATIONS, to_networkx
 from kg.store import open_store
 
-FIXTURE = Path(__file__).parent / "fixtures" / "netx-viz.trig"
+FIXTURE = Path(__file__).parent.parent / "kg" / "examples" / "netx-viz.trig"
 HOSTILE = '<img src=x onerror="window.__kgPwned=1">'
 
 

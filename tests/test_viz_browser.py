@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-FIXTURE = Path(__file__).parent / "fixtures" / "netx-viz.trig"
+FIXTURE = Path(__file__).parent.parent / "kg" / "examples" / "netx-viz.trig"
 SCREENSHOT = Path(__file__).parent.parent / "build" / "graph.png"
 ACME = "https://w3id.org/battery-kg/id/company/acme-cells"
 HOSTILE_ID = "https://w3id.org/battery-kg/id/company/hostile-co"

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import QueryError
+from ..limits import Limits
 from ..query import (
     FORMATS,
     NamedQuery,
@@ -18,6 +19,7 @@ from ..query import (
     literal_argument,
     named_queries,
     parse_header,
+    read_query_file,
     run,
 )
 
@@ -34,7 +36,7 @@ def _arguments(params: tuple[str, ...]) -> dict[str, str]:
 
 def _from_file(path: Path) -> NamedQuery | str:
     """A .rq file with a ``# Question:`` header runs like a named query (typed parameters); otherwise as plain text."""
-    text = path.read_text(encoding="utf-8")
+    text = read_query_file(path)
     try:
         question, parameters = parse_header(text, path)
     except QueryError:
@@ -78,6 +80,18 @@ def _from_file(path: Path) -> NamedQuery | str:
     "--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint (its query URL) instead of a local store."
 )
 @click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after this many seconds (default: no limit; `kg serve` has 10).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse an answer of more than N rows or triples, whole (default: no limit; `kg serve` has 100000).",
+)
+@click.option(
     "--data",
     "data",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -90,6 +104,8 @@ def query(
     fmt: str | None,
     store_spec: str,
     endpoint: str | None,
+    timeout: float | None,
+    max_rows: int | None,
     data: Path | None,
 ) -> None:
     """Run a named query (see `kg queries`), SPARQL text, or a .rq file.
@@ -104,23 +120,24 @@ def query(
     and a --param value is an IRI (<...> or prefix:name), a number, true/false, or a string.
     """
     from ..graph import KnowledgeGraph, load
-    from ..store import open_store
+    from ..store import StoreSpec, open_store
 
     if (query is None) == (file is None):
         raise click.UsageError("give either a query (a name or SPARQL text) or -f FILE")
     arguments = _arguments(params)
-    if not endpoint and data is None and store_spec in ("oxigraph", "memory"):  # a fresh, empty store
+    target = _from_file(file) if file else query
+    if not endpoint and data is None and StoreSpec.parse(store_spec).in_memory:  # a fresh, empty store
         from .. import build as builder
 
         if not (builder.BUILD_DIR / builder.TRIG_NAME).exists():
             click.echo(f"kg query: no {builder.BUILD_DIR / builder.TRIG_NAME} yet, building it first", err=True)
     graph = KnowledgeGraph(open_store(endpoint)) if endpoint else load(data, store_spec)
+    graph.store.limits = Limits(timeout, max_rows)
     try:
-        target = _from_file(file) if file else query
         if isinstance(target, NamedQuery) or is_query_name(target):
             result = run(graph.store, target, arguments)
         else:
-            bindings = {name: literal_argument(value) for name, value in arguments.items()}
+            bindings = {name: literal_argument(value, name) for name, value in arguments.items()}
             result = execute(graph.store, target, bindings, origin=str(file) if file else "query")
         if fmt is None:
             fmt = "ttl" if result.kind == "GRAPH" else ("table" if sys.stdout.isatty() else "csv")
