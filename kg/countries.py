@@ -15,13 +15,15 @@ import csv
 import functools
 import importlib.util
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process
 
+from .errors import Location
+from .names import name_key
 from .records import Concept
 
 __all__ = [
@@ -36,42 +38,42 @@ __all__ = [
     "normalize_items",
 ]
 
-# UN M49 geographic areas: name as country_converter spells it -> (code, parent code).
-# Source: the M49 code lists, http://info.infogalactic.com/info/UN_M49
-_M49_AREAS: dict[str, tuple[str, str | None]] = {
-    "World": ("001", None),
-    "Africa": ("002", "001"),
-    "Americas": ("019", "001"),
-    "Asia": ("142", "001"),
-    "Europe": ("150", "001"),
-    "Oceania": ("009", "001"),
-    "Antarctica": ("010", "001"),
-    "Northern Africa": ("015", "002"),
-    "Sub-Saharan Africa": ("202", "002"),
-    "Eastern Africa": ("014", "202"),
-    "Middle Africa": ("017", "202"),
-    "Southern Africa": ("018", "202"),
-    "Western Africa": ("011", "202"),
-    "Northern America": ("021", "019"),
-    "Latin America and the Caribbean": ("419", "019"),
-    "Caribbean": ("029", "419"),
-    "Central America": ("013", "419"),
-    "South America": ("005", "419"),
-    "Central Asia": ("143", "142"),
-    "Eastern Asia": ("030", "142"),
-    "South-eastern Asia": ("035", "142"),
-    "Southern Asia": ("034", "142"),
-    "Western Asia": ("145", "142"),
-    "Eastern Europe": ("151", "150"),
-    "Northern Europe": ("154", "150"),
-    "Southern Europe": ("039", "150"),
-    "Western Europe": ("155", "150"),
-    "Australia and New Zealand": ("053", "009"),
-    "Melanesia": ("054", "009"),
-    "Micronesia": ("057", "009"),
-    "Polynesia": ("061", "009"),
-}
-_M49_PARENT = {code: parent for code, parent in _M49_AREAS.values()}
+M49_TABLE = Path(__file__).parent / "m49.yaml"  # the UN Statistics Division's areas, with its source
+
+
+@dataclass(frozen=True)
+class M49Area:
+    """A UN M49 area above country level: its code, English name, the area it is part of, and its line."""
+
+    code: str
+    name: str
+    parent: str | None
+    line: int
+
+
+@functools.cache
+def m49_table() -> tuple[M49Area, ...]:
+    """The M49 areas of ``kg/m49.yaml``, world first.
+
+    >>> [(a.code, a.name, a.parent) for a in m49_table()[:2]]
+    [('001', 'World', None), ('002', 'Africa', '001')]
+    """
+    lines = M49_TABLE.read_text(encoding="utf-8").splitlines()
+    areas = []
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("- {code:"):
+            (item,) = yaml.safe_load(line)
+            areas.append(M49Area(item["code"], item["name"], item["parent"], number))
+    return tuple(areas)
+
+
+def m49_concepts() -> tuple[Concept, ...]:
+    """The M49 areas as concepts of the ``m49`` scheme (id = code, broader = parent), for the build."""
+    return tuple(
+        Concept("m49", area.code, area.name, broader=area.parent, location=Location(M49_TABLE, area.line))
+        for area in m49_table()
+    )
+
 
 # Report spellings the library misses or resolves wrongly: key (see _key) -> (ISO2, flag kind, note).
 _ALIASES: dict[str, tuple[str, str, str]] = {
@@ -169,6 +171,9 @@ class _Table:
         self.countries: list[Country] = []
         self.by_iso2: dict[str, Country] = {}
         self.by_name: dict[str, Country] = {}
+        # country_converter names a country's M49 sub-region; the UN table gives the areas above it
+        code_of = {area.name: area.code for area in m49_table()}
+        parent_of = {area.code: area.parent for area in m49_table()}
         with _data_file().open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
                 if row["obsolete"].strip():
@@ -176,10 +181,10 @@ class _Table:
                 numeric = row["UNcode"] or row["ISOnumeric"]
                 subregion = row["UNregion"] or None
                 areas: list[str] = []
-                code = _M49_AREAS[subregion][0] if subregion in _M49_AREAS else None
+                code = code_of.get(subregion) if subregion else None
                 while code is not None:
                     areas.append(code)
-                    code = _M49_PARENT[code]
+                    code = parent_of[code]
                 entry = Country(
                     iso2=_code(row["ISO2"]),
                     iso3=_code(row["ISO3"]),
@@ -216,14 +221,12 @@ def _table() -> _Table:
 
 
 def _key(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: 'U.K.' -> 'uk', 'Taiwan, China' -> 'taiwan china'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("&", " and ")
-    text = text.replace(".", "")  # "u.k." -> "uk", "st. lucia" -> "st lucia"
-    text = re.sub(r"[^\w]+", " ", text)
-    text = re.sub(r"^the\s+", "", text.strip())
-    return re.sub(r"\s+", " ", text).strip()
+    """Case-, accent- and punctuation-insensitive key (kg.names), without a leading "the".
+
+    >>> _key("U.K."), _key("Taiwan, China"), _key("the Netherlands")
+    ('uk', 'taiwan china', 'netherlands')
+    """
+    return re.sub(r"^the\s+", "", name_key(text))
 
 
 def country(iso2: str) -> Country:

@@ -16,9 +16,8 @@ from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
 from .errors import KgError, QueryError, Refused, SparqlSyntaxError
-from .guard import QueryShape
 from .limits import take
-from .store import Converted, QueryDataset, QueryResult, Store, Triple, rows_within
+from .store import CheckedQuery, Converted, QueryResult, Store, Triple, rows_within
 from .terms import converter, from_ox, to_ox
 
 __all__ = ["OxigraphStore", "RdflibStore"]
@@ -57,6 +56,7 @@ class OxigraphStore(Store):
     """Oxigraph embedded: in memory (``path=None``) or on disk, optionally ``read_only`` (many readers)."""
 
     name = "oxigraph"
+    takes_dataset = True
 
     def __init__(self, path: Path | None = None, read_only: bool = False):
         try:
@@ -87,24 +87,18 @@ class OxigraphStore(Store):
         except SyntaxError as error:
             raise KgError(f"RDF data: {error}") from error
 
-    def _query(
-        self,
-        sparql: str,
-        bindings: dict[str, Node],
-        shape: QueryShape,
-        dataset: QueryDataset | None,
-        max_rows: int | None,
-    ) -> QueryResult:
+    def _query(self, query: CheckedQuery) -> QueryResult:
+        dataset, shape, max_rows = query.dataset, query.shape, query.max_rows
         graphs: dict[str, object] = {}
         if dataset:
             graphs = {
                 "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph(),
                 "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs] or None,
             }
-        substitutions = {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
+        substitutions = {ox.Variable(name): to_ox(value) for name, value in query.bindings.items()}
         try:
             result = self._store.query(
-                sparql,
+                query.text,
                 # a FROM clause or the protocol's dataset choose the graphs; the union would silently override them
                 use_default_graph_as_union=not (dataset or shape.from_graphs or shape.from_named),
                 substitutions=substitutions or None,
@@ -175,20 +169,11 @@ class RdflibStore(Store):
     def load_data(self, data: str | bytes, format: str) -> None:
         self.dataset.parse(data=data, format=_RDFLIB_FORMATS.get(format, format))
 
-    def _query(
-        self,
-        sparql: str,
-        bindings: dict[str, Node],
-        shape: QueryShape,
-        dataset: QueryDataset | None,
-        max_rows: int | None,
-    ) -> QueryResult:
+    def _query(self, query: CheckedQuery) -> QueryResult:
         from pyparsing import ParseException
 
-        if dataset:
-            raise Refused(f"the {self.name} store does not take default-graph-uri / named-graph-uri")
         try:
-            result = self.dataset.query(sparql, initBindings=bindings)
+            result = self.dataset.query(query.text, initBindings=query.bindings)
         except ParseException as error:
             raise SparqlSyntaxError(error.msg, error.lineno, error.col) from error
         except RecursionError:
@@ -198,8 +183,8 @@ class RdflibStore(Store):
             return QueryResult("ASK", boolean=bool(result.askAnswer))
         if result.type == "SELECT":
             names = tuple(str(v) for v in result.vars or ())
-            return QueryResult("SELECT", vars=names, rows=rows_within((tuple(row) for row in result), max_rows))  # type: ignore[arg-type]
-        return QueryResult("GRAPH", triples=take(result, max_rows, "triples"))  # type: ignore[arg-type]
+            return QueryResult("SELECT", vars=names, rows=rows_within((tuple(row) for row in result), query.max_rows))  # type: ignore[arg-type]
+        return QueryResult("GRAPH", triples=take(result, query.max_rows, "triples"))  # type: ignore[arg-type]
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
         for s, p, o, g in self.dataset.quads((None, None, None, None)):

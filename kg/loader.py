@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from . import countries
 from .errors import DataError, Location
 from .namespaces import is_key
 from .records import (
@@ -409,23 +410,6 @@ def _scheme_sources(path: Path, scheme: str) -> tuple[tuple[str, str], ...]:
     return tuple((scheme, url) for url in _Reader(path, header, "scheme").sources())
 
 
-def _m49_areas(path: Path) -> tuple[Concept, ...]:
-    areas = []
-    for item, field in _Reader(path, read_yaml(path), "regions").items("m49_areas"):
-        r = _Reader(path, item, field)
-        r.check_keys(("code", "name", "parent"))
-        areas.append(
-            Concept(
-                "m49",
-                r.text("code", required=True),
-                r.text("name", required=True),
-                broader=r.text("parent"),
-                location=r.at(),
-            )
-        )
-    return tuple(areas)
-
-
 def _concepts(path: Path, scheme: str) -> tuple[Concept, ...]:
     document = read_yaml(path)
     top = _Reader(path, document, scheme)
@@ -724,7 +708,7 @@ def _load(data_dir: Path, policy: SourcePolicy | None, as_of: PartialDate | None
         applications=_concepts(data_dir / "applications.yaml", "applications"),
         regions=_concepts(data_dir / "regions.yaml", "regions"),
         sources=sources,
-        m49_areas=_m49_areas(data_dir / "regions.yaml"),
+        m49_areas=countries.m49_concepts(),
         scheme_sources=tuple(
             pair
             for scheme in ("chemistries", "applications", "regions")

@@ -51,10 +51,15 @@ def name_key(text: str) -> str:
 
     >>> name_key("U.K."), name_key("LG Corp."), name_key("Société Générale & Co"), name_key("Taiwan, China")
     ('uk', 'lg corp', 'societe generale and co', 'taiwan china')
+    >>> name_key("ガス"), name_key("ＴＤＫ株式会社")
+    ('ガス', 'tdk株式会社')
     """
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("&", " and ").replace(".", "")
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFKD", str(text)):
+        # accents go from Latin letters only: a kana's voicing mark changes the word
+        if not (unicodedata.combining(ch) and kept and kept[-1] < "\u0250"):
+            kept.append(ch)
+    text = unicodedata.normalize("NFC", "".join(kept)).casefold().replace("&", " and ").replace(".", "")
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 

@@ -29,10 +29,10 @@ import requests.auth
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .errors import KgError, QueryError, Refused
-from .guard import QueryShape, tokens
+from .errors import KgError, QueryError
+from .guard import tokens
 from .limits import take
-from .store import QueryDataset, QueryResult, Store, rows_within
+from .store import CheckedQuery, QueryResult, Store, rows_within
 from .terms import from_ox
 
 # Graphs are filled here before they replace their target in one step (see RemoteStore._write_graph).
@@ -222,17 +222,8 @@ class RemoteStore(Store):
 
     # ------------------------------------------------------------ Store
 
-    def _query(
-        self,
-        sparql: str,
-        bindings: dict[str, Node],
-        shape: QueryShape,
-        dataset: QueryDataset | None,
-        max_rows: int | None,
-    ) -> QueryResult:
-        if dataset:
-            raise Refused(f"the {self.name} store does not take default-graph-uri / named-graph-uri")
-        return self._ask(with_values(sparql, bindings), self.union_default_graph, max_rows)
+    def _query(self, query: CheckedQuery) -> QueryResult:
+        return self._ask(with_values(query.text, query.bindings), self.union_default_graph, query.max_rows)
 
     def _ask(self, sparql: str, union: bool, max_rows: int | None = None) -> QueryResult:
         """Send a query as it is (our own, or checked by :meth:`Store.query`) and read the answer."""

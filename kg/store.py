@@ -42,6 +42,7 @@ from .limits import NO_LIMITS, Limits, take, within
 from .terms import OxTerm, bindable, from_ox, to_ox
 
 __all__ = [
+    "CheckedQuery",
     "Converted",
     "Limits",
     "QueryDataset",
@@ -171,6 +172,17 @@ class QueryDataset:
         return bool(self.default_graphs or self.named_graphs)
 
 
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query :meth:`Store.query` has checked, as a store's ``_query`` runs it."""
+
+    text: str
+    bindings: dict[str, Node]
+    shape: QueryShape
+    dataset: QueryDataset | None
+    max_rows: int | None
+
+
 @functools.lru_cache(maxsize=256)
 def checked(sparql: str) -> QueryShape:
     """Refuse what no store here may run (deep nesting, updates, ``SERVICE``); remember the verdict per text.
@@ -197,6 +209,7 @@ class Store(abc.ABC):
 
     name: str
     limits: Limits = NO_LIMITS
+    takes_dataset = False  # whether _query honours a QueryDataset
 
     def query(
         self,
@@ -218,20 +231,14 @@ class Store(abc.ABC):
         shape = checked(sparql)
         for name, value in (bindings or {}).items():
             bindable(name, value)
+        if dataset and not self.takes_dataset:
+            raise Refused(f"the {self.name} store does not take default-graph-uri / named-graph-uri")
         limits = limits or self.limits
-        return within(
-            limits.timeout, lambda: self._query(sparql, dict(bindings or {}), shape, dataset or None, limits.max_rows)
-        )
+        checked_query = CheckedQuery(sparql, dict(bindings or {}), shape, dataset or None, limits.max_rows)
+        return within(limits.timeout, lambda: self._query(checked_query))
 
     @abc.abstractmethod
-    def _query(
-        self,
-        sparql: str,
-        bindings: dict[str, Node],
-        shape: QueryShape,
-        dataset: QueryDataset | None,
-        max_rows: int | None,
-    ) -> QueryResult:
+    def _query(self, query: CheckedQuery) -> QueryResult:
         """Run a checked query (see :meth:`query`)."""
 
     def update(self, sparql: str) -> None:

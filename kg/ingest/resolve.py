@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
+from ..names import company_key
 from ..namespaces import iri
 from ..records import Organization, ReferenceData
 from .model import Extraction
@@ -30,12 +31,6 @@ __all__ = ["Candidate", "Resolution", "Resolver", "resolve_extraction"]
 RESOLVED_MIN = 90.0  # fuzzy score at or above which a single best match is accepted
 AMBIGUOUS_MIN = 80.0  # below this a mention is unresolved (its near misses are kept as candidates)
 CLOSE_CALL = 3.0  # two entities scoring within this of each other make a mention ambiguous
-_LEGAL = re.compile(
-    r"\b(?:co|company|ltd|limited|inc|incorporated|corp|corporation|llc|plc|sa|ag|gmbh|nv|kg|pty|oyj|ab|asa|lp|se|spa|bv)\b\.?",
-    re.I,
-)
-
-
 @dataclass(frozen=True)
 class Candidate:
     id: str
@@ -56,21 +51,6 @@ class Resolution:
     confidence: float = 0.0
     candidates: tuple[Candidate, ...] = ()
     reason: str | None = None
-
-
-def company_key(name: str) -> str:
-    """A comparable form of an organisation name.
-
-    >>> company_key("BYD Company Limited"), company_key("Johnson Controls-Saft"), company_key("LG Chem Ltd.")
-    ('byd', 'johnson controls saft', 'lg chem')
-    """
-    text = name.casefold().replace("&", " and ")
-    text = re.sub(r"\([^)]*\)", " ", text)
-    text = re.sub(r"[^\w\s]", " ", text)
-    words = text.split()
-    while len(words) > 1 and _LEGAL.fullmatch(words[-1]):
-        words.pop()
-    return " ".join(words)
 
 
 def concept_key(text: str) -> str:

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 from unidecode import unidecode
 
+from ..names import LEGAL_FORMS, name_key
+
 __all__ = ["UNIT_SCALE", "NameFinder", "parse_period", "parse_range", "plain", "sentences", "slug", "split_list"]
 
 MAX_SENTENCE = 600  # characters; a longer "sentence" (a list, a run-on line) is cut so that every pattern stays linear
@@ -15,9 +17,6 @@ MAX_SENTENCE = 600  # characters; a longer "sentence" (a list, a run-on line) is
 # Words that end with a dot without ending a sentence.
 _ABBREVIATIONS = re.compile(
     r"(\b(?:Inc|Ltd|Co|Corp|Mr|Ms|Dr|St|No|vs|approx|est|e\.g|i\.e|etc|Jr|Sr|Bros|Nos|Fig)\.|\b[A-Z]\.)$"
-)
-_LEGAL_SUFFIX = re.compile(
-    r"^(?:Inc|Ltd|LLC|Co|Corp|Corporation|Limited|GmbH|AG|SA|S\.A|plc|PLC|N\.V|NV|KG|Pty|Oyj|AB|ASA)\.?$"
 )
 
 
@@ -138,7 +137,7 @@ def split_list(text: str) -> list[str]:
         part = re.sub(r"^(?:and|or)\s+", "", part).strip()
         if not part:
             continue
-        if names and _LEGAL_SUFFIX.match(part):
+        if names and name_key(part) in LEGAL_FORMS:
             names[-1] = f"{names[-1]}, {part}" + ("" if part.endswith(".") else ".")
         else:
             names.append(part)
