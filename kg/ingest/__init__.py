@@ -100,8 +100,9 @@ def ingest(path: Path | str, reference: ReferenceData, source: SourceDocument | 
             warnings.append(f"{name}: SHA-256 {sha256} differs from the registered {registered.sha256}")
     else:
         source_id = source if isinstance(source, str) else source_id_for(name, sha256)
-    extraction = extract_document(document)
-    resolutions = resolve_extraction(extraction, _resolver(reference), source_id)
+    resolver = _resolver(reference)
+    extraction = extract_document(document, resolver.known_names())
+    resolutions = resolve_extraction(extraction, resolver, source_id)
     flags = run_checks(extraction, resolutions, reference)
     meta = DocumentMeta(
         source_id=source_id,

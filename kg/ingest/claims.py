@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from rdflib import ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -87,8 +86,6 @@ def _date_literal(date: PartialDate) -> Literal:
     return Literal(str(date), datatype=datatype)
 
 
-def _decimal(value: float) -> Literal:
-    return Literal(Decimal(repr(float(value))).normalize() if value == value else Decimal(0), datatype=XSD.decimal)
 
 
 class _Builder:
@@ -158,7 +155,7 @@ class _Builder:
         self.add(node, RDF.type, BKG.Mention)
         self.add(node, BKG.mentionText, resolution.mention)
         self.add(node, BKG.status, resolution.status)
-        self.add(node, BKG.confidence, _decimal(resolution.confidence))
+        self.add(node, BKG.confidence, decimal_literal(resolution.confidence))
         self.add(node, BKG.resolvesTo, resolution.iri)
         self.add(node, BKG.reason, resolution.reason)
         self.derived(node, quotes)
@@ -183,7 +180,7 @@ class _Builder:
         self.add(node, RDF.type, BKG.Mention)
         self.add(node, BKG.mentionText, match.mention)
         self.add(node, BKG.status, match.status)
-        self.add(node, BKG.confidence, _decimal(match.confidence))
+        self.add(node, BKG.confidence, decimal_literal(match.confidence))
         self.derived(node, [quote])
         return node
 
@@ -237,9 +234,9 @@ class _Builder:
             if segment.unit is not None:
                 self.add(node, RDF.type, BKG.CapacitySegment)
                 if segment.min is not None:
-                    self.add(node, BKG.minCapacity, _decimal(segment.min))
+                    self.add(node, BKG.minCapacity, decimal_literal(segment.min))
                 if segment.max is not None:
-                    self.add(node, BKG.maxCapacity, _decimal(segment.max))
+                    self.add(node, BKG.maxCapacity, decimal_literal(segment.max))
                 self.add(node, BKG.unit, UNITS[segment.unit])
             kind = "application" if segment.kind == "application" else "chemistry"
             resolution = self.resolutions.get((kind, segment.mention))
@@ -278,7 +275,7 @@ class _Builder:
             self.add(claim, RDF.type, BKG.MarketClaim)
             self.add(claim, RDFS.label, f"{figure.metric} {figure.value:,.10g} {figure.unit} ({figure.scope})")
             self.add(claim, BKG.metric, figure.metric)
-            self.add(claim, BKG.value, _decimal(figure.value))
+            self.add(claim, BKG.value, decimal_literal(figure.value))
             self.add(claim, BKG.unit, UNITS.get(figure.unit))
             self.add(claim, BKG.period, period_text(figure))
             self.add(claim, BKG.scope, self.scope(figure))
@@ -298,8 +295,9 @@ class _Builder:
     def scope(self, figure: Figure) -> URIRef:
         if figure.scope_kind == "market":
             return self.market
-        if figure.scope_kind == "company":
-            return self.resolutions[("company", figure.scope)].iri
+        company = self.resolutions.get(("company", figure.scope)) if figure.scope_kind == "company" else None
+        if company is not None:
+            return company.iri
         if figure.scope_kind == "region":
             region = self.resolutions.get(("region", figure.scope))
             if region is not None:

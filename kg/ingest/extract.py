@@ -56,7 +56,8 @@ _SECTIONS = (
         "players",
         re.compile(
             r"player|\bcompan(?:y|ies)\b|competit|vendor|key (?:manufacturers|participants)|landscape|leading (?:manufacturers|firms)"
-            r"|manufacturers (?:covered|profiled)|profiles?\b|market share analysis|who(?:'s| is) who",
+            r"|manufacturers (?:covered|profiled)|profiles?\b|market share analysis|who(?:'s| is) who"
+            r"|\b(?:leading|major|main|key|top) (?:suppliers|producers|makers|manufacturers)\b|\bmanufacturers\b",
             re.I,
         ),
     ),
@@ -66,14 +67,18 @@ _INLINE_SEGMENTS = re.compile(
     r"[^.:;]{0,80}?\b(?:segmented|divided|categori[sz]ed|classified|split|bifurcated|broken down|grouped)\s+(?:into|in|as)\s*:?\s*(?P<list>.+)",
     re.I,
 )
-_LABELLED_LINE = re.compile(r"^(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)\s*[:–—]\s*(?P<list>.+)$")
+_LABELLED_LINE = re.compile(
+    r"^(?!(?:table|figure|fig\.|exhibit|chart|source|note)s?\b)(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)\s*[:–—]\s*(?P<list>.+)$",
+    re.I,
+)
 _PAREN_GROUP = re.compile(
     r"(?P<label>[A-Z][\w&/.'-]*(?:[ -](?:[A-Z][\w&/.'-]*|&|and|the)){0,6})\s*\((?P<list>[^()]{2,200})\)"
 )
 # "key players such as A, B", "the competitive landscape includes A, B, C and others", "A, B and C are the leading ..."
 _PLAYERS_SENTENCE = re.compile(
     r"\b(?i:players?|companies|vendors|manufacturers|participants|competitors|suppliers|makers|producers|landscape"
-    r"|names|incumbents|leaders|contenders|firms|challengers|developers|start-?ups)\b[^.:]{0,80}?"
+    r"|names|incumbents|leaders|contenders|firms|challengers|developers|start-?ups|integrators|automakers|carmakers"
+    r"|OEMs|customers|partners|rivals)\b[^.:]{0,80}?"
     r"\b(?:like|include|includes|included|including|such as|are|is|profiled|covered|comprise|comprises|namely"
     r"|featuring|features|:)\s*:?\s+(?P<list>[^\W\d_a-z][^.]*?(?:\.(?=\w)[^.]*?)*)(?:\.\s|\.$|$)"
 )
@@ -185,8 +190,11 @@ class _State:
         self.paragraphs.append(_Paragraph(text, label))
 
 
-def extract_document(document: Document) -> Extraction:
-    """Extraction from already parsed blocks (see ``kg.ingest.document``)."""
+def extract_document(document: Document, known: tuple[str, ...] = ()) -> Extraction:
+    """Extraction from already parsed blocks (see ``kg.ingest.document``).
+
+    ``known`` are company names to recognise in running text as well (the reference data's distinctive names).
+    """
     state = _State()
     warnings = list(document.warnings)
     section: str | None = None
@@ -265,6 +273,11 @@ def extract_document(document: Document) -> Extraction:
             statements.extend(statements_in(sentence, context))
     for table, section in state.tables:
         figures.extend(table_figures(table.rows, table.caption, section, context))
+    if known:
+        finder = NameFinder(known)
+        for sentence in all_sentences:
+            for _, _, name in finder.find(sentence):
+                state.add_company(name, "text")
     companies = _with_sentences(state, all_sentences)
     if not companies:
         warnings.append("no companies found")
@@ -325,6 +338,9 @@ def _clean_name(name: str) -> str:
     """A company name without list decoration: "LG Chem (South Korea)" -> "LG Chem"; "" for no name."""
     name = plain(name)
     name = re.sub(r"^\s*(?:\d{1,2}[.)]\s*|[•●▪◦‣–-]\s+)", "", name)
+    latin = re.match(r"^\s*([^\x00-\x7f()（）]+?)\s*[(（]\s*([A-Za-z][^()（）]*?)\s*[)）]", name)
+    if latin and not re.search(r"[A-Za-z]", latin.group(1)):
+        name = latin.group(2)  # "贝特瑞 (BTR)": the Latin-script name the report gives beside the original
     name = re.split(r"\s+[–—-]\s+|:\s|\s\(|（|\s\|\s", name)[0]
     name = _LIST_TAIL.sub("", name)
     name = re.sub(r"^(?:and|&)\s+", "", name.strip(" .,;*\"“”'"))
@@ -406,6 +422,8 @@ _ATTRIBUTE_TABLE = re.compile(
 def _table(block: Block, section: str | None, state: _State) -> None:
     rows = block.rows
     header, body = rows[0], rows[1:]
+    if section == "regions" and _is_place(header[0]) and not any(re.search(r"countr|share|size|%", c, re.I) for c in header):
+        header, body = ("Region", "Countries")[: len(header)] + header[2:], rows  # a table without a header row
     if len(header) == 2 and _ATTRIBUTE_TABLE.search(header[0]):
         # a summary box: "Report Attribute | Details" rows are metadata lines and sentences
         for row in body:
@@ -521,12 +539,27 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         state.profiles[_clean_name(profile).casefold()].extend(sentences(plain(text)))
 
 
+_CONNECTORS = frozenset("and or & of de der des du la le von van y e da di".split())
+
+
+def _names_prefix(text: str) -> str:
+    """The run of names a list starts with: "A, B and C buy cells from them" is "A, B and C"."""
+    end = len(text)
+    for word in re.finditer(r"[^\s,;]+", text):
+        token = word.group()
+        if token[0].islower() and token.lower().strip(".") not in _CONNECTORS and not re.match(r"e[A-Z]|i[A-Z]", token):
+            end = word.start()
+            break
+    return text[:end].rstrip(" ,;")
+
+
 def _players_in(sentence: str, state: _State) -> None:
     """Companies a sentence lists ("key players such as A, B and C") and ownership it states."""
     for match in (_PLAYERS_SENTENCE.search(sentence), sentence.count(",") >= 2 and _PLAYERS_BEFORE.search(sentence)):
         if match:
-            for name in split_list(_LIST_TAIL.sub("", match["list"])):
-                state.add_company(name, "players-list")
+            for name in split_list(_names_prefix(_LIST_TAIL.sub("", match["list"]))):
+                if not _is_place(name):
+                    state.add_company(name, "players-list")
     if not re.search(r"%|percent|per cent", sentence):
         return  # every ownership statement states a share
     for pattern in _OWNERSHIP:

@@ -188,13 +188,19 @@ def _spans(clause: str, context: Context) -> list[_Span]:
             continue  # "the U.S. market", "the Automotive market": the named thing is the scope
         phrase = clause[phrase_start : match.end()].strip()
         tokens = market_tokens(phrase)
-        same = not tokens or tokens == market_tokens(context.product)
+        product = market_tokens(context.product)
+        # "the battery energy storage market" in a report on the China battery energy storage market
+        same = not tokens or tokens == product or (tokens < product and all(_is_place_word(w) for w in product - tokens))
         add(phrase_start, match.end(), "market" if same else "other-market")
     for match in _SEGMENT_WORD.finditer(clause):
         phrase_start = _phrase_start(clause, match.start())
         if phrase_start < match.start() and not any(phrase_start <= s.start < match.start() for s in spans):
             add(phrase_start, match.end(), "segment")
     return sorted(spans, key=lambda s: s.start)
+
+
+def _is_place_word(word: str) -> bool:
+    return bool(find_in_text(word.capitalize())) or bool(re.fullmatch(REGION_WORDS, word, re.I))
 
 
 def _phrase_start(clause: str, end: int) -> int:
@@ -277,7 +283,7 @@ def _time(windows: tuple[str, ...], report_period: tuple[int, int] | None) -> tu
                     continue
                 if kind == "forecast" and not report_period:
                     continue
-                hits.append((match.start(), kind, match))
+                hits.append((match.start(1) if kind in ("year", "until") else match.start(), kind, match))
         if not hits:
             continue
         _, kind, match = min(hits, key=lambda hit: hit[0])
@@ -504,18 +510,24 @@ def table_figures(
     caption = caption or ""
     caption_unit = _unit_hint(re.sub(r"\b(?:19|20)\d\d\b", "", caption))
     caption_time = _header_time(caption)
-    companies = {c.casefold() for c in context.companies}
+    companies = {c.casefold(): c for c in context.companies}
+    # the row's name is in the first column that is not a number or a rank ("1", "#2")
+    named = [
+        i for i in range(len(header))
+        if not _SKIP_COLUMN.search(header[i]) and sum(1 for r in body if i < len(r) and _CELL_NUMBER.match(r[i])) * 2 < len(body)
+    ]  # fmt: skip
+    label_column = named[0] if named else 0
     found: list[Figure] = []
     for row in body:
-        if not row or not row[0].strip():
+        if len(row) <= label_column or not row[label_column].strip():
             continue
-        label = row[0].strip()
+        label = row[label_column].strip()
         scope_kind = _row_kind(label, section, companies, context)
-        scope_text = (context.product or "market") if scope_kind == "market" else label
-        for column in range(1, min(len(row), len(header))):
+        scope_text = (context.product or "market") if scope_kind == "market" else companies.get(label.casefold(), label)
+        for column in range(0, min(len(row), len(header))):
             cell, head = row[column].strip(), header[column]
             match = _CELL_NUMBER.match(cell)
-            if not match or _SKIP_COLUMN.search(head):
+            if column == label_column or not match or _SKIP_COLUMN.search(head):
                 continue
             number = float(match.group("number").replace(",", ""))
             own_unit = (
@@ -557,10 +569,10 @@ def table_figures(
     return found
 
 
-def _row_kind(label: str, section: str | None, companies: set[str], context: Context) -> str:
+def _row_kind(label: str, section: str | None, companies: dict[str, str], context: Context) -> str:
     if _TOTAL.match(label):
         return "market"
-    if label.casefold() in companies or section == "players":
+    if label.casefold() in companies:
         return "company"
     if context.region_pattern.fullmatch(label) or label in context.regions or re.match(r"rest of", label, re.I):
         return "region"

@@ -21,6 +21,7 @@ from ..errors import IngestError
 __all__ = ["MAX_PAGES", "pdf_text"]
 
 MAX_PAGES = 500
+_LABEL = re.compile(r"^[A-Z][\w &/().,'-]{0,40}?:\s+\S")
 
 
 @dataclass
@@ -38,7 +39,8 @@ class _Line:
     size: float
     bold: bool
     cells: list[str]
-    x: float
+    x: float  # where the last piece starts
+    last: str  # the text from that piece on
 
 
 def pdf_text(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -91,14 +93,17 @@ def _page_lines(page) -> list[_Line]:
     for piece in sorted(pieces, key=lambda p: (-round(p.y), p.x)):
         line = lines[-1] if lines else None
         if line is not None and abs(line.y - piece.y) <= max(2.0, piece.size * 0.3):
-            end_gap = piece.x - line.x  # pypdf gives no piece widths: a far jump in x starts a new cell
-            if end_gap > piece.size * 0.6 * (len(" ".join(line.cells)) + 6):
+            # pypdf gives no piece widths: a jump in x well past the end of the text so far starts a new cell
+            end_gap = piece.x - line.x
+            if end_gap > piece.size * (0.55 * len(line.last) + 1.5):
                 line.cells.append(piece.text.strip())
+                line.last = piece.text.strip()
             else:
                 line.cells[-1] = _join(line.cells[-1], piece.text)
+                line.last = f"{line.last} {piece.text.strip()}"
             line.x = piece.x
         else:
-            lines.append(_Line(piece.y, piece.size, piece.bold, [piece.text.strip()], piece.x))
+            lines.append(_Line(piece.y, piece.size, piece.bold, [piece.text.strip()], piece.x, piece.text.strip()))
     return lines
 
 
@@ -116,8 +121,11 @@ def _layout(pages: list[list[_Line]]) -> str:
     out: list[str] = []
     for lines in pages:
         previous: _Line | None = None
+        edges = {id(lines[0]), id(lines[-1])} if lines else set()
         for line in lines:
             text = " ".join(line.cells)
+            if id(line) in edges and line.size < body * 0.95 and len(text) <= 120:
+                continue  # a running header or footer in a small font at the top or bottom of a page
             if text in repeated or re.fullmatch(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", text, re.I):
                 continue
             gap = (previous.y - line.y) if previous is not None else 0.0
@@ -138,6 +146,8 @@ def _layout(pages: list[list[_Line]]) -> str:
                 out.extend(([""] if new_block else []) + [" | ".join(cell.replace("|", "/") for cell in line.cells)])
             elif new_block or not out or previous is None or len(previous.cells) > 1:
                 out.extend(("", text))
+            elif _LABEL.match(text) and (_LABEL.match(out[-1]) or re.search(r"[.!?:]$", out[-1])):
+                out.append(text)  # "Report ID: ZA-2291" under "Publisher: ...": a line of its own
             else:
                 out[-1] = _join_wrapped(out[-1], text)
             previous = line if not heading else None

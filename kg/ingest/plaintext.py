@@ -49,6 +49,8 @@ def text_as_markdown(text: str) -> str:
     table: list[list[str]] = []
 
     def flush() -> None:
+        if (paragraph or table) and out and out[-1] != "":
+            out.append("")  # a paragraph right after a list item would continue it in Markdown
         if paragraph:
             out.extend((" ".join(paragraph), ""))
             paragraph.clear()

@@ -116,6 +116,8 @@ class _Index:
             return "resolved", self.candidates(prefixed, 85.0), 0.85
         if len(prefixed) > 1:
             return "ambiguous", self.candidates(prefixed, 85.0), 0.5
+        if len(key.replace(" ", "")) <= 4:
+            return "unresolved", (), 0.0  # a short name ("GEM") must match exactly: fuzzily it is close to any other
         best: dict[str, float] = {}
         fuzzy_keys = [_distinctive(k) for k in self.keys]
         for _, score, position in process.extract(
@@ -165,6 +167,27 @@ class Resolver:
                 ("region", reference.regions),
             )
         }
+
+    def known_names(self) -> tuple[str, ...]:
+        """Names and aliases distinctive enough to be recognised in running text.
+
+        Every name of two or more words, a name with capitals inside ("BYD", "CATL", "HiTHIUM"), a name in a
+        script without case (宁德时代), and an organisation's own one-word name ("Northvolt"); not a one-word
+        alias that is also an English word ("Total", "Senior"), nor a curated unresolved name.
+        """
+        names = set()
+        for org in self.organizations.values():
+            if org.status == "unresolved":
+                continue
+            for name in (org.name, *org.aliases):
+                words = name.split()
+                if len(name) < 2 or not name[0].isalpha() and not name[0].isdigit():
+                    continue
+                inner_capitals = sum(1 for ch in name[1:] if ch.isupper()) >= 1 and len(name) >= 2
+                caseless = not any(ch.isascii() for ch in name)
+                if len(words) >= 2 or inner_capitals or caseless or (name == org.name and len(name) >= 4):
+                    names.add(name)
+        return tuple(sorted(names))
 
     def company(self, mention: str, source_id: str) -> Resolution:
         """A company mention: a reference organisation, or a new entity of the source ``source_id``."""
