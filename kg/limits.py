@@ -44,7 +44,7 @@ class Limits:
     max_bytes: int | None = None
 
 
-ENDPOINT_LIMITS = Limits()
+ENDPOINT_LIMITS = Limits(max_bytes=64 << 20)
 NO_LIMITS = Limits(None, None)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import resource
 import signal
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import click
 
 from ..build import BUILD_DIR, TRIG_NAME
 from ..errors import KgError
+from ..limits import ENDPOINT_LIMITS
 from ..remote import RemoteStore, push as push_file
-from ..serve import ServeConfig, SparqlServer
+from ..serve import Fairness, ServeConfig, SparqlServer
 from ..workers import Limits, StoreConfig
 
 
@@ -27,6 +29,21 @@ def _is_loopback(host: str) -> bool:
 
 def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+def _enough_files(connections: int) -> None:
+    """Raise the open-file limit as far as allowed: each connection is a file."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256  # the workers' pipes, the data files, the listening socket
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < wanted:
+            click.echo(
+                f"kg serve: warning: at most {target} open files allowed (ulimit -n); "
+                f"--max-connections {connections} cannot all be open",
+                err=True,
+            )
 
 
 @click.command()
@@ -60,6 +77,13 @@ def _stop(signum, frame) -> None:
     help="Rows (or triples) an answer may have; a larger answer is refused (413), never cut short.",
 )
 @click.option(
+    "--max-bytes",
+    default=ENDPOINT_LIMITS.max_bytes,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Bytes an answer may have; a larger answer is refused (413), never cut short.",
+)
+@click.option(
     "--workers",
     default=2,
     show_default=True,
@@ -76,12 +100,59 @@ def _stop(signum, frame) -> None:
     show_default=True,
     help="Network page served at /.",
 )
+@click.option(
+    "--client-queries",
+    default=Fairness.client_queries,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests one client (remote address) may have waiting or running at once; past it 429.",
+)
+@click.option(
+    "--client-seconds",
+    default=Fairness.client_seconds,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds of query time one client may use per minute; past it 429 with Retry-After.",
+)
+@click.option(
+    "--queue",
+    default=Fairness.queue,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests that may wait for a worker; past it 503 with Retry-After.",
+)
+@click.option(
+    "--max-connections",
+    default=ServeConfig.max_connections,
+    show_default=True,
+    type=click.IntRange(min=16),
+    help="Open connections; past it the longest idle ones are closed.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No line per request on stderr.")
-def serve(host, port, spec, data, timeout, max_rows, workers, allow_update, page, quiet) -> None:
+def serve(
+    host,
+    port,
+    spec,
+    data,
+    timeout,
+    max_rows,
+    max_bytes,
+    workers,
+    allow_update,
+    page,
+    client_queries,
+    client_seconds,
+    queue,
+    max_connections,
+    quiet,
+) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint at /sparql, with a query page at /query.
 
     Read-only unless --allow-update: updates, LOAD, SERVICE and FROM graphs that
-    are not in the store are refused before anything runs.
+    are not in the store are refused before anything runs. The workers are
+    shared fairly: each client has a budget of concurrent requests and of query
+    time (429 with Retry-After past it), and expensive queries never hold the
+    last free worker.
     """
     in_memory = spec in ("oxigraph", "memory", "rdflib")
     if in_memory:
@@ -96,26 +167,28 @@ def serve(host, port, spec, data, timeout, max_rows, workers, allow_update, page
         host=host,
         port=port,
         store=StoreConfig(spec, data, writable=allow_update),
-        limits=Limits(timeout=timeout, max_rows=max_rows),
+        limits=Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes),
         workers=workers,
         allow_update=allow_update,
         page=page,
         quiet=quiet,
+        fairness=Fairness(client_queries=client_queries, client_seconds=client_seconds, queue=queue),
+        max_connections=max_connections,
     )
+    _enough_files(max_connections)
     server = SparqlServer(config)
     signal.signal(signal.SIGTERM, _stop)
     mode = "read-write" if allow_update else "read-only"
     click.echo(
         f"kg serve: SPARQL endpoint {server.url} ({mode}; {server.pool.size} worker(s), "
-        f"time limit {timeout:g} s, at most {max_rows} rows); query page {server.origin}/query"
+        f"time limit {timeout:g} s, at most {max_rows} rows and {max_bytes} bytes); query page {server.origin}/query",
     )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        server.pool.close()
+        server.close()
 
 
 @click.command()
