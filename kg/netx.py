@@ -69,8 +69,10 @@ RELATIONS = (
     "mentions",
     "candidate",
 )
+# shared context rather than industry relations: --focus reaches them but does not go on through them
+HUB_TYPES = frozenset({"chemistry", "application", "region", "country", "source"})
 # attributes that may hold several values are lists; every other attribute holds one value
-MULTI_VALUED = frozenset({"aliases", "same-as"})
+MULTI_VALUED = frozenset({"aliases", "same-as", "note"})
 
 _EXAMPLE = Path(__file__).parent / "examples" / "netx-viz.trig"  # made-up data for the doctests
 _INTEGERS = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger, XSD.positiveInteger}
@@ -90,6 +92,8 @@ def to_networkx(source: Store | Dataset | Graph) -> nx.MultiDiGraph:
     _add_attributes(graph, _rows(store, "netx-attributes"))
     _add_relations(graph, _rows(store, "netx-relations"))
     _add_stakes(graph, _rows(store, "netx-stakes"))
+    _add_history(graph, _rows(store, "netx-history"))
+    graph.graph["tiers"] = {str(row["url"]): str(row["tier"]) for row in _rows(store, "netx-tiers")}
     return graph
 
 
@@ -121,7 +125,9 @@ def select(
 
     ``at`` keeps only the ownership edges active in that year; ``types`` keeps only
     nodes of those types; ``focus`` (a name, alias or IRI) keeps the nodes within
-    ``depth`` links of that entity, in either direction, over what the other two left.
+    ``depth`` links of that entity, in either direction, over what the other two left; countries,
+    regions, concepts and documents (``HUB_TYPES``) are reached but not passed through, so
+    depth 2 from a company does not reach every company in its country.
     The focus entity stays even when its type is not among ``types``.
 
     >>> from kg.store import open_store
@@ -150,9 +156,25 @@ def select(
             raise KgError(f"unknown node type(s) {', '.join(sorted(unknown))}; known: {', '.join(NODE_TYPES)}")
         chosen.remove_nodes_from([n for n, t in graph.nodes(data="type") if t not in wanted and n != center])
     if center is not None:
-        near = nx.single_source_shortest_path_length(chosen.to_undirected(as_view=True), center, cutoff=depth)
+        near = _near(chosen, center, depth)
         chosen.remove_nodes_from([n for n in list(chosen) if n not in near])
     return chosen
+
+
+def _near(graph: nx.MultiDiGraph, center: str, depth: int) -> set[str]:
+    """The nodes within ``depth`` links of ``center``, in either direction, never passing through a hub type."""
+    near, frontier = {center}, [center]
+    for _ in range(depth):
+        reached = []
+        for node in frontier:
+            if node != center and graph.nodes[node]["type"] in HUB_TYPES:
+                continue
+            for other in (*graph.successors(node), *graph.predecessors(node)):
+                if other not in near:
+                    near.add(other)
+                    reached.append(other)
+        frontier = reached
+    return near
 
 
 def find_node(graph: nx.MultiDiGraph, name: str) -> str:
@@ -287,6 +309,42 @@ def _add_stakes(graph: nx.MultiDiGraph, rows: list[dict]) -> None:
         owner, owned = stake.pop("owner"), stake.pop("owned")
         stake["sources"] = sorted(stake["sources"])
         graph.add_edge(owner, owned, key=iri, relation="owns", stake=iri, **stake)
+
+
+def _add_history(graph: nx.MultiDiGraph, rows: list[dict]) -> None:
+    """Each entity's ``history``: change events, plant status periods and capacity figures, oldest first.
+
+    A record is a dict with ``kind`` (an event kind such as ``Renamed``, or ``status``, ``capacity``),
+    ``side`` (``original`` or ``resulting`` organisation of an event), ``date``, ``year``,
+    ``end_year``, ``value``, ``unit``, ``other``, ``note`` and ``sources``.
+    """
+    records: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        subject = str(row["subject"])
+        if subject not in graph:
+            continue
+        record = records.setdefault(
+            (subject, str(row["record"])),
+            {
+                "kind": str(row["kind"]),
+                "side": _optional(row["side"]),
+                "date": _optional(row["date"]),
+                "year": _optional(row["year"]),
+                "end_year": _optional(row["endYear"]),
+                "value": _optional(row["value"]),
+                "unit": _optional(row["unit"]),
+                "other": _optional(row["other"]),
+                "note": _optional(row["note"]),
+                "sources": set(),
+            },
+        )
+        if row["source"] is not None:
+            record["sources"].add(str(row["source"]))
+    for (subject, _), record in sorted(records.items()):
+        record["sources"] = sorted(record["sources"])
+        graph.nodes[subject].setdefault("history", []).append(record)
+    for _, data in graph.nodes(data=True):
+        data.get("history", []).sort(key=lambda record: (str(record["date"] or record["year"] or ""), record["kind"]))
 
 
 def _optional(term: Node | None) -> object:

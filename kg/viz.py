@@ -1,4 +1,4 @@
-"""A networkx graph (``kg.netx``) as one self-contained, offline, interactive HTML page.
+"""A networkx graph (``kg.netx``) as one self-contained, offline, interactive HTML page: an industry map in time.
 
 The network is built with pyvis (``Network.add_node``/``add_edge``, never
 ``from_nx``, which grows badly with size) and written through our own page
@@ -6,18 +6,25 @@ template rather than pyvis's, because every pyvis mode fetches vis-network or
 Bootstrap from a CDN and its "local" mode writes ``lib/`` next to the page.
 vis-network and its CSS (``kg/static/``) are inlined: nothing leaves the page.
 
+The page opens on the industry map (organisations, ownership, plants and
+agreements); geography, concept schemes and report mentions are layers that
+are off by default. Every node and edge carries the years it holds, so the
+page's time slider shows the map as it stood on 31 December of any year
+without a rebuild, and a node's details (stakes, plants, agreements, events,
+notes, sources with their tier) travel beside the vis-network data.
+
 Positions are computed here, so the browser draws once with physics off,
-straight edges and ``improvedLayout: false``: a 5,000-node page is ready in
-seconds instead of settling for minutes.
+straight edges and ``improvedLayout: false``; the page re-arranges only what
+a filter or a focus change leaves (``kg/static/page.js``).
 
 Text never becomes markup: the graph travels as JSON inside a
 ``<script type="application/json">`` element with ``<``, ``>`` and ``&``
 escaped, labels are drawn on a canvas, and tooltips and panels are filled
-with ``textContent``/``innerText`` (vis-network shows string titles as text).
+with ``textContent`` (vis-network shows string titles as text).
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
->>> g.add_node("urn:a", label="<b>A</b>", type="company", sources={})
+>>> g.add_node("urn:a", label="<b>A</b>", type="company", founded="2001", sources={})
 >>> g.add_node("urn:lfp", label="LFP", type="chemistry", sources={})
 >>> g.add_edge("urn:a", "urn:lfp", key="makes", relation="makes", sources=["https://example.org/a"])
 'makes'
@@ -31,29 +38,40 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Literal
 
 import networkx as nx
 import numpy as np
 from pyvis.network import Network
 
-from .errors import KgError
 from .files import write_atomically
-from .netx import MULTI_VALUED
+from .netx import HUB_TYPES, MULTI_VALUED
 
 _STATIC = Path(__file__).parent / "static"
+
+Layer = Literal["industry", "geography", "concepts", "reports"]
+LAYERS: Mapping[Layer, str] = {
+    "industry": "Industry",
+    "geography": "Geography",
+    "concepts": "Chemistries and applications",
+    "reports": "Report mentions",
+}
+DEFAULT_LAYERS: tuple[Layer, ...] = ("industry",)
 
 
 @dataclass(frozen=True)
 class NodeStyle:
-    """How one node type looks, and what the legend calls it."""
+    """How one node type looks, what the legend calls it, and which layer it belongs to."""
 
     color: str
     shape: str
     legend: str
+    layer: Layer
     dashed: bool = False
 
 
@@ -73,15 +91,19 @@ class EdgeStyle:
 
 # Tableau-10 hues, told apart by shape too, so the legend works for colour-blind readers
 NODE_STYLES: Mapping[str, NodeStyle] = {
-    "company": NodeStyle("#4e79a7", "dot", "company"),
-    "parent-group": NodeStyle("#1d3557", "diamond", "parent group"),
-    "chemistry": NodeStyle("#e15759", "triangle", "chemistry"),
-    "application": NodeStyle("#59a14f", "square", "application"),
-    "region": NodeStyle("#b07aa1", "star", "region"),
-    "country": NodeStyle("#f28e2b", "hexagon", "country"),
-    "source": NodeStyle("#9c755f", "triangleDown", "source document"),
-    "unresolved": NodeStyle("#bab0ac", "dot", "unresolved name", dashed=True),
+    "company": NodeStyle("#4e79a7", "dot", "company", "industry"),
+    "parent-group": NodeStyle("#1d3557", "diamond", "parent group", "industry"),
+    "plant": NodeStyle("#76b7b2", "square", "plant", "industry"),
+    "agreement": NodeStyle("#edc948", "triangleDown", "agreement", "industry"),
+    "chemistry": NodeStyle("#e15759", "triangle", "chemistry", "concepts"),
+    "application": NodeStyle("#59a14f", "square", "application", "concepts"),
+    "region": NodeStyle("#b07aa1", "star", "region", "geography"),
+    "country": NodeStyle("#f28e2b", "hexagon", "country", "geography"),
+    "source": NodeStyle("#9c755f", "triangleDown", "source document", "reports"),
+    "unresolved": NodeStyle("#bab0ac", "dot", "unresolved name", "reports", dashed=True),
 }
+# a type kg.netx may add before this module knows it: drawn plainly, on the industry map
+_OTHER_NODE = NodeStyle("#bab0ac", "box", "other", "industry")
 EDGE_STYLES: Mapping[str, EdgeStyle] = {
     "owns": EdgeStyle("#1d3557", "owns", "owns", "owned by", arrow=True),
     "makes": EdgeStyle("#e15759", "makes chemistry", "makes", "made by"),
@@ -92,10 +114,28 @@ EDGE_STYLES: Mapping[str, EdgeStyle] = {
     "mentions": EdgeStyle("#9c755f", "mentions", "mentions", "mentioned by", dashed=True),
     "candidate": EdgeStyle("#bab0ac", "candidate match", "may be", "candidate for", dashed=True, arrow=True),
 }
+_OTHER_EDGE = EdgeStyle("#8c8c8c", "", "", "")
 
-_MAX_TOOLTIP_LINKS = 40  # a hub (a country, LFP) has hundreds of links; its tooltip lists the first ones
+# event kinds (kg.netx history) after which an organisation no longer exists as itself
+_ENDS_ORGANISATION = frozenset({"Dissolved", "MergedInto"})
+_PLANT_GONE = ("Cancelled", "Closed")
 _EDGE_LENGTH = 90.0  # pixels between linked nodes, before zoom
 _BIG = 2000  # edges above which dragging and zooming hide edges, to keep the page responsive
+LABEL_MIN_PX = 12  # a label smaller than this on screen is not drawn at all
+
+
+def node_style(node_type: str) -> NodeStyle:
+    """The style of a node type; a type this module does not know yet is drawn plainly on the industry map."""
+    return NODE_STYLES.get(node_type, _OTHER_NODE)
+
+
+def edge_style(relation: str) -> EdgeStyle:
+    """The style of a relation; one this module does not know yet reads as its own name."""
+    style = EDGE_STYLES.get(relation)
+    if style is None:
+        words = relation.replace("-", " ")
+        return EdgeStyle(_OTHER_EDGE.color, words, words, f"{words} (from)")
+    return style
 
 
 @dataclass(frozen=True)
@@ -131,7 +171,9 @@ def layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 80) -> dict[str,
         return {}
     index = {node: i for i, node in enumerate(nodes)}
     pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in graph.edges() if u != v})
-    a, b = (np.array(side, dtype=np.intp) for side in zip(*pairs)) if pairs else (np.empty(0, np.intp),) * 2
+    a, b = (
+        (np.array(side, dtype=np.intp) for side in zip(*pairs, strict=True)) if pairs else (np.empty(0, np.intp),) * 2
+    )
     weight = (np.bincount(a, minlength=n) + np.bincount(b, minlength=n) + 1).astype(np.float32)
     rng = np.random.default_rng(seed)
     x = (rng.random(n) - 0.5).astype(np.float32)
@@ -161,7 +203,52 @@ def layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 80) -> dict[str,
         y += fy * step
         temperature -= cooling
     scale = _EDGE_LENGTH / float(k)
-    return {node: (round(float(px) * scale, 1), round(float(py) * scale, 1)) for node, px, py in zip(nodes, x, y)}
+    return {
+        node: (round(float(px) * scale, 1), round(float(py) * scale, 1))
+        for node, px, py in zip(nodes, x, y, strict=True)
+    }
+
+
+def map_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions for the page: ``layout`` of the industry map alone, every other node beside what it links to.
+
+    Countries and concepts would otherwise pull the companies into one ball around China
+    and LFP, and the default view (those layers off) would look scattered.
+
+    >>> g = nx.MultiDiGraph()
+    >>> for n, t in [("a", "company"), ("b", "company"), ("fr", "country"), ("eu", "region")]:
+    ...     g.add_node(n, type=t)
+    >>> _ = g.add_edge("a", "b", relation="owns"), g.add_edge("a", "fr"), g.add_edge("fr", "eu")
+    >>> pos = map_layout(g)
+    >>> sorted(pos), pos["a"] == layout(nx.Graph([("a", "b")]))["a"]
+    (['a', 'b', 'eu', 'fr'], True)
+    """
+    industry = [n for n, t in graph.nodes(data="type") if node_style(t).layer == "industry"]
+    if not industry:
+        return layout(graph)
+    core = nx.Graph()
+    core.add_nodes_from(industry)
+    core.add_edges_from(graph.subgraph(industry).edges())
+    positions = layout(core)
+    rest = [n for n in graph if n not in positions]
+    golden = math.pi * (3 - math.sqrt(5))
+    for _ in range(3):  # countries beside their companies, then regions beside their countries
+        waiting = []
+        for number, node in enumerate(rest):
+            near = [positions[other] for other in nx.all_neighbors(graph, node) if other in positions]
+            if not near:
+                waiting.append(node)
+                continue
+            x = sum(p[0] for p in near) / len(near) + _EDGE_LENGTH * math.cos(number * golden)
+            y = sum(p[1] for p in near) / len(near) + _EDGE_LENGTH * math.sin(number * golden)
+            positions[node] = (round(x, 1), round(y, 1))
+        rest = waiting
+    if rest:  # linked to nothing placed: a ring around the map
+        radius = max((math.hypot(*p) for p in positions.values()), default=0.0) + 2 * _EDGE_LENGTH
+        for number, node in enumerate(rest):
+            angle = 2 * math.pi * number / len(rest)
+            positions[node] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
+    return positions
 
 
 class _Network(Network):
@@ -176,8 +263,86 @@ class _Network(Network):
         return self.node_map
 
 
-def network(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]] | None = None) -> Network:
-    """The pyvis network of ``graph``: styled nodes at ``positions`` (computed if not given), labelled edges.
+def _year(value: object) -> int | None:
+    """The year of a date given as text (``2013-01``) or number, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    match = re.match(r"-?\d{4}", str(value))
+    return int(match.group()) if match else None
+
+
+def _active(start: int | None, end: int | None, year: int | None) -> bool:
+    """Whether [start, end) holds on 31 December of ``year`` (any year when ``year`` is None)."""
+    return year is None or ((start is None or start <= year) and (end is None or year < end))
+
+
+class _Sources:
+    """Source URLs numbered once per page, so a URL cited by 30 facts travels once."""
+
+    def __init__(self, tiers: Mapping[str, str]):
+        self.urls: list[str] = []
+        self.tiers = tiers
+        self._index: dict[str, int] = {}
+
+    def __call__(self, urls) -> list[int]:
+        numbers = []
+        for url in urls:
+            if url not in self._index:
+                self._index[url] = len(self.urls)
+                self.urls.append(url)
+            numbers.append(self._index[url])
+        return numbers
+
+    def payload(self) -> dict:
+        return {"urls": self.urls, "tiers": [self.tiers.get(url, "") for url in self.urls]}
+
+
+def _node_time(data: Mapping) -> dict:
+    """When a node is on the map: ``from``/``until`` years, former ``names``, and a plant's ``status`` periods."""
+    history = data.get("history", [])
+    until = [
+        r["year"] for r in history if r["kind"] in _ENDS_ORGANISATION and r.get("side") != "resulting" and r["year"]
+    ]
+    status = [[r["year"], r["end_year"], r["value"]] for r in history if r["kind"] == "status"]
+    names = sorted(
+        [r["year"], str(r["value"])]
+        for r in history
+        if r["kind"] == "Renamed" and r.get("value") and r.get("year") and r.get("side") != "original"
+    )
+    start = next(
+        (y for y in (_year(data.get(a)) for a in ("founded", "signed_year", "start_year", "signed", "start")) if y),
+        None,
+    )
+    end = next((y for y in (_year(data.get(a)) for a in ("end_year", "end", "dissolved")) if y), None)
+    if until:
+        end = min([*until, *([end] if end else [])])
+    if status:
+        known = [s for s, _, _ in status if s is not None]
+        start = min(known) if known else start
+    return {"from": start, "until": end, "names": names, "status": status}
+
+
+def _importance(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """Distinct industry neighbours of each node (for a country or concept: all neighbours)."""
+    result = {}
+    for node, node_type in graph.nodes(data="type"):
+        others = set(nx.all_neighbors(graph, node)) - {node}
+        if node_type not in HUB_TYPES:
+            others = {o for o in others if graph.nodes[o]["type"] not in HUB_TYPES}
+        result[node] = len(others)
+    return result
+
+
+def network(
+    graph: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    at: int | None = None,
+) -> Network:
+    """The pyvis network of ``graph``: styled nodes at ``positions`` (computed if not given), one edge per
+    (owner, owned) pair however many stakes it had, styled as it stood in year ``at``.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("urn:x", label="X", type="country", sources={})
@@ -185,38 +350,39 @@ def network(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]
     >>> net.nodes[0]["group"], net.nodes[0]["shape"], net.options["physics"]["enabled"]
     ('country', 'hexagon', False)
     """
-    unknown = {t for _, t in graph.nodes(data="type")} - set(NODE_STYLES)
-    if unknown:
-        raise KgError(f"cannot draw nodes of type {', '.join(sorted(map(str, unknown)))}")
-    positions = positions if positions is not None else layout(graph)
+    positions = positions if positions is not None else map_layout(graph)
+    importance = _importance(graph)
     net = _Network(height="100%", width="100%", directed=True)
     for node, data in graph.nodes(data=True):
         x, y = positions[node]
+        style = node_style(data["type"])
+        weight = math.sqrt(importance[node])
         net.add_node(
             node,
             label=data.get("label") or node,
-            shape=NODE_STYLES[data["type"]].shape,
+            shape=style.shape,
             group=data["type"],
-            title=describe(graph, node),
-            aliases=list(data.get("aliases", [])),
-            size=round(min(40.0, 10 + 3 * math.sqrt(graph.degree(node))), 1),  # hubs bigger, within reason
+            title=_node_title(data),
+            size=round(min(36.0, 9 + 3 * weight), 1),  # hubs bigger, within reason
+            font={"size": round(min(48.0, 10 + 4.5 * weight), 1)},
             x=x,
             y=y,
+            **({} if data["type"] in NODE_STYLES else {"color": style.color}),
         )
-    for number, (u, v, data) in enumerate(graph.edges(data=True)):
-        style = EDGE_STYLES[data["relation"]]
+    for number, ((u, v, relation), stakes) in enumerate(_merged_edges(graph).items()):
+        style = edge_style(relation)
+        current = _current_stake(stakes, at) if relation == "owns" else None
         net.add_edge(
             u,
             v,
             id=number,
-            relation=data["relation"],
-            label=_edge_label(data),
-            # other links are told by their label, and their sources by both ends' tooltips
-            **({"title": _edge_title(graph, u, v, data)} if data["relation"] == "owns" else {}),
+            relation=relation,
+            label=_edge_label(relation, current),
+            **({"title": _edge_title(graph, u, v, relation, stakes)} if _titled(graph, u, v) else {}),
             color=style.color,
             arrows="to" if style.arrow else "",
-            dashes=style.dashed or data.get("kind") in ("minority", "joint-venture"),
-            width=2 if data["relation"] == "owns" else 1,
+            dashes=style.dashed or (current is not None and not _controlling(current)),
+            width=_edge_width(relation, current),
         )
     big = graph.number_of_edges() > _BIG
     net.options = {
@@ -225,10 +391,23 @@ def network(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]
         "edges": {
             "smooth": False,
             "arrows": {"to": {"enabled": False, "scaleFactor": 0.5}},
-            "font": {"size": 10, "color": "#444444", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            # edge labels only at close zoom (11 px × scale ≥ 12 px), or on hover (page.js)
+            "font": {"size": 11, "color": "#333333", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "scaling": {"label": {"drawThreshold": LABEL_MIN_PX + 1}},
         },
-        "nodes": {"font": {"size": 14}, "borderWidth": 1},
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big},
+        "nodes": {
+            "font": {"size": 14, "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "borderWidth": 1,
+            # vis-network skips a label below drawThreshold - 1 screen pixels: every drawn label is >= 12 px
+            "scaling": {"label": {"drawThreshold": LABEL_MIN_PX + 1, "maxVisible": 40}},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "multiselect": False,
+        },
         "groups": {
             name: {
                 "color": {"background": style.color, "border": "#333333"},
@@ -241,35 +420,205 @@ def network(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]
     return net
 
 
-def describe(graph: nx.MultiDiGraph, node: str) -> str:
-    """The plain-text facts about ``node``, each with its sources: what its tooltip shows.
+def _merged_edges(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[Mapping]]:
+    """The edges of ``graph`` grouped by (from, to, relation); a pair's stakes oldest first."""
+    merged: dict[tuple[str, str, str], list[Mapping]] = defaultdict(list)
+    for u, v, data in graph.edges(data=True):
+        merged[(u, v, data["relation"])].append(data)
+    for stakes in merged.values():
+        stakes.sort(key=lambda d: (d.get("start_year") is not None, d.get("start_year") or 0, str(d.get("start"))))
+    return merged
+
+
+def _current_stake(stakes: list[Mapping], year: int | None) -> Mapping:
+    """The stake that holds in ``year``, else the latest one."""
+    active = [d for d in stakes if _active(d.get("start_year"), d.get("end_year"), year)]
+    return (active or stakes)[-1]
+
+
+def _controlling(stake: Mapping) -> bool:
+    return stake.get("kind") == "parent" or (stake.get("share") or 0) > 50
+
+
+def _edge_width(relation: str, stake: Mapping | None) -> float:
+    if stake is None:
+        return 1
+    return 3 if _controlling(stake) else 1.5
+
+
+def _titled(graph: nx.MultiDiGraph, u: str, v: str) -> bool:
+    """Industry links get a tooltip; a country's or a concept's hundreds of links are told by their label."""
+    return graph.nodes[u]["type"] not in HUB_TYPES and graph.nodes[v]["type"] not in HUB_TYPES
+
+
+def _node_title(data: Mapping) -> str:
+    """A node's tooltip: its name, type and years; the details panel holds the rest."""
+    time = _node_time(data)
+    facts = [node_style(data["type"]).legend]
+    if data.get("founded"):
+        facts.append(f"founded {data['founded']}")
+    if time["until"] and data["type"] != "plant":
+        facts.append(f"until {time['until']}")
+    if time["status"]:
+        facts.append(f"{str(time['status'][-1][2]).lower()} (latest status)")
+    return f"{data.get('label') or ''}\n{' · '.join(facts)}\nClick for details and sources; double-click to expand"
+
+
+def _stake_terms(stake: Mapping) -> str:
+    """Kind, share and dates of one stake, like ``2013-01 – now: parent, 100 %``."""
+    parts = [stake.get("kind") or "stake"]
+    if stake.get("share") is not None:
+        parts.append(f"{stake['share']:g} %")
+    return f"{stake.get('start') or '?'} – {stake.get('end') or 'now'}: {', '.join(parts)}"
+
+
+def _edge_label(relation: str, stake: Mapping | None) -> str:
+    label = edge_style(relation).forward
+    if stake is not None and stake.get("share") is not None:
+        label += f" {stake['share']:g} %"
+    return label
+
+
+def _edge_title(graph: nx.MultiDiGraph, u: str, v: str, relation: str, stakes: list[Mapping]) -> str:
+    subject, obj = graph.nodes[u].get("label") or u, graph.nodes[v].get("label") or v
+    title = f"{subject} {edge_style(relation).forward} {obj}"
+    if relation != "owns":
+        return title
+    return title + ":\n" + "\n".join(_stake_terms(stake) for stake in stakes)
+
+
+def _covered_years(graph: nx.MultiDiGraph, times: Mapping[str, dict]) -> list[int]:
+    """The first and last year any node or edge of ``graph`` starts, ends or changes; [] when none does."""
+    years: set[int] = set()
+    for time in times.values():
+        years.update(y for y in (time["from"], time["until"]) if y is not None)
+        years.update(y for period in time["status"] for y in period[:2] if y is not None)
+        years.update(year for year, _ in time["names"])
+    for _, _, data in graph.edges(data=True):
+        years.update(y for y in (data.get("start_year"), data.get("end_year")) if y is not None)
+    return [min(years), max(years)] if years else []
+
+
+def payload(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str = "battery-kg",
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    at: int | None = None,
+    focus: str | None = None,
+    depth: int | None = None,
+) -> dict:
+    """Everything the page script reads: vis-network nodes and edges, their years and details, the legend.
 
     >>> g = nx.MultiDiGraph()
-    >>> g.add_node("urn:a", label="Acme", type="company", founded="2001", sources={"founded": ["https://s"]})
-    >>> g.add_node("urn:fr", label="France", type="country", sources={})
-    >>> _ = g.add_edge("urn:a", "urn:fr", relation="headquartered-in", sources=["https://t"])
-    >>> print(describe(g, "urn:a"))
-    Acme
-    company · urn:a
-    founded: 2001 — source: https://s
-    headquartered in France — source: https://t
+    >>> g.add_node("urn:p", label="P", type="parent-group", founded="1990", sources={})
+    >>> g.add_node("urn:c", label="C", type="company", sources={})
+    >>> for start, end, share in [(2009, 2011, 50.5), (2011, None, 100.0)]:
+    ...     _ = g.add_edge("urn:p", "urn:c", relation="owns", kind="parent", share=share, start=str(start),
+    ...                    end=end and str(end), start_year=start, end_year=end, sources=["https://s"])
+    >>> data = payload(g, at=2010)
+    >>> data["years"], data["start"], len(data["edges"]), data["edges"][0]["label"]
+    ([1990, 2011], 2010, 1, 'owns 50.5 %')
+    >>> data["edgeMeta"][0]["periods"]
+    [[2009, 2011, 50.5, 'parent', '2009', '2011', [0]], [2011, None, 100.0, 'parent', '2011', None, [0]]]
     """
-    data = graph.nodes[node]
-    lines = [data.get("label") or node, f"{NODE_STYLES[data['type']].legend} · {node}"]
-    for attribute, value in sorted(data.items()):
-        if attribute in ("label", "type", "sources"):
-            continue
-        text = "; ".join(map(str, value)) if attribute in MULTI_VALUED else str(value)
-        lines.append(f"{attribute}: {text}{_cited(data['sources'].get(attribute, []))}")
-    links = [(EDGE_STYLES[d["relation"]].forward, v, d) for _, v, d in graph.out_edges(node, data=True)] + [
-        (EDGE_STYLES[d["relation"]].backward, u, d) for u, _, d in graph.in_edges(node, data=True)
-    ]
-    links.sort(key=lambda link: (link[0], graph.nodes[link[1]].get("label", "")))
-    for phrase, other, d in links[:_MAX_TOOLTIP_LINKS]:
-        lines.append(f"{phrase} {graph.nodes[other].get('label') or other}{_stake_terms(d)}{_cited(d['sources'])}")
-    if len(links) > _MAX_TOOLTIP_LINKS:
-        lines.append(f"… and {len(links) - _MAX_TOOLTIP_LINKS} more links")
-    return "\n".join(lines)
+    times = {node: _node_time(data) for node, data in graph.nodes(data=True)}
+    years = _covered_years(graph, times)
+    start = at if at is not None else (years[1] if years else None)
+    net = network(graph, positions, at=start)
+    nodes, edges, _, _, _, options = net.get_network_data()
+    sources = _Sources(graph.graph.get("tiers", {}))
+    counts: dict[str, int] = defaultdict(int)
+    node_meta = []
+    for node in nodes:
+        data = graph.nodes[node["id"]]
+        counts[data["type"]] += 1
+        node_meta.append(
+            {
+                "layer": node_style(data["type"]).layer,
+                **times[node["id"]],
+                "aliases": list(data.get("aliases", [])),
+                "facts": [
+                    [
+                        attribute,
+                        "; ".join(map(str, value)) if attribute in MULTI_VALUED else str(value),
+                        sources(data["sources"].get(attribute, [])),
+                    ]
+                    for attribute, value in sorted(data.items())
+                    if attribute not in ("label", "type", "sources", "history", "note", "aliases")
+                ],
+                "notes": list(data.get("note", [])),
+                "history": [{**record, "sources": sources(record["sources"])} for record in data.get("history", [])],
+            }
+        )
+    relation_counts: dict[str, int] = defaultdict(int)
+    edge_meta = []
+    merged = _merged_edges(graph)
+    for edge in edges:
+        stakes = merged[(edge["from"], edge["to"], edge["relation"])]
+        relation_counts[edge["relation"]] += 1
+        timed = [d for d in stakes if d.get("start_year") is not None or d.get("end_year") is not None]
+        edge_meta.append(
+            {
+                "periods": [
+                    [
+                        d.get("start_year"),
+                        d.get("end_year"),
+                        d.get("share"),
+                        d.get("kind"),
+                        d.get("start"),
+                        d.get("end"),
+                        sources(d["sources"]),
+                    ]
+                    for d in stakes
+                ]
+                if edge["relation"] == "owns" or timed
+                else None,
+                "sources": sources(sorted({url for d in stakes for url in d["sources"]})),
+            }
+        )
+    return {
+        "title": title,
+        "years": years,
+        "start": start,
+        "focus": focus,
+        "depth": depth,
+        "layers": [{"layer": name, "legend": legend, "on": name in DEFAULT_LAYERS} for name, legend in LAYERS.items()],
+        "hubTypes": sorted(HUB_TYPES),
+        "nodes": nodes,
+        "edges": edges,
+        "nodeMeta": node_meta,
+        "edgeMeta": edge_meta,
+        "sources": sources.payload(),
+        "options": json.loads(options),
+        "labelMinPx": LABEL_MIN_PX,
+        "types": [
+            {
+                "type": t,
+                "legend": node_style(t).legend if t in NODE_STYLES else t,
+                "color": node_style(t).color,
+                "shape": node_style(t).shape,
+                "dashed": node_style(t).dashed,
+                "layer": node_style(t).layer,
+                "count": counts[t],
+            }
+            for t in [*NODE_STYLES, *sorted(set(counts) - set(NODE_STYLES))]
+            if counts[t]
+        ],
+        "relations": [
+            {
+                "relation": r,
+                "legend": edge_style(r).legend,
+                "forward": edge_style(r).forward,
+                "backward": edge_style(r).backward,
+                "color": edge_style(r).color,
+                "dashed": edge_style(r).dashed,
+                "count": relation_counts[r],
+            }
+            for r in [*EDGE_STYLES, *sorted(set(relation_counts) - set(EDGE_STYLES))]
+            if relation_counts[r]
+        ],
+    }
 
 
 def render(
@@ -277,37 +626,21 @@ def render(
     *,
     title: str = "battery-kg",
     positions: Mapping[str, tuple[float, float]] | None = None,
+    at: int | None = None,
+    focus: str | None = None,
+    depth: int | None = None,
 ) -> str:
-    """The whole page as one HTML string: no external reference of any kind."""
-    net = network(graph, positions)
-    nodes, edges, _, _, _, options = net.get_network_data()
-    counts = {t: 0 for t in NODE_STYLES}
-    for node in nodes:
-        counts[node["group"]] += 1
-    relation_counts = {r: 0 for r in EDGE_STYLES}
-    for edge in edges:
-        relation_counts[edge["relation"]] += 1
-    payload = {
-        "title": title,
-        "nodes": nodes,
-        "edges": edges,
-        "options": json.loads(options),
-        "types": [
-            {"type": t, "legend": s.legend, "color": s.color, "shape": s.shape, "dashed": s.dashed, "count": counts[t]}
-            for t, s in NODE_STYLES.items()
-            if counts[t]
-        ],
-        "relations": [
-            {"relation": r, "legend": s.legend, "color": s.color, "dashed": s.dashed, "count": relation_counts[r]}
-            for r, s in EDGE_STYLES.items()
-            if relation_counts[r]
-        ],
-    }
+    """The whole page as one HTML string: no external reference of any kind.
+
+    ``at`` is the year the time slider starts on (default: the last year the data covers);
+    ``focus`` (a node) and ``depth`` open the page focused on that node and its neighbourhood.
+    """
+    data = payload(graph, title=title, positions=positions, at=at, focus=focus, depth=depth)
     slots = {
         "title": escape(title),
         "vis-css": _static("vis-network.min.css"),
         "page-css": _static("page.css"),
-        "data": _script_json(payload),
+        "data": _script_json(data),
         "vis-js": _static("vis-network.min.js"),
         "page-js": _static("page.js"),
     }
@@ -321,10 +654,13 @@ def write_page(
     *,
     title: str = "battery-kg",
     positions: Mapping[str, tuple[float, float]] | None = None,
+    at: int | None = None,
+    focus: str | None = None,
+    depth: int | None = None,
 ) -> Page:
     """Write the page for ``graph`` to ``path`` atomically (a temporary file, then a rename); nothing else."""
     path = Path(path)
-    html = render(graph, title=title, positions=positions).encode("utf-8")
+    html = render(graph, title=title, positions=positions, at=at, focus=focus, depth=depth).encode("utf-8")
     write_atomically(path, html)
     return Page(path, graph.number_of_nodes(), graph.number_of_edges(), len(html))
 
@@ -345,40 +681,3 @@ def _script_json(value: object) -> str:
     ):
         text = text.replace(char, escaped)
     return text
-
-
-def _cited(urls: list[str]) -> str:
-    if not urls:
-        return ""
-    return f" — source{'s' if len(urls) > 1 else ''}: {', '.join(urls)}"
-
-
-def _stake_terms(edge: Mapping) -> str:
-    """Kind, share and dates of an ownership edge, like ``: parent, 100 %, since 2013-01``; nothing for others."""
-    if edge["relation"] != "owns":
-        return ""
-    parts = [edge["kind"] or "stake"]
-    if edge.get("share") is not None:
-        parts.append(f"{edge['share']:g} %")
-    start, end = edge.get("start"), edge.get("end")
-    if start and end:
-        parts.append(f"{start} – {end}")
-    elif start or end:
-        parts.append(f"since {start}" if start else f"until {end}")
-    return ": " + ", ".join(parts)
-
-
-def _edge_label(edge: Mapping) -> str:
-    label = EDGE_STYLES[edge["relation"]].forward
-    if edge["relation"] == "owns":
-        if edge.get("share") is not None:
-            label += f" {edge['share']:g} %"
-        if edge.get("start_year") is not None or edge.get("end_year") is not None:
-            label += f" {edge.get('start_year') or '?'}–{edge.get('end_year') or ''}"
-    return label
-
-
-def _edge_title(graph: nx.MultiDiGraph, u: str, v: str, edge: Mapping) -> str:
-    phrase = EDGE_STYLES[edge["relation"]].forward
-    subject, obj = graph.nodes[u].get("label") or u, graph.nodes[v].get("label") or v
-    return f"{subject} {phrase} {obj}{_stake_terms(edge)}{_cited(edge['sources'])}"

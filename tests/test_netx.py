@@ -203,7 +203,10 @@ def test_select_types_and_focus(graph):
     around = select(graph, focus="Acme Cells", depth=1, types=["chemistry"])
     assert {chosen_label for _, chosen_label in around.nodes(data="label")} == {"Acme Cells", "LFP", "NMC"}
     two = select(graph, focus="acme", depth=2, types=["company", "chemistry"])
-    assert "Lithium-ion" in dict(two.nodes(data="label")).values()
+    # a chemistry is reached but not passed through: LFP's broader concept is not near Acme
+    assert "LFP" in dict(two.nodes(data="label")).values()
+    assert "Lithium-ion" not in dict(two.nodes(data="label")).values()
+    assert "Lithium-ion" in dict(select(graph, focus="LFP", depth=1).nodes(data="label")).values()
     assert list(select(graph, focus=_iri("country/FR"), depth=0)) == [_iri("country/FR")]
     # the source graph is not changed
     assert graph.number_of_nodes() == 18

@@ -8,7 +8,7 @@ import click
 
 from ..build import BUILD_DIR, TRIG_NAME
 from ..errors import KgError
-from ..netx import NODE_TYPES, select, to_networkx
+from ..netx import NODE_TYPES, find_node, select, to_networkx
 from ..store import open_store
 from ..viz import write_page
 
@@ -33,13 +33,23 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
     help="The page to write (only this file is written).",
 )
 @click.option(
-    "--focus", metavar="NAME", help="Show only what is within --depth links of this entity (name, alias or IRI)."
+    "--focus",
+    metavar="NAME",
+    help="Show only what is within --depth links of this entity (name, alias or IRI), and highlight it "
+    "and its path to the top of its group. Countries, regions, concepts and documents are reached but "
+    "not passed through.",
 )
 @click.option(
     "--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Links from --focus to include."
 )
 @click.option("--types", callback=_types, metavar="TYPE,...", help=f"Only these node types: {', '.join(NODE_TYPES)}.")
-@click.option("--at", "year", type=int, metavar="YEAR", help="Only ownership stakes active on 31 December of YEAR.")
+@click.option(
+    "--at",
+    "year",
+    type=int,
+    metavar="YEAR",
+    help="The year the page's time slider starts on (the map as on 31 December of YEAR); default: the last year.",
+)
 @click.option(
     "--store",
     "store_spec",
@@ -51,7 +61,8 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
 def viz(
     out: Path, focus: str | None, depth: int, types: list[str] | None, year: int | None, store_spec: str, title: str
 ) -> None:
-    """Write an interactive network page that works offline: legend, type filters, search, facts with sources."""
+    """Write an interactive industry map that works offline: a time slider, layers, ownership and force
+    layouts, search, and every fact with its sources."""
     if store_spec.startswith("oxigraph:"):
         store = open_store(store_spec)
     else:
@@ -61,10 +72,15 @@ def viz(
         store = open_store("oxigraph")
         store.load_file(path)
     try:
-        graph = select(to_networkx(store), focus=focus, depth=depth, types=types, at=year)
+        whole = to_networkx(store)
     finally:
         store.close()
-    page = write_page(graph, out, title=title)
+    # the page holds the whole map and opens on the focus's neighbourhood, so "Show all" widens it
+    center = find_node(whole, focus) if focus is not None else None
+    if types is not None and center is not None:
+        types = [*types, whole.nodes[center]["type"]]
+    graph = select(whole, types=types)
+    page = write_page(graph, out, title=title, at=year, focus=center, depth=depth if center else None)
     click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} links, {page.bytes / 1e6:.1f} MB")
 
 

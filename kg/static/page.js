@@ -1,91 +1,495 @@
-// The battery-kg network page: draws the embedded graph with vis-network, and
-// filters it by type, relation and search, all in the browser.
-// Text from the graph only ever goes into textContent/innerText or the canvas, never into markup.
+// The battery-kg network page: an industry map drawn with vis-network, explored through time in the browser.
+// State (year, layers, focus, depth, layout) lives in the URL fragment, so a link opens the same view.
+// Text from the graph only ever goes into textContent or the canvas, never into markup.
 (function () {
   "use strict";
   // performance marks for bench/viz.py: script start, data parsed, network built, first drawing
   performance.mark("kg:start");
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  const D = JSON.parse(document.getElementById("kg-data").textContent);
   performance.mark("kg:data");
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var typeOn = {};
-  var relationOn = {};
-  data.types.forEach(function (t) { typeOn[t.type] = true; });
-  data.relations.forEach(function (r) { relationOn[r.relation] = true; });
 
-  var neighbours = {};
-  data.nodes.forEach(function (n) { neighbours[n.id] = []; });
-  data.edges.forEach(function (e) { neighbours[e.from].push(e.to); neighbours[e.to].push(e.from); });
-  var searchText = {};
-  data.nodes.forEach(function (n) {
-    searchText[n.id] = [n.label].concat(n.aliases || []).join("\n").toLowerCase();
+  const N = D.nodes.length;
+  const E = D.edges.length;
+  const meta = D.nodeMeta;
+  const emeta = D.edgeMeta;
+  const index = new Map();
+  D.nodes.forEach(function (n, i) { index.set(n.id, i); });
+  const home = D.nodes.map(function (n) { return { x: n.x, y: n.y }; });
+  const baseLabel = D.nodes.map(function (n) { return n.label; });
+  const hub = new Set(D.hubTypes);
+  const isHub = D.nodes.map(function (n) { return hub.has(n.group); });
+  const typeLegend = {};
+  D.types.forEach(function (t) { typeLegend[t.type] = t.legend; });
+  const relationInfo = {};
+  D.relations.forEach(function (r) { relationInfo[r.relation] = r; });
+  const edgeFrom = new Int32Array(E);
+  const edgeTo = new Int32Array(E);
+  const incident = D.nodes.map(function () { return []; });
+  D.edges.forEach(function (e, k) {
+    edgeFrom[k] = index.get(e.from);
+    edgeTo[k] = index.get(e.to);
+    incident[edgeFrom[k]].push(k);
+    if (edgeTo[k] !== edgeFrom[k]) { incident[edgeTo[k]].push(k); }
   });
+  const GONE = { Cancelled: true, Closed: true };
+  const BUILDING = { Announced: true, UnderConstruction: true, Paused: true };
 
-  var matched = null;  // ids matching the search, or null when there is no search
-  var shown = new Set();
-  // before the views exist: a view filters once when made, and a network given empty views
-  // and then filled through change events costs several times a network given full ones
-  computeShown();
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return shown.has(n.id); } });
-  var edgeView = new vis.DataView(edges, {
-    filter: function (e) { return relationOn[e.relation] && shown.has(e.from) && shown.has(e.to); }
-  });
+  const state = {
+    year: D.start,
+    layers: new Set(D.layers.filter(function (l) { return l.on; }).map(function (l) { return l.layer; })),
+    layout: "force",
+    focus: D.focus,
+    depth: D.depth,
+    expanded: new Map(),  // node id -> the ids its expansion added
+    pinned: new Set()     // found by search while hidden: shown until "Show all"
+  };
+  const relationOn = {};
+  D.relations.forEach(function (r) { relationOn[r.relation] = true; });
+  readHash();
 
-  function computeShown() {
-    shown = new Set();
-    var near = null;
-    if (matched !== null) {
-      near = new Set();
-      matched.forEach(function (id) {
-        near.add(id);
-        neighbours[id].forEach(function (other) { near.add(other); });
+  // ---- time ----
+  function within(from, until, year) {
+    return year === null || ((from === null || from <= year) && (until === null || year < until));
+  }
+  function statusAt(i, year) {
+    const periods = meta[i].status;
+    if (!periods.length) { return null; }
+    let found = "";
+    periods.forEach(function (p) { if (within(p[0], p[1], year)) { found = p[2]; } });
+    return found;
+  }
+  function alive(i, year) {
+    const m = meta[i];
+    if (m.status.length) {
+      const status = statusAt(i, year);
+      return status !== "" && !GONE[status];
+    }
+    return within(m.from, m.until, year);
+  }
+  function period(k, year) {  // the stake (or dated link) that holds in year, or null
+    const periods = emeta[k].periods;
+    if (!periods) { return undefined; }
+    let found = null;
+    periods.forEach(function (p) { if (within(p[0], p[1], year)) { found = p; } });
+    return found;
+  }
+  function edgeAlive(k, year) { return period(k, year) !== null; }
+  function controlling(p) { return !!p && (p[3] === "parent" || (p[2] || 0) > 50); }
+
+  // ---- what is shown ----
+  const shownNode = new Uint8Array(N);
+  let pathNodes = [];
+  let pathEdges = [];
+  function linkUsable(k, year) {
+    return relationOn[D.edges[k].relation] && edgeAlive(k, year);
+  }
+  function neighbourhood(center, depth, year) {
+    // breadth-first over links that hold in year; countries, regions, concepts and documents are reached
+    // but not passed through, so depth 2 from a company does not reach every company in its country
+    const seen = new Map([[center, 0]]);
+    let frontier = [center];
+    for (let d = 0; d < depth; d++) {
+      const next = [];
+      frontier.forEach(function (i) {
+        if (i !== center && isHub[i]) { return; }
+        incident[i].forEach(function (k) {
+          if (!linkUsable(k, year)) { return; }
+          const other = edgeFrom[k] === i ? edgeTo[k] : edgeFrom[k];
+          if (!seen.has(other) && alive(other, year)) { seen.set(other, d + 1); next.push(other); }
+        });
+      });
+      frontier = next;
+    }
+    return seen;
+  }
+  function pathToTop(i, year) {
+    // the focus and its controlling owners up to the top of its group, as they stood in year
+    const nodes = [i];
+    const edges = [];
+    const seen = new Set([i]);
+    for (let q = 0; q < nodes.length; q++) {
+      incident[nodes[q]].forEach(function (k) {
+        if (edgeTo[k] !== nodes[q] || D.edges[k].relation !== "owns") { return; }
+        if (!controlling(period(k, year))) { return; }
+        edges.push(k);
+        if (!seen.has(edgeFrom[k])) { seen.add(edgeFrom[k]); nodes.push(edgeFrom[k]); }
       });
     }
-    data.nodes.forEach(function (n) {
-      if (typeOn[n.group] && (near === null || near.has(n.id))) { shown.add(n.id); }
+    return { nodes: nodes, edges: edges };
+  }
+  function computeShown() {
+    const year = state.year;
+    shownNode.fill(0);
+    const focus = state.focus !== null && index.has(state.focus) ? index.get(state.focus) : null;
+    if (focus !== null && state.depth !== null) {
+      neighbourhood(focus, state.depth, year).forEach(function (_, i) {
+        if (state.layers.has(meta[i].layer) || i === focus) { shownNode[i] = 1; }
+      });
+    } else {
+      for (let i = 0; i < N; i++) {
+        if (state.layers.has(meta[i].layer) && alive(i, year)) { shownNode[i] = 1; }
+      }
+    }
+    state.expanded.forEach(function (added) {
+      added.forEach(function (id) { if (index.has(id)) { shownNode[index.get(id)] = 1; } });
     });
+    state.expanded.forEach(function (_, id) { if (index.has(id)) { shownNode[index.get(id)] = 1; } });
+    state.pinned.forEach(function (id) { shownNode[index.get(id)] = 1; });
+    pathNodes = [];
+    pathEdges = [];
+    if (focus !== null) {
+      const path = pathToTop(focus, year);
+      path.nodes.forEach(function (i) { shownNode[i] = 1; });
+      pathNodes = path.nodes.map(function (i) { return D.nodes[i].id; });
+      pathEdges = path.edges;
+    }
   }
 
-  var count = document.getElementById("kg-count");
+  // ---- year-dependent looks: former names, stake shares and control, plants being built ----
+  const looks = new Map();  // id -> the key of the look last applied
+  function timeLooks(year) {
+    const nodeUpdates = [];
+    const edgeUpdates = [];
+    for (let i = 0; i < N; i++) {
+      const m = meta[i];
+      if (!m.names.length && !m.status.length) { continue; }
+      let label = baseLabel[i];
+      for (let r = m.names.length - 1; r >= 0; r--) {
+        if (year !== null && year < m.names[r][0]) { label = m.names[r][1]; }
+      }
+      const building = m.status.length ? !!BUILDING[statusAt(i, year)] : false;
+      const key = label + "|" + building;
+      const id = D.nodes[i].id;
+      if (looks.get("n" + id) === key) { continue; }
+      if (looks.has("n" + id) || key !== baseLabel[i] + "|false") {
+        nodeUpdates.push({ id: id, label: label, shapeProperties: { borderDashes: building ? [4, 3] : false },
+          opacity: building ? 0.55 : 1 });
+      }
+      looks.set("n" + id, key);
+    }
+    for (let k = 0; k < E; k++) {
+      if (D.edges[k].relation !== "owns" || !emeta[k].periods) { continue; }
+      const p = period(k, year) || emeta[k].periods[emeta[k].periods.length - 1];
+      const key = String(p[2]) + "|" + p[3];
+      if (looks.get("e" + k) === key) { continue; }
+      if (looks.has("e" + k)) {
+        edgeUpdates.push({ id: k, label: "owns" + (p[2] === null ? "" : " " + p[2] + " %"),
+          width: controlling(p) ? 3 : 1.5, dashes: !controlling(p) });
+      }
+      looks.set("e" + k, key);
+    }
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+  }
+
+  // ---- the network ----
+  const nodes = new vis.DataSet(D.nodes);
+  const edges = new vis.DataSet(D.edges);
+  // filter before the views exist: a view filters once when made, and a network given empty views
+  // and then filled through change events costs several times a network given full ones
+  computeShown();
+  timeLooks(state.year);
+  const nodeView = new vis.DataView(nodes, { filter: function (n) { return shownNode[index.get(n.id)] === 1; } });
+  const edgeView = new vis.DataView(edges, {
+    filter: function (e) {
+      return shownNode[edgeFrom[e.id]] === 1 && shownNode[edgeTo[e.id]] === 1 && linkUsable(e.id, state.year);
+    }
+  });
+  const container = document.getElementById("kg-network");
+  const options = Object.assign({}, D.options);
+  options.nodes = Object.assign({ borderWidthSelected: 4 }, options.nodes);
+  const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  performance.mark("kg:network");
+
+  // ---- layouts ----
+  const GAP_X = 170;
+  const GAP_Y = 150;
+  function shownIndices() {
+    const list = [];
+    for (let i = 0; i < N; i++) { if (shownNode[i]) { list.push(i); } }
+    return list;
+  }
+  function shownEdgeIndices() { return edgeView.getIds(); }
+  function hierarchy(list) {
+    // groups on top, what they control below, a joint venture between (and below) its partners;
+    // plants and agreements under the organisations they belong to; each group's tree a block
+    const year = state.year;
+    const inList = new Set(list);
+    const parents = new Map();
+    const children = new Map();
+    list.forEach(function (i) { parents.set(i, []); children.set(i, []); });
+    shownEdgeIndices().forEach(function (k) {
+      let up = edgeFrom[k];
+      let down = edgeTo[k];
+      const relation = D.edges[k].relation;
+      if (relation !== "owns") {
+        if (isHub[up] || isHub[down]) { return; }
+        // a plant, an agreement or another non-organisation hangs under the organisation it links to
+        const org = function (i) { return D.nodes[i].group === "company" || D.nodes[i].group === "parent-group"; };
+        if (org(up) === org(down)) { return; }
+        if (!org(up)) { const t = up; up = down; down = t; }
+      }
+      if (!inList.has(up) || !inList.has(down) || up === down) { return; }
+      parents.get(down).push(up);
+      children.get(up).push(down);
+    });
+    // hubs (countries, concepts) hang under nothing: they sit in their own rows below the trees
+    // longest-path levels, with a cap so a cycle of stakes cannot loop
+    const level = new Map();
+    list.forEach(function (i) { level.set(i, 0); });
+    for (let pass = 0; pass < 12; pass++) {
+      let changed = false;
+      list.forEach(function (i) {
+        parents.get(i).forEach(function (p) {
+          if (level.get(p) + 1 > level.get(i) && level.get(p) < 40) { level.set(i, level.get(p) + 1); changed = true; }
+        });
+      });
+      if (!changed) { break; }
+    }
+    // blocks: the connected pieces of the parent links
+    const block = new Map();
+    const blocks = [];
+    list.forEach(function (start) {
+      if (block.has(start)) { return; }
+      const members = [start];
+      block.set(start, blocks.length);
+      for (let q = 0; q < members.length; q++) {
+        parents.get(members[q]).concat(children.get(members[q])).forEach(function (o) {
+          if (!block.has(o)) { block.set(o, blocks.length); members.push(o); }
+        });
+      }
+      blocks.push(members);
+    });
+    const placed = new Map();
+    const boxes = blocks.map(function (members) {
+      const rows = [];
+      members.forEach(function (i) { (rows[level.get(i)] = rows[level.get(i)] || []).push(i); });
+      const x = new Map();
+      const order = new Map();
+      rows.forEach(function (row, r) {
+        if (!row) { rows[r] = []; return; }
+        if (r === 0) {
+          row.sort(function (a, b) { return children.get(b).length - children.get(a).length || a - b; });
+        } else {
+          const mean = function (i) {
+            const ps = parents.get(i).filter(function (p) { return order.has(p); });
+            return ps.length ? ps.reduce(function (s, p) { return s + order.get(p); }, 0) / ps.length : 1e9;
+          };
+          row.sort(function (a, b) { return mean(a) - mean(b) || a - b; });
+        }
+        row.forEach(function (i, n) { order.set(i, n + (r ? 0 : 0)); x.set(i, n * GAP_X); });
+      });
+      const place = function (row, wanted) {
+        // each at its wanted x, in order, at least GAP_X apart
+        let last = -Infinity;
+        row.forEach(function (i) {
+          const at = Math.max(wanted(i), last + GAP_X);
+          x.set(i, at);
+          last = at;
+        });
+      };
+      const mean = function (list2, fallback) {
+        return list2.length ? list2.reduce(function (s, o) { return s + x.get(o); }, 0) / list2.length : fallback;
+      };
+      for (let sweep = 0; sweep < 2; sweep++) {
+        for (let r = rows.length - 2; r >= 0; r--) {
+          place(rows[r], function (i) { return mean(children.get(i), x.get(i)); });
+        }
+        for (let r = 1; r < rows.length; r++) {
+          place(rows[r], function (i) { return mean(parents.get(i), x.get(i)); });
+        }
+      }
+      let minX = Infinity;
+      let maxX = -Infinity;
+      members.forEach(function (i) { minX = Math.min(minX, x.get(i)); maxX = Math.max(maxX, x.get(i)); });
+      return { members: members, x: x, minX: minX, width: maxX - minX + GAP_X, height: rows.length * GAP_Y };
+    });
+    // pack the blocks in rows, biggest first, about as wide as the whole is tall
+    boxes.sort(function (a, b) { return b.members.length - a.members.length || a.members[0] - b.members[0]; });
+    const area = boxes.reduce(function (s, b) { return s + b.width * b.height; }, 0);
+    const rowWidth = Math.max(boxes.length ? boxes[0].width : 0, Math.sqrt(area) * 1.6);
+    let cursorX = 0;
+    let cursorY = 0;
+    let rowHeight = 0;
+    boxes.forEach(function (b) {
+      if (cursorX > 0 && cursorX + b.width > rowWidth) { cursorX = 0; cursorY += rowHeight + GAP_Y / 2; rowHeight = 0; }
+      b.members.forEach(function (i) {
+        placed.set(i, { x: cursorX + b.x.get(i) - b.minX, y: cursorY + level.get(i) * GAP_Y });
+      });
+      cursorX += b.width;
+      rowHeight = Math.max(rowHeight, b.height);
+    });
+    return placed;
+  }
+  function relax(list, start, iterations) {
+    // a few Fruchterman-Reingold steps from where the nodes are, with a pull to the centre,
+    // so what a filter leaves closes up while keeping its shape; all pairs repel, so only for small views
+    const n = list.length;
+    const at = new Map();
+    list.forEach(function (i, j) { at.set(i, j); });
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    list.forEach(function (i, j) { x[j] = start.get(i).x; y[j] = start.get(i).y; });
+    const links = [];
+    shownEdgeIndices().forEach(function (k) {
+      const a = at.get(edgeFrom[k]);
+      const b = at.get(edgeTo[k]);
+      if (a !== undefined && b !== undefined && a !== b) { links.push(a, b); }
+    });
+    const k2 = 110 * 110;
+    let cx = 0;
+    let cy = 0;
+    for (let j = 0; j < n; j++) { cx += x[j] / n; cy += y[j] / n; }
+    const fx = new Float64Array(n);
+    const fy = new Float64Array(n);
+    for (let it = 0; it < iterations; it++) {
+      const temperature = 60 * (1 - it / iterations) + 2;
+      fx.fill(0);
+      fy.fill(0);
+      for (let a = 0; a < n; a++) {
+        for (let b = a + 1; b < n; b++) {
+          let dx = x[a] - x[b];
+          let dy = y[a] - y[b];
+          let d2 = dx * dx + dy * dy;
+          if (d2 < 1) { dx = (a % 7) - 3 + 0.5; dy = (b % 5) - 2 + 0.5; d2 = dx * dx + dy * dy; }
+          if (d2 > 9 * k2) { continue; }  // far apart: leave them be, so the shape holds
+          const push = k2 / d2;
+          fx[a] += dx * push; fy[a] += dy * push;
+          fx[b] -= dx * push; fy[b] -= dy * push;
+        }
+      }
+      for (let l = 0; l < links.length; l += 2) {
+        const a = links[l];
+        const b = links[l + 1];
+        const dx = x[a] - x[b];
+        const dy = y[a] - y[b];
+        const d = Math.sqrt(dx * dx + dy * dy) + 0.01;
+        const pull = d / 110;
+        fx[a] -= dx * pull; fy[a] -= dy * pull;
+        fx[b] += dx * pull; fy[b] += dy * pull;
+      }
+      for (let j = 0; j < n; j++) {
+        fx[j] -= (x[j] - cx) * 0.02;
+        fy[j] -= (y[j] - cy) * 0.02;
+        const length = Math.sqrt(fx[j] * fx[j] + fy[j] * fy[j]);
+        if (length > 0) {
+          const step = Math.min(length, temperature) / length;
+          x[j] += fx[j] * step;
+          y[j] += fy[j] * step;
+        }
+      }
+    }
+    const result = new Map();
+    list.forEach(function (i, j) { result.set(i, { x: x[j], y: y[j] }); });
+    return result;
+  }
+  const RELAX_LIMIT = 900;  // all-pairs steps above this would take longer than the eye waits
+  let animation = null;
+  function currentPositions(list, seeds) {
+    const start = new Map();
+    list.forEach(function (i) {
+      const body = network.body.nodes[D.nodes[i].id];
+      start.set(i, seeds.get(i) || (body ? { x: body.x, y: body.y } : home[i]));
+    });
+    return start;
+  }
+  function relayout(options) {
+    // re-arrange what is shown: the ownership tree, or the network closed up around what stayed
+    const list = shownIndices();
+    const seeds = (options && options.seeds) || new Map();
+    const start = currentPositions(list, seeds);
+    let target;
+    if (state.layout === "hierarchy") {
+      target = hierarchy(list);
+    } else if (list.length <= RELAX_LIMIT && list.length > 1) {
+      target = relax(list, start, 80);
+    } else {
+      target = new Map();
+      list.forEach(function (i) { target.set(i, start.get(i)); });
+    }
+    move(list, start, target, !(options && options.instant), options && options.fit);
+  }
+  function fitView() {
+    network.redraw();  // makes vis-network measure its canvas again, which the details panel may have narrowed
+    network.fit({ animation: false });
+  }
+  function move(list, start, target, animated, fit) {
+    if (animation) { cancelAnimationFrame(animation); animation = null; }
+    const bodies = network.body.nodes;
+    const set = function (t) {
+      list.forEach(function (i) {
+        const body = bodies[D.nodes[i].id];
+        if (!body) { return; }
+        const a = start.get(i);
+        const b = target.get(i);
+        body.x = a.x + (b.x - a.x) * t;
+        body.y = a.y + (b.y - a.y) * t;
+      });
+    };
+    const finish = function () {
+      set(1);
+      if (fit) { fitView(); }
+      network.redraw();
+    };
+    if (!animated || list.length > 3000) { finish(); return; }
+    const began = performance.now();
+    const frame = function (now) {
+      const t = Math.min(1, (now - began) / 350);
+      if (t >= 1) { animation = null; finish(); return; }
+      set(1 - Math.pow(1 - t, 3));
+      network.redraw();
+      animation = requestAnimationFrame(frame);
+    };
+    animation = requestAnimationFrame(frame);
+  }
+
+  // ---- refreshing after any change ----
+  const count = document.getElementById("kg-count");
   function refresh() {
     computeShown();
     nodeView.refresh();
     edgeView.refresh();
-    showCount();
+    highlight();
+    showCounts();
+    writeHash();
   }
-  function showCount() {
+  function highlight() {
+    const ids = pathNodes.filter(function (id) { return network.body.nodes[id]; });
+    const links = pathEdges.filter(function (k) { return network.body.edges[k]; });
+    network.setSelection({ nodes: ids, edges: links }, { unselectAll: true, highlightEdges: false });
+  }
+  const typeCounts = {};
+  const relationCounts = {};
+  function showCounts() {
+    const shownEdges = edgeView.getIds();
     count.dataset.nodes = String(nodeView.length);
-    count.dataset.edges = String(edgeView.length);
-    count.textContent = "Showing " + nodeView.length + " of " + data.nodes.length + " entities, " +
-      edgeView.length + " of " + data.edges.length + " links";
+    count.dataset.edges = String(shownEdges.length);
+    count.textContent = "Showing " + nodeView.length + " of " + N + " entities, " +
+      shownEdges.length + " of " + E + " links";
+    const types = {};
+    for (let i = 0; i < N; i++) { if (shownNode[i]) { types[D.nodes[i].group] = (types[D.nodes[i].group] || 0) + 1; } }
+    Object.keys(typeCounts).forEach(function (t) { typeCounts[t].textContent = (types[t] || 0) + " / " + typeCounts[t].dataset.total; });
+    const relations = {};
+    shownEdges.forEach(function (k) { relations[D.edges[k].relation] = (relations[D.edges[k].relation] || 0) + 1; });
+    Object.keys(relationCounts).forEach(function (r) {
+      relationCounts[r].textContent = (relations[r] || 0) + " / " + relationCounts[r].dataset.total;
+    });
   }
 
-  var container = document.getElementById("kg-network");
-  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
-  showCount();
-  performance.mark("kg:network");
-  network.once("afterDrawing", function () {
-    performance.mark("kg:drawn");
-    window.kgReady = performance.now();
-    document.documentElement.dataset.ready = "true";
-  });
-
-  // legend: a swatch, a name, a count and a checkbox per node type and per relation
-  var SVG = "http://www.w3.org/2000/svg";
+  // ---- legend: layers with their entity types, and links ----
+  const SVG = "http://www.w3.org/2000/svg";
   function swatch(shape, color, dashed) {
-    var svg = document.createElementNS(SVG, "svg");
+    const svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("width", "16");
     svg.setAttribute("height", "16");
     svg.setAttribute("viewBox", "-8 -8 16 16");
-    var el;
-    var points = {
+    let el;
+    const points = {
       diamond: "0,-7 7,0 0,7 -7,0",
       triangle: "0,-7 7,6 -7,6",
       triangleDown: "0,7 7,-6 -7,-6",
       hexagon: "7,0 3.5,6 -3.5,6 -7,0 -3.5,-6 3.5,-6",
-      star: "0,-7 1.8,-2.4 6.7,-2.2 2.9,0.9 4.1,5.7 0,3 -4.1,5.7 -2.9,0.9 -6.7,-2.2 -1.8,-2.4",
-      line: null
+      star: "0,-7 1.8,-2.4 6.7,-2.2 2.9,0.9 4.1,5.7 0,3 -4.1,5.7 -2.9,0.9 -6.7,-2.2 -1.8,-2.4"
     };
     if (shape === "line") {
       el = document.createElementNS(SVG, "line");
@@ -94,7 +498,7 @@
       el.setAttribute("stroke-width", "2.5");
       if (dashed) { el.setAttribute("stroke-dasharray", "3 2"); }
     } else {
-      if (shape === "square") {
+      if (shape === "square" || shape === "box") {
         el = document.createElementNS(SVG, "rect");
         el.setAttribute("x", "-6"); el.setAttribute("y", "-6"); el.setAttribute("width", "12"); el.setAttribute("height", "12");
       } else if (points[shape]) {
@@ -111,105 +515,558 @@
     svg.appendChild(el);
     return svg;
   }
-  function legendItem(list, id, svg, name, n, onChange) {
-    var li = document.createElement("li");
-    var label = document.createElement("label");
-    var box = document.createElement("input");
+  function checkbox(id, checked, onChange) {
+    const box = document.createElement("input");
     box.type = "checkbox";
-    box.checked = true;
+    box.checked = checked;
     box.id = id;
-    box.addEventListener("change", function () { onChange(box.checked); refresh(); });
-    var text = document.createElement("span");
-    text.textContent = name;
-    var number = document.createElement("span");
-    number.className = "kg-count";
-    number.textContent = String(n);
-    label.append(box, svg, text, number);
-    li.appendChild(label);
-    list.appendChild(li);
+    box.addEventListener("change", function () { onChange(box.checked); });
+    return box;
   }
-  var typeList = document.getElementById("kg-types");
-  data.types.forEach(function (t) {
-    legendItem(typeList, "kg-type-" + t.type, swatch(t.shape, t.color, t.dashed), t.legend, t.count,
-      function (on) { typeOn[t.type] = on; });
+  function countSpan(total) {
+    const span = document.createElement("span");
+    span.className = "kg-count";
+    span.dataset.total = String(total);
+    return span;
+  }
+  const layerBoxes = {};
+  const layerList = document.getElementById("kg-layers");
+  D.layers.forEach(function (layer) {
+    const types = D.types.filter(function (t) { return t.layer === layer.layer; });
+    if (!types.length) { return; }
+    const div = document.createElement("div");
+    div.className = "kg-layer";
+    const label = document.createElement("label");
+    const box = checkbox("kg-layer-" + layer.layer, state.layers.has(layer.layer), function (on) {
+      if (on) { state.layers.add(layer.layer); } else { state.layers.delete(layer.layer); }
+      refresh();
+      relayout({ fit: true });
+    });
+    layerBoxes[layer.layer] = box;
+    const name = document.createElement("span");
+    name.textContent = layer.legend;
+    label.append(box, name);
+    const ul = document.createElement("ul");
+    types.forEach(function (t) {
+      const li = document.createElement("li");
+      li.id = "kg-type-" + t.type;
+      const text = document.createElement("span");
+      text.textContent = t.legend;
+      typeCounts[t.type] = countSpan(t.count);
+      li.append(swatch(t.shape, t.color, t.dashed), text, typeCounts[t.type]);
+      ul.appendChild(li);
+    });
+    div.append(label, ul);
+    layerList.appendChild(div);
   });
-  var relationList = document.getElementById("kg-relations");
-  data.relations.forEach(function (r) {
-    legendItem(relationList, "kg-relation-" + r.relation, swatch("line", r.color, r.dashed), r.legend, r.count,
-      function (on) { relationOn[r.relation] = on; });
+  const relationList = document.getElementById("kg-relations");
+  D.relations.forEach(function (r) {
+    const li = document.createElement("li");
+    const label = document.createElement("label");
+    const box = checkbox("kg-relation-" + r.relation, true, function (on) {
+      relationOn[r.relation] = on;
+      refresh();
+    });
+    const text = document.createElement("span");
+    text.textContent = r.legend;
+    relationCounts[r.relation] = countSpan(r.count);
+    label.append(box, swatch("line", r.color, r.dashed), text, relationCounts[r.relation]);
+    li.appendChild(label);
+    relationList.appendChild(li);
   });
 
-  // search: the entities whose name or alias contains the text, and their neighbours
-  var search = document.getElementById("kg-search");
-  var status = document.getElementById("kg-search-status");
-  var pending = null;
-  function applySearch() {
-    var q = search.value.trim().toLowerCase();
-    if (!q) {
-      matched = null;
-      status.textContent = "";
+  // ---- the year slider ----
+  const slider = document.getElementById("kg-year");
+  const yearLabel = document.getElementById("kg-year-label");
+  const play = document.getElementById("kg-play");
+  let playing = null;
+  if (D.years.length) {
+    slider.min = String(D.years[0]);
+    slider.max = String(D.years[1]);
+    slider.value = String(state.year);
+    yearLabel.textContent = String(state.year);
+  } else {
+    document.getElementById("kg-time").hidden = true;
+  }
+  function setYear(year) {
+    state.year = year;
+    slider.value = String(year);
+    yearLabel.textContent = String(year);
+    timeLooks(year);
+    refresh();
+    if (state.layout === "hierarchy") {
+      relayout();
+    } else if (state.focus !== null && state.depth !== null) {
+      relayout();
+    }
+    if (!details.hidden && state.focus !== null) { showDetails(state.focus); }
+  }
+  slider.addEventListener("input", function () { setYear(Number(slider.value)); });
+  function stop() {
+    clearInterval(playing);
+    playing = null;
+    play.textContent = "▶";
+    play.setAttribute("aria-label", "Play through the years");
+  }
+  play.addEventListener("click", function () {
+    if (playing) { stop(); return; }
+    if (state.year >= D.years[1]) { setYear(D.years[0]); }
+    play.textContent = "❚❚";
+    play.setAttribute("aria-label", "Pause");
+    playing = setInterval(function () {
+      if (state.year >= D.years[1]) { stop(); return; }
+      setYear(state.year + 1);
+    }, 700);
+  });
+
+  // ---- layout switch ----
+  const layoutSelect = document.getElementById("kg-layout");
+  layoutSelect.value = state.layout;
+  layoutSelect.addEventListener("change", function () {
+    state.layout = layoutSelect.value;
+    writeHash();
+    relayout({ fit: true });
+  });
+
+  // ---- focus, expand and collapse ----
+  function setFocus(id, depth) {
+    const restricting = state.depth !== null || (depth !== undefined && depth !== null);
+    state.focus = id;
+    if (depth !== undefined) { state.depth = depth; }
+    refresh();
+    if (id !== null) { showDetails(id); } else { details.hidden = true; }
+    if (restricting) { relayout({ fit: true }); }
+  }
+  function toggleExpand(id) {
+    const seeds = new Map();
+    if (state.expanded.has(id)) {
+      state.expanded.delete(id);
     } else {
-      matched = data.nodes.filter(function (n) { return searchText[n.id].indexOf(q) >= 0; })
-        .map(function (n) { return n.id; });
-      status.textContent = matched.length === 1 ? "1 match" : matched.length + " matches";
+      const i = index.get(id);
+      const added = [];
+      const body = network.body.nodes[id];
+      const center = body ? { x: body.x, y: body.y } : home[i];
+      incident[i].forEach(function (k) {
+        const other = edgeFrom[k] === i ? edgeTo[k] : edgeFrom[k];
+        if (shownNode[other] || !edgeAlive(k, state.year) || !alive(other, state.year)) { return; }
+        const angle = added.length * 2.399963;
+        seeds.set(other, { x: center.x + 120 * Math.cos(angle), y: center.y + 120 * Math.sin(angle) });
+        added.push(D.nodes[other].id);
+      });
+      state.expanded.set(id, added);
     }
     refresh();
-    if (matched !== null && matched.length) {
-      var visible = matched.filter(function (id) { return shown.has(id); });
-      network.selectNodes(visible);
-      network.fit({ nodes: visible, animation: false });
-      if (visible.length === 1) { showDetails(visible[0]); }
+    relayout({ seeds: seeds });
+    if (!details.hidden && state.focus === id) { showDetails(id); }
+  }
+  network.on("click", function (params) {
+    if (params.nodes.length) { setFocus(params.nodes[0]); } else { highlight(); }
+  });
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length) { toggleExpand(params.nodes[0]); }
+  });
+  // edge labels: at close zoom (see the options), or on hover at any zoom
+  network.on("hoverEdge", function (params) {
+    edges.update({ id: params.edge, font: { size: Math.max(11, 14 / network.getScale()) } });
+  });
+  network.on("blurEdge", function (params) { edges.update({ id: params.edge, font: { size: 11 } }); });
+
+  // ---- search: tokens and fuzzy matching, with the keyboard ----
+  const search = document.getElementById("kg-search");
+  const matchList = document.getElementById("kg-matches");
+  const status = document.getElementById("kg-search-status");
+  let names = null;  // built on first use: [compact, tokens] per name of each node
+  function fold(text) { return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function tokens(text) { return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
+  function compact(text) { return tokens(text).join(""); }
+  function bigrams(text) {
+    const grams = new Set();
+    for (let c = 0; c < text.length - 1; c++) { grams.add(text.slice(c, c + 2)); }
+    return grams;
+  }
+  function nameScore(q, qTokens, qGrams, name) {
+    const c = name[0];
+    if (!c) { return 0; }
+    if (c === q) { return 100; }
+    if (c.startsWith(q)) { return 90; }
+    if (c.includes(q)) { return 80; }
+    if (qTokens.every(function (t) { return name[1].some(function (w) { return w.startsWith(t); }); })) { return 70; }
+    if (q.length < 3) { return 0; }
+    // letters in order with few gaps ("pnasonic"), then shared letter pairs ("panasnoic")
+    let at = 0;
+    let gaps = 0;
+    for (let j = 0; j < c.length && at < q.length; j++) {
+      if (c[j] === q[at]) { at++; } else if (at > 0) { gaps++; }
+    }
+    if (at === q.length && gaps <= q.length) { return 60 - gaps; }
+    const grams = bigrams(c);
+    let shared = 0;
+    qGrams.forEach(function (g) { if (grams.has(g)) { shared++; } });
+    const dice = (2 * shared) / (qGrams.size + grams.size);
+    return dice >= 0.6 ? Math.round(50 * dice) : 0;
+  }
+  function findMatches(text) {
+    const q = compact(text);
+    if (!q) { return []; }
+    if (names === null) {
+      names = D.nodes.map(function (n, i) {
+        return [n.label].concat(meta[i].aliases, meta[i].names.map(function (r) { return r[1]; }))
+          .map(function (name) { return [compact(name), tokens(name)]; });
+      });
+    }
+    const qTokens = tokens(text);
+    const qGrams = bigrams(q);
+    const found = [];
+    for (let i = 0; i < N; i++) {
+      let best = 0;
+      names[i].forEach(function (name) { best = Math.max(best, nameScore(q, qTokens, qGrams, name)); });
+      if (best) { found.push([best, i]); }
+    }
+    found.sort(function (a, b) {
+      return b[0] - a[0] || (isHub[a[1]] - isHub[b[1]]) || baseLabel[a[1]].length - baseLabel[b[1]].length ||
+        a[1] - b[1];
+    });
+    return found.slice(0, 30).map(function (f) { return f[1]; });
+  }
+  let matches = [];
+  let active = -1;
+  function showMatches() {
+    matchList.replaceChildren();
+    matches.forEach(function (i, n) {
+      const li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.id = "kg-match-" + n;
+      li.setAttribute("aria-selected", n === active ? "true" : "false");
+      const name = document.createElement("span");
+      name.textContent = baseLabel[i];
+      const kind = document.createElement("span");
+      kind.className = "kg-kind";
+      kind.textContent = typeLegend[D.nodes[i].group] || D.nodes[i].group;
+      li.append(name, kind);
+      li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(n); });
+      matchList.appendChild(li);
+    });
+    matchList.hidden = matches.length === 0;
+    search.setAttribute("aria-expanded", matches.length ? "true" : "false");
+    if (active >= 0) {
+      search.setAttribute("aria-activedescendant", "kg-match-" + active);
+      matchList.children[active].scrollIntoView({ block: "nearest" });
     } else {
-      network.unselectAll();
-      network.fit({ animation: false });
+      search.removeAttribute("aria-activedescendant");
     }
   }
+  function runSearch() {
+    const text = search.value.trim();
+    matches = text ? findMatches(text) : [];
+    active = matches.length ? 0 : -1;
+    status.textContent = text ? (matches.length === 1 ? "1 match" : matches.length + " matches") : "";
+    showMatches();
+  }
+  function choose(n) {
+    const i = matches[n];
+    if (i === undefined) { return; }
+    const id = D.nodes[i].id;
+    matches = [];
+    active = -1;
+    showMatches();
+    search.value = baseLabel[i];
+    if (!shownNode[i]) { state.pinned.add(id); }
+    setFocus(id);
+    if (!network.body.nodes[id]) { return; }
+    if (state.pinned.has(id)) { relayout({ instant: true }); }
+    network.focus(id, { scale: Math.max(network.getScale(), 0.8), animation: false });
+  }
+  let pending = null;
   search.addEventListener("input", function () {
     clearTimeout(pending);
-    pending = setTimeout(applySearch, 150);
+    pending = setTimeout(runSearch, 120);
   });
   search.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") { clearTimeout(pending); applySearch(); }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      clearTimeout(pending);
+      if (!matches.length) { runSearch(); return; }
+      active = (active + (event.key === "ArrowDown" ? 1 : -1) + matches.length) % matches.length;
+      showMatches();
+    } else if (event.key === "Enter") {
+      clearTimeout(pending);
+      if (!matches.length) { runSearch(); }
+      choose(active < 0 ? 0 : active);
+    } else if (event.key === "Escape") {
+      matches = [];
+      active = -1;
+      showMatches();
+    }
   });
+  search.addEventListener("blur", function () { matches = []; active = -1; showMatches(); });
+
   document.getElementById("kg-reset").addEventListener("click", function () {
     search.value = "";
-    Object.keys(typeOn).forEach(function (t) { typeOn[t] = true; });
+    status.textContent = "";
+    state.focus = null;
+    state.depth = null;
+    state.expanded.clear();
+    state.pinned.clear();
+    state.layers = new Set(D.layers.filter(function (l) { return l.on; }).map(function (l) { return l.layer; }));
+    Object.keys(layerBoxes).forEach(function (l) { layerBoxes[l].checked = state.layers.has(l); });
     Object.keys(relationOn).forEach(function (r) { relationOn[r] = true; });
-    document.querySelectorAll("#kg-legend input[type=checkbox]").forEach(function (box) { box.checked = true; });
-    applySearch();
+    document.querySelectorAll("#kg-relations input[type=checkbox]").forEach(function (box) { box.checked = true; });
+    details.hidden = true;
+    refresh();
+    relayout({ fit: true });
   });
 
-  // details: the node's facts as text; http(s) sources become links, nothing else does
-  var details = document.getElementById("kg-details");
-  var detailsText = document.getElementById("kg-details-text");
-  var URL_PATTERN = /(https?:\/\/[^\s,]+)/;
-  function showDetails(id) {
-    var node = nodes.get(id);
-    if (!node) { return; }
-    detailsText.replaceChildren();
-    node.title.split("\n").forEach(function (line, i) {
-      var div = document.createElement("div");
-      if (i === 0) { div.className = "kg-first"; }
-      // the second line is the entity's own IRI, which names it rather than pointing at a page
-      (i === 1 ? [line] : line.split(URL_PATTERN)).forEach(function (part, j) {
-        if (j % 2 === 1) {
-          var a = document.createElement("a");
-          a.href = part;
-          a.textContent = part;
-          a.rel = "noopener noreferrer";
-          a.target = "_blank";
-          div.appendChild(a);
-        } else if (part) {
-          div.appendChild(document.createTextNode(part));
-        }
-      });
-      detailsText.appendChild(div);
+  // ---- the details panel: the story of one entity, every fact with its sources ----
+  const details = document.getElementById("kg-details");
+  const detailsText = document.getElementById("kg-details-text");
+  function el(tag, text, className) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    if (className) { e.className = className; }
+    return e;
+  }
+  function sourceLinks(numbers) {
+    const span = el("span", null, "kg-src");
+    numbers.forEach(function (s) {
+      const url = D.sources.urls[s];
+      const tier = D.sources.tiers[s];
+      let link;
+      if (/^https?:\/\//.test(url)) {
+        link = el("a", hostOf(url));
+        link.href = url;
+        link.title = url;
+        link.rel = "noopener noreferrer";
+        link.target = "_blank";
+      } else {
+        link = el("span", url);  // not a web address: shown, never followed
+      }
+      span.append(" ", link);
+      if (tier) { span.appendChild(el("span", tier, "kg-tier kg-tier-" + tier)); }
     });
+    return span;
+  }
+  function hostOf(url) {
+    const host = url.replace(/^https?:\/\//, "").split(/[/?#]/)[0];
+    return host.replace(/^www\./, "");
+  }
+  function nodeLink(i) {
+    const a = el("a", labelAt(i), "kg-node");
+    a.addEventListener("click", function () {
+      const id = D.nodes[i].id;
+      if (!shownNode[i]) { state.pinned.add(id); }
+      setFocus(id);
+      if (state.pinned.has(id)) { relayout({ instant: true }); }
+      if (network.body.nodes[id]) { network.focus(id, { animation: false }); }
+    });
+    return a;
+  }
+  function labelAt(i) {
+    const node = nodes.get(D.nodes[i].id);
+    return node ? node.label : baseLabel[i];
+  }
+  function section(title, items) {
+    if (!items.length) { return; }
+    detailsText.appendChild(el("h4", title));
+    const ul = el("ul");
+    items.forEach(function (li) { ul.appendChild(li); });
+    detailsText.appendChild(ul);
+  }
+  function years(from, until, fromText, untilText) {
+    const a = fromText || (from === null || from === undefined ? "?" : String(from));
+    const b = untilText || (until === null || until === undefined ? "now" : String(until));
+    return a + " – " + b;
+  }
+  function stakeItem(k, i, other) {
+    const li = el("li");
+    const p = period(k, state.year);
+    li.append(nodeLink(other));
+    (emeta[k].periods || []).forEach(function (q) {
+      const line = el("div", years(q[0], q[1], q[4], q[5]) + ": " + (q[3] || "stake") +
+        (q[2] === null ? "" : ", " + q[2] + " %"), "kg-sub");
+      if (q === p) { line.className = "kg-now"; }
+      line.appendChild(sourceLinks(q[6]));
+      li.appendChild(line);
+    });
+    if (p) { li.className = "kg-now"; }
+    return li;
+  }
+  function historyText(record) {
+    const when = record.date || (record.year === null ? "" : String(record.year));
+    const kind = record.kind.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    let text = (when ? when + ": " : "") + kind;
+    if (record.value !== null && record.kind.indexOf("Renamed") === 0) { text += " (formerly " + record.value + ")"; }
+    return text;
+  }
+  function showDetails(id) {
+    const i = index.get(id);
+    if (i === undefined) { return; }
+    const m = meta[i];
+    detailsText.replaceChildren();
+    detailsText.appendChild(el("h3", labelAt(i)));
+    const sub = [typeLegend[D.nodes[i].group] || D.nodes[i].group];
+    if (m.from !== null) { sub.push("from " + m.from); }
+    if (m.until !== null) { sub.push("until " + m.until); }
+    if (m.status.length) { sub.push(String(statusAt(i, state.year) || "not yet announced").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase() + " in " + state.year); }
+    detailsText.appendChild(el("div", sub.join(" · "), "kg-sub"));
+    detailsText.appendChild(el("div", id, "kg-sub"));
+    if (m.aliases.length) { detailsText.appendChild(el("div", "also: " + m.aliases.join("; "), "kg-sub")); }
+    const actions = el("div", null, "kg-actions");
+    const expand = el("button", state.expanded.has(id) ? "Collapse neighbours" : "Expand neighbours");
+    expand.type = "button";
+    expand.id = "kg-expand";
+    expand.addEventListener("click", function () { toggleExpand(id); });
+    const only = el("button", state.depth === null ? "Only its neighbourhood" : "Whole map");
+    only.type = "button";
+    only.id = "kg-only";
+    only.addEventListener("click", function () { setFocus(id, state.depth === null ? 2 : null); });
+    actions.append(expand, only);
+    detailsText.appendChild(actions);
+    m.notes.forEach(function (note) { detailsText.appendChild(el("p", note)); });
+
+    const owners = [];
+    const holdings = [];
+    const plants = [];
+    const agreements = [];
+    const others = [];
+    incident[i].forEach(function (k) {
+      const relation = D.edges[k].relation;
+      const outgoing = edgeFrom[k] === i;
+      const other = outgoing ? edgeTo[k] : edgeFrom[k];
+      if (relation === "owns") {
+        (outgoing ? holdings : owners).push(stakeItem(k, i, other));
+        return;
+      }
+      const li = el("li");
+      const info = relationInfo[relation];
+      const group = D.nodes[other].group;
+      if (group === "plant") {
+        li.append(nodeLink(other));
+        const st = statusAt(other, state.year);
+        const capacity = meta[other].history.filter(function (r) {
+          return r.kind === "capacity" && (r.year === null || r.year <= state.year);
+        }).pop();
+        const facts = [];
+        if (st !== null) { facts.push(String(st || "not yet announced").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()); }
+        if (capacity) { facts.push(capacity.value + " " + (capacity.unit === "GigaW-HR" ? "GWh" : (capacity.unit || "")) + " (" + (capacity.date || capacity.year) + ")"); }
+        li.append(el("span", facts.length ? " — " + facts.join(", ") : "", "kg-sub"));
+        if (capacity) { li.appendChild(sourceLinks(capacity.sources)); }
+        li.appendChild(sourceLinks(emeta[k].sources));
+        plants.push(li);
+        return;
+      }
+      if (group === "agreement") {
+        li.append(nodeLink(other));
+        const am = meta[other];
+        li.append(el("span", am.from === null ? "" : " (" + years(am.from, am.until) + ")", "kg-sub"));
+        li.appendChild(sourceLinks(emeta[k].sources));
+        agreements.push(li);
+        return;
+      }
+      li.append(el("span", (info ? (outgoing ? info.forward : info.backward) : relation) + " "), nodeLink(other));
+      li.appendChild(sourceLinks(emeta[k].sources));
+      others.push(li);
+    });
+    section("Owners", owners);
+    section("Holdings", holdings);
+    section("Plants", plants);
+    section("Agreements", agreements);
+    const events = m.history.filter(function (r) { return r.kind !== "status" && r.kind !== "capacity"; });
+    section("Events", events.map(function (r) {
+      const li = el("li", historyText(r));
+      if (r.other && index.has(r.other)) { li.append(" — ", nodeLink(index.get(r.other))); }
+      if (r.note) { li.appendChild(el("div", r.note, "kg-sub")); }
+      li.appendChild(sourceLinks(r.sources));
+      return li;
+    }));
+    const statuses = m.history.filter(function (r) { return r.kind === "status" || r.kind === "capacity"; });
+    section("Status and capacity", statuses.map(function (r) {
+      const text = r.kind === "status"
+        ? years(r.year, r.end_year, r.date) + ": " + String(r.value).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()
+        : (r.date || r.year) + ": " + r.value + " " + (r.unit === "GigaW-HR" ? "GWh a year" : (r.unit || ""));
+      const li = el("li", text);
+      if (r.note) { li.appendChild(el("div", r.note, "kg-sub")); }
+      li.appendChild(sourceLinks(r.sources));
+      return li;
+    }));
+    section("Links", others);
+    section("Facts", m.facts.map(function (f) {
+      const li = el("li", f[0] + ": " + f[1]);
+      li.appendChild(sourceLinks(f[2]));
+      return li;
+    }));
     details.hidden = false;
   }
-  network.on("selectNode", function (params) { showDetails(params.nodes[0]); });
-  document.getElementById("kg-details-close").addEventListener("click", function () { details.hidden = true; });
+  document.getElementById("kg-details-close").addEventListener("click", function () {
+    details.hidden = true;
+    setFocus(null, null);
+  });
 
-  // for tests and the benchmark: the live network and its views
-  window.kgPage = { network: network, nodeView: nodeView, edgeView: edgeView };
+  // ---- the URL fragment: year, focus, depth, layers, layout ----
+  function readHash() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    if (params.has("year") && D.years.length) {
+      const year = Number(params.get("year"));
+      if (Number.isInteger(year)) { state.year = Math.min(D.years[1], Math.max(D.years[0], year)); }
+    }
+    if (params.has("focus")) {
+      const focus = params.get("focus");
+      state.focus = index.has(focus) ? focus : null;
+    }
+    if (params.has("depth")) {
+      const depth = Number(params.get("depth"));
+      state.depth = Number.isInteger(depth) && depth >= 0 ? depth : null;
+    }
+    if (params.has("layers")) {
+      state.layers = new Set(params.get("layers").split(",").filter(function (l) {
+        return D.layers.some(function (known) { return known.layer === l; });
+      }));
+    }
+    if (params.get("layout") === "hierarchy" || params.get("layout") === "force") { state.layout = params.get("layout"); }
+  }
+  let lastHash = null;
+  function writeHash() {
+    const params = new URLSearchParams();
+    if (state.year !== null) { params.set("year", String(state.year)); }
+    if (state.focus !== null) { params.set("focus", state.focus); }
+    if (state.depth !== null && state.focus !== null) { params.set("depth", String(state.depth)); }
+    params.set("layers", D.layers.filter(function (l) { return state.layers.has(l.layer); })
+      .map(function (l) { return l.layer; }).join(","));
+    params.set("layout", state.layout);
+    lastHash = "#" + params.toString();
+    if (location.hash !== lastHash) { history.replaceState(null, "", lastHash); }
+  }
+  window.addEventListener("hashchange", function () {
+    if (location.hash === lastHash) { return; }
+    readHash();
+    Object.keys(layerBoxes).forEach(function (l) { layerBoxes[l].checked = state.layers.has(l); });
+    layoutSelect.value = state.layout;
+    setYear(state.year);
+    if (state.focus !== null) { showDetails(state.focus); }
+    relayout({ fit: true });
+  });
+
+  // ---- first drawing ----
+  showCounts();
+  writeHash();
+  highlight();
+  // the panel first: opening it narrows the canvas, and vis-network rescales the view when that happens
+  if (state.focus !== null) { showDetails(state.focus); }
+  if (state.layout === "hierarchy" || (state.focus !== null && state.depth !== null)) {
+    relayout({ instant: true, fit: true });
+  } else {
+    fitView();
+  }
+  network.once("afterDrawing", function () {
+    performance.mark("kg:drawn");
+    window.kgReady = performance.now();
+    document.documentElement.dataset.ready = "true";
+  });
+
+  // for tests and the benchmark: the live network, its views and the state
+  window.kgPage = {
+    network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, state: state,
+    setYear: setYear, setFocus: setFocus, toggleExpand: toggleExpand, findMatches: function (text) {
+      return findMatches(text).map(function (i) { return D.nodes[i].id; });
+    }
+  };
 }());
