@@ -355,14 +355,16 @@ class _Walker:
         if _is_cta(text):
             self.blocks.append(Block("cta", text.replace("\n", " ")))
             return
+        if re.match(r"^(?:table|exhibit|figure|fig\.|chart)\s*[\dIVX]*[.:\s]", text, re.I) and len(text) <= 250:
+            self.caption = text  # the caption of the next table, when a table follows
+            self.blocks.append(Block("paragraph", text, lead=lead))
+            return
         if whole_bold and len(text) <= 200:
             self.blocks.append(Block("heading", text.replace("\n", " "), level=7))
             return
         if text.endswith(":") and len(text.split()) <= 12 and "\n" not in text:
             self.blocks.append(Block("heading", text, level=7))
             return
-        if re.match(r"^(?:table|exhibit|figure|fig\.|chart)\s*[\dIVX]*[.:\s]", text, re.I) and len(text) <= 250:
-            self.caption = text  # the caption of the next table, when a table follows
         self.blocks.append(Block("paragraph", text, lead=lead))
 
     def promotional(self, text: str, nodes: list[LexborNode]) -> bool:

@@ -82,10 +82,10 @@ _PLAYERS_SENTENCE = re.compile(
     r"\b(?:like|include|includes|included|including|such as|are|is|profiled|covered|comprise|comprises|namely"
     r"|featuring|features|:)\s*:?\s+(?P<list>[^\W\d_a-z][^.]*?(?:\.(?=\w)[^.]*?)*)(?:\.\s|\.$|$)"
 )
+_LISTED_NAME = r"[^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,4}"
 _PLAYERS_BEFORE = re.compile(
-    r"^(?P<list>(?:[^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,4}\s*,\s*){2,}(?:and\s+)?"
-    r"[^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,4})\s+(?:are|were|remain|rank)\s+(?:among\s+)?(?:the\s+)?"
-    r"(?:\w+\s+){0,3}(?:players|companies|vendors|manufacturers|suppliers|makers|producers|leaders)\b"
+    rf"^(?P<list>{_LISTED_NAME}(?:\s*,\s*{_LISTED_NAME})+(?:,?\s+and\s+{_LISTED_NAME})?)\s+(?:are|were|remain|rank)\s+"
+    r"(?:among\s+)?(?:the\s+)?(?:\w+\s+){0,3}(?:players|companies|vendors|manufacturers|suppliers|makers|producers|leaders)\b"
 )
 # "Primearth EV Energy, a joint venture of ...": a company named in prose by what it belongs to
 _RELATION_SUBJECT = re.compile(
@@ -93,11 +93,12 @@ _RELATION_SUBJECT = re.compile(
     r"(?:subsidiary|joint venture|unit|division)\s+(?:of|between)\b"
 )
 _NAME = r"[^\W\d_a-z][\w&.'’-]*(?:\s+(?:[^\W_a-z][\w&.'’-]*|&|de|der|von|and)){0,6}"
+_ABOUT = r"(?:(?:about|around|approximately|nearly|some|roughly|almost|over|just over|just under)\s+)?"
 # Ownership: "X, in which Y holds a 26% stake", "Y holds a 26 % stake in X", "Y owns 51% of X", "X is 60%-owned by Y".
 _OWNERSHIP = (
-    re.compile(rf"(?P<owned>{_NAME}),\s+in which\s+(?P<owner>{_NAME})\s+(?:holds|has|owns|retains|keeps)\s+(?:a\s+|an\s+)?"
-               r"(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)"),
-    re.compile(rf"(?P<owner>{_NAME})\s+(?:holds|has|owns|retains|acquired|took|keeps)\s+(?:a\s+|an\s+)?"
+    re.compile(rf"(?P<owned>{_NAME})\**\s*(?:,|--|–|—)\s*in which\s+(?P<owner>{_NAME})\s+(?:holds|has|owns|retains|keeps)\s+"
+               rf"{_ABOUT}(?:a\s+|an\s+)?{_ABOUT}(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)"),
+    re.compile(rf"(?P<owner>{_NAME})\s+(?:holds|has|owns|retains|acquired|took|keeps)\s+{_ABOUT}(?:a\s+|an\s+)?{_ABOUT}"
                r"(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s*(?:equity\s+|ownership\s+)?(?:stake|interest|share)?\s*"
                rf"(?:in|of)\s+(?:the\s+)?(?P<owned>{_NAME})"),
     re.compile(rf"(?P<owned>{_NAME})(?:,\s+which)?\s+is\s+(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)[- ]owned\s+by\s+"
@@ -201,10 +202,15 @@ def extract_document(document: Document, known: tuple[str, ...] = ()) -> Extract
     section_level = 0
     label: str | None = None  # a region or a company profile heading inside a section
     place: str | None = None  # the region or country the current heading names, whatever the section
+    title_seen = False
     for block in document.blocks:
         if block.kind == "heading":
-            kind = _classify(block.text)
+            # the document's title ("EV Battery Market Share Analysis") names the report, not a section
+            kind = _classify(block.text) if title_seen or block.level > 1 else None
+            title_seen = title_seen or block.level <= 6
             short = len(block.text.split()) <= 6
+            if kind is None and section and block.level == 7 and block.text.endswith(":") and not short:
+                continue  # "The main cell suppliers for grid storage are:" introduces the list that follows
             place = block.text.rstrip(":").strip() if short and _is_place(block.text.rstrip(":")) else None
             if kind and not (section == "regions" and short and kind == "regions" and label is not None):
                 section, section_level, label = kind, block.level, None
@@ -213,7 +219,7 @@ def extract_document(document: Document, known: tuple[str, ...] = ()) -> Extract
                 label = block.text.rstrip(":").strip()
                 if section == "players" and not place:
                     _add_profile(state, label)
-            elif section == "players" and short and _looks_like_name(block.text):
+            elif section == "players" and short and _looks_like_name(block.text, known):
                 label = block.text.rstrip(":").strip()  # a profile heading at the level of the section's own
                 _add_profile(state, label)
             else:
@@ -323,9 +329,14 @@ def _is_place(text: str) -> bool:
     return len(hits) == 1 and hits[0][1] - hits[0][0] >= len(text) - 1
 
 
-def _looks_like_name(text: str) -> bool:
+def _looks_like_name(text: str, known: tuple[str, ...]) -> bool:
+    """A heading at the level of the players section's own that is a company profile's: a known name, or a name of
+    two or more capitalised words ("Zinc8 Energy Solutions"), never a topic ("Joint ventures", "Popular")."""
     text = plain(text).rstrip(":").strip()
-    return bool(text) and not _NARRATIVE.search(text) and not _NOT_A_NAME.match(text) and bool(_clean_name(text))
+    if not text or _NARRATIVE.search(text) or _NOT_A_NAME.match(text) or not _clean_name(text):
+        return False
+    words = text.split()
+    return text in known or (len(words) >= 2 and all(w[0].isupper() or w[0].isdigit() or w in ("&", "de") for w in words))
 
 
 def _add_profile(state: _State, label: str) -> None:
@@ -516,7 +527,8 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
                         state.add_company(name, "players-list")
             return
     profile = label if section == "players" and label and not place else None
-    state.add_paragraph(text, place or profile)
+    is_profile = profile is not None and _clean_name(profile).casefold() in state.profiles
+    state.add_paragraph(text, place or (profile if is_profile else None))
     for sentence in sentences(plain(text)):
         inline = _INLINE_SEGMENTS.search(sentence)
         if inline:
@@ -535,7 +547,7 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         if name:
             state.add_company(name, "profile")
             state.profiles.setdefault(name.casefold(), []).extend(sentences(plain(text)))
-    elif profile and _clean_name(profile).casefold() in state.profiles:
+    elif profile and is_profile:
         state.profiles[_clean_name(profile).casefold()].extend(sentences(plain(text)))
 
 

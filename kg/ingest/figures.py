@@ -30,7 +30,7 @@ _NUM = r"(\d[\d,]*(?:\.\d+)?)"
 _MAG = r"(trillion|billion|million|thousand|bn|tn|mn|mln|[bmk])\b"
 _VALUE = re.compile(
     rf"(?P<pct>{_NUM}\s*(?:%|percent\b|per\s*cent\b))"
-    rf"|(?P<cur>US\$|USD|EUR|GBP|RMB|CNY|JPY|\$|€|£|¥)\s*{_NUM}\s*(?:{_MAG})?"
+    rf"|(?P<cur>US\$|USD|EUR|GBP|RMB|CNY|JPY|\$|€|£|¥)\s*{_NUM}\s*(?:{_MAG})?(?P<per>\s*(?:per|/)\s*(?:kWh|MWh|GWh|Wh)\b)?"
     rf"|{_NUM}\s*{_MAG}\s*(?P<cur2>US dollars|USD|dollars|euros?|EUR|yuan|RMB|yen)"
     rf"|{_NUM}\s*(?P<energy>GWh|MWh|TWh)\b",
     re.I,
@@ -96,7 +96,9 @@ _CATEGORY = (
 _STAKE_AFTER = re.compile(
     r"^\s*(?:equity\s+|ownership\s+|voting\s+)?(?:stake|interest|holding|ownership)\b|^[- ]owned\b", re.I
 )
-_STAKE_BEFORE = re.compile(r"\b(?:owns|owned|own)\s+(?:a\s+|an\s+)?$", re.I)
+_STAKE_BEFORE = re.compile(
+    r"\b(?:owns|owned|own)\s+(?:(?:about|around|approximately|nearly|some|roughly|almost|over)\s+)?(?:a\s+|an\s+)?$", re.I
+)
 _EQUIVALENCE = re.compile(
     r"(?P<subject>[\w][\w\s\-]{2,80}?)\s*[,(]\s*(?:also|commonly|often|otherwise)?\s*(?:known|referred to|called|termed)\s+(?:as\s+)?"
     r"(?P<object>[\w][\w\s\-]{2,80}?)\s*[,)]",
@@ -142,7 +144,8 @@ def market_tokens(text: str | None) -> frozenset[str]:
     >>> sorted(market_tokens("Global Secondary Lithium Metal Batteries Market"))
     ['battery', 'lithium', 'metal', 'secondary']
     """
-    words = re.findall(r"[a-z0-9]+", (text or "").lower().replace("lithium-ion", "lithium ion"))
+    text = re.sub(r"\([^)]*\)", " ", text or "")  # "lithium iron phosphate (LFP) battery": the abbreviation repeats
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("lithium-ion", "lithium ion"))
     tokens = set()
     for word in words:
         if word in _BROAD_WORDS or word in _PHRASE_STOP or word in ("market", "industry", "sector"):
@@ -207,7 +210,7 @@ def _phrase_start(clause: str, end: int) -> int:
     """Start of the run of content words (at most seven) right before ``end``."""
     start = end
     for word in reversed(list(re.finditer(r"[\w$.&/-]+", clause[:end]))):
-        if word.group().lower() in _PHRASE_STOP or end - word.start() > 90 or clause[word.end() : start].strip(" "):
+        if word.group().lower() in _PHRASE_STOP or end - word.start() > 90 or clause[word.end() : start].strip(" ()"):
             break
         start = word.start()
     return start
@@ -222,7 +225,10 @@ def _value(match: re.Match[str]) -> tuple[float, str]:
         return number, match.group("energy").replace("gwh", "GWh")
     currency = (match.group("cur") or match.group("cur2") or "").lower()
     magnitude = next((g.lower() for g in groups if g.lower() in _MAGNITUDE), None)
-    return number * _MAGNITUDE.get(magnitude or "", 1.0), _CURRENCY.get(currency, currency.upper())
+    unit = _CURRENCY.get(currency, currency.upper())
+    if match.group("per"):  # a price: "USD 60 per kWh"
+        return number * _MAGNITUDE.get(magnitude or "", 1.0), f"{unit}/{match.group('per').split()[-1].lstrip('/')}"
+    return number * _MAGNITUDE.get(magnitude or "", 1.0), unit
 
 
 def _qualifier(before: str) -> str | None:
@@ -274,8 +280,12 @@ _TIME_PATTERNS = (
 
 
 def _time(windows: tuple[str, ...], report_period: tuple[int, int] | None) -> tuple[int | None, int | None, int | None]:
-    """(year, period start, period end): the earliest time expression of the first window that has one."""
-    for text in windows:
+    """(year, period start, period end): the time expression nearest the value in the first window that has one.
+
+    The windows are the text after the value (read from its start), the text before it (read backwards from the
+    value) and the rest of the clause.
+    """
+    for position, text in enumerate(windows):
         hits = []
         for kind, pattern in _TIME_PATTERNS:
             for match in pattern.finditer(text):
@@ -286,7 +296,7 @@ def _time(windows: tuple[str, ...], report_period: tuple[int, int] | None) -> tu
                 hits.append((match.start(1) if kind in ("year", "until") else match.start(), kind, match))
         if not hits:
             continue
-        _, kind, match = min(hits, key=lambda hit: hit[0])
+        _, kind, match = (max if position == 1 else min)(hits, key=lambda hit: hit[0])
         if kind == "period":
             return None, int(match.group(1)), int(match.group(2))
         if kind == "forecast":
@@ -332,6 +342,9 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
                 between = [s for s in spans if previous_end <= s.start and s.end <= match.start()]
                 preceding = [s for s in spans if s.end <= match.start()]
                 following = [s for s in spans if s.start >= match.end()]
+                # a market phrase between two values ("... of the market in 2024, Asia Pacific accounted for 31%")
+                # is the earlier value's object, not the later one's scope
+                between = [s for s in between if s.kind != "market"] or between
                 candidates = (between if index else []) or preceding or following
                 scope = candidates[0] if candidates else None
             scope_kind = scope.kind if scope else "market"
@@ -344,6 +357,8 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
                 scope_kind, scope_text = _kind_of(default_scope, context), default_scope
             year, start, end = _time((after, before, clause[match.end() :]), context.period)
             metric = _metric(before, after, unit, scope_kind)
+            if metric in ("market_size", "revenue", "volume") and year is None and end is not None:
+                year, start, end = end, None, None  # "from 2024 to 2030, when it should be worth ...": at its end
             if metric == "cagr" and year is not None:
                 # "valued at X in 2024 ... reach Y by 2031, a CAGR of 8%": the CAGR runs from that year to the end one
                 ends = [int(y) for y in re.findall(r"\b(?:by|to|through|until)\s+((?:19|20)\d\d)\b", clause)]

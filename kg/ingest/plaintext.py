@@ -59,6 +59,9 @@ def text_as_markdown(text: str) -> str:
             out.append("")
             table.clear()
 
+    next_text = [""] * (len(lines) + 1)  # the next non-blank line after each line
+    for index in range(len(lines) - 1, -1, -1):
+        next_text[index] = lines[index + 1].strip() if index + 1 < len(lines) and lines[index + 1].strip() else next_text[index + 1]
     for index, raw in enumerate(lines):
         line = raw.strip()
         previous = lines[index - 1].strip() if index else ""
@@ -86,7 +89,8 @@ def text_as_markdown(text: str) -> str:
             out.extend((line, ""))
             continue
         bullet = _BULLET.match(raw)
-        heading = _heading(line, previous, following, bool(paragraph), bool(bullet))
+        in_list = bool(out) and out[-1].lstrip().startswith("- ") and bool(previous)
+        heading = None if in_list else _heading(line, previous, next_text[index], bool(paragraph), bool(bullet))
         if heading:
             flush()
             out.extend((heading, ""))
@@ -162,7 +166,7 @@ def _heading(line: str, previous: str, following: str, in_paragraph: bool, bulle
         return f"## {_escape(line)}"
     if bullet or in_paragraph or _LABEL.match(line) or line.endswith(":"):
         return None
-    if alone and len(words) <= 10 and _title_like(line) and following and not re.search(r"\d{3,}|%", line):
+    if alone and len(words) <= 10 and _title_like(line) and following and not re.search(r"%|\$|€|\d\.\d", line):
         return f"### {_escape(line)}"
     return None
 

@@ -129,7 +129,7 @@ def split_list(text: str) -> list[str]:
     if text.endswith(".") and not _ABBREVIATIONS.search(text):  # the sentence's full stop, not "Co."
         text = text[:-1]
     parts = [p.strip() for p in re.split(r"\s*[,;]\s*", text)]
-    if len(parts) > 1 or re.search(r"\s+and\s+(?=[A-Z0-9])", parts[-1]):
+    if len(parts) > 1 or re.search(r"\s+and\s+(?=[^\W_])(?![a-z])", parts[-1]):
         last = re.split(r"\s+and\s+", parts.pop())
         parts.extend(last)
     names: list[str] = []
@@ -202,7 +202,7 @@ def parse_period(text: str) -> tuple[int, int] | None:
     >>> parse_period("Market Trends for Period from 2025 -  2032"), parse_period("between 2024 and 2031")
     ((2025, 2032), (2024, 2031))
     """
-    match = re.search(rf"{_YEAR}\s*(?:-|–|—|to|until|through|and)\s*{_YEAR}", text)
+    match = re.search(rf"{_YEAR}\s*(?:-|–|—|to|until|through|and)\s*{_YEAR}", text, re.I)
     if match and int(match.group(1)) < int(match.group(2)):
         return int(match.group(1)), int(match.group(2))
     return None
