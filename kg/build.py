@@ -126,7 +126,8 @@ def assemble(
     progress("inferring control periods and geography")
     inferred = dataset.graph(INFERRED_GRAPH)
     add_control(inferred, reference.stakes)
-    add_memberships(inferred, reference.stakes)
+    resolved = (org.id for org in reference.organizations if org.status == "resolved")
+    add_memberships(inferred, reference.stakes, resolved)
     countries = {o for _, _, o, _ in dataset.quads((None, None, None, None)) if isinstance(o, URIRef)}
     add_geography(inferred, countries, reference.regions)
     progress("checking SHACL shapes")

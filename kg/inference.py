@@ -144,7 +144,7 @@ class Membership:
 
     member: str
     group: str
-    via: str  # control | joint-venture
+    via: str  # self | control | joint-venture
     from_year: int | None
     until_year: int | None
 
@@ -185,9 +185,13 @@ def memberships(stakes: Iterable[Stake]) -> list[Membership]:
     return sorted(kept, key=lambda m: (m.member, m.group, m.from_year or 0, m.until_year or 9999))
 
 
-def add_memberships(graph: Graph, stakes: Iterable[Stake]) -> Graph:
-    """Add ``bkg:GroupMembership`` nodes: ``bkg:member`` rolls up to ``bkg:group`` from/until a year."""
-    for m in memberships(stakes):
+def add_memberships(graph: Graph, stakes: Iterable[Stake], organizations: Iterable[str] = ()) -> Graph:
+    """Add ``bkg:GroupMembership`` nodes (``bkg:member`` rolls up to ``bkg:group`` from/until a year), one
+    ``self`` membership for each of ``organizations``, and ``member bkg:rollsUpTo group`` edges for the
+    memberships to another organisation that still hold."""
+    # every organisation is a member of its own group ("self"), so "a company or its group" is one pattern
+    own = [Membership(org, org, "self", None, None) for org in organizations]
+    for m in [*own, *memberships(stakes)]:
         since = str(m.from_year) if m.from_year is not None else "start"
         until = str(m.until_year) if m.until_year is not None else "now"
         node = iri("membership", f"{m.member}--{m.group}--{since}--{until}")
@@ -199,6 +203,9 @@ def add_memberships(graph: Graph, stakes: Iterable[Stake]) -> Graph:
             graph.add((node, BKG.fromYear, Literal(m.from_year)))
         if m.until_year is not None:
             graph.add((node, BKG.untilYear, Literal(m.until_year)))
+        elif m.via != "self":
+            # the current roll-up as one edge, so questions about now need no year filters
+            graph.add((iri("company", m.member), BKG.rollsUpTo, iri("company", m.group)))
     return graph
 
 

@@ -373,7 +373,7 @@ def _plant(graph: Graph, plant: Plant) -> None:
         period = iri("status", f"{plant.id}--{i}")
         graph.add((period, RDF.type, BKG.PlantStatusPeriod))
         graph.add((period, RDFS.label, Literal(f"{plant.id} {change.status} since {change.since or 'unknown'}")))
-        graph.add((period, BKG.plant, node))
+        graph.add((period, BKG.statusOf, node))
         graph.add((period, BKG.plantStatus, _PLANT_STATUSES[change.status]))
         # a status holds until the next one starts
         following = plant.status[i + 1].since if i + 1 < len(plant.status) else None
