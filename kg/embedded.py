@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Dataset, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from .errors import KgError, QueryError, Refused, SparqlSyntaxError
 from .limits import take
@@ -95,7 +96,9 @@ class OxigraphStore(Store):
                 "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph(),
                 "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs] or None,
             }
-        substitutions = {ox.Variable(name): to_ox(value) for name, value in query.bindings.items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): to_ox(value) for name, value in query.bindings.items()
+        }
         try:
             result = self._store.query(
                 query.text,
@@ -110,11 +113,11 @@ class OxigraphStore(Store):
             if isinstance(result, ox.QuerySolutions):
                 names = tuple(v.value for v in result.variables)
                 # a solution's terms as a list: reading them one by one costs more (bench/endpoint.py)
-                solutions = take(map(list, result), max_rows, "rows")  # type: ignore[arg-type]
+                solutions: list[list[object]] = take(map(list, result), max_rows, "rows")
                 return QueryResult("SELECT", names, Converted(solutions, lambda row: tuple(map(convert, row))))
 
             def triple(t: ox.Triple) -> Triple:
-                return (convert(t.subject), convert(t.predicate), convert(t.object))  # type: ignore[return-value]
+                return cast(Triple, (convert(t.subject), convert(t.predicate), convert(t.object)))
 
             return QueryResult("GRAPH", triples=Converted(take(result, max_rows, "triples"), triple))
         except SyntaxError as error:
@@ -173,7 +176,7 @@ class RdflibStore(Store):
         from pyparsing import ParseException
 
         try:
-            result = self.dataset.query(query.text, initBindings=query.bindings)
+            result = self.dataset.query(query.text, initBindings=cast(dict[str, Identifier], query.bindings))
         except ParseException as error:
             raise SparqlSyntaxError(error.msg, error.lineno, error.col) from error
         except RecursionError:

@@ -77,12 +77,13 @@ def tokens(text: str) -> Iterator[Token]:
     ['ASK', '{', '?s', '<urn:p>', '"}"', '}']
     """
     for match in _TOKEN.finditer(text):
-        if match.lastgroup not in ("space", "comment"):
-            yield Token(match.lastgroup, match.group(), match.end())
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            yield Token(kind, match.group(), match.end())
 
 
 def _unescape(text: str) -> str:
-    def char(match: re.Match) -> str:
+    def char(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
         return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
 
@@ -146,7 +147,8 @@ def _refuse_words(text: str, words: tuple[str, ...]) -> None:
 
 def _shape(text: str, keywords: tuple[str, str]) -> QueryShape:
     """The form and dataset IRIs of a scanned request (``keywords``: FROM or USING, then NAMED)."""
-    form, base, prefixes = "", "", {}
+    form, base = "", ""
+    prefixes: dict[str, str] = {}
     default: list[URIRef] = []
     named: list[URIRef] = []
     stream = list(tokens(text))

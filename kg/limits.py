@@ -21,7 +21,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .errors import QueryError, Refused
 
@@ -96,5 +96,5 @@ def within(seconds: float | None, call: Callable[[], T]) -> T:
         receiver.close()
         process.join()
     if not ok:
-        raise value  # type: ignore[misc]
-    return value  # type: ignore[return-value]
+        raise cast(QueryError, value)
+    return cast(T, value)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -35,6 +35,7 @@ from .records import (
     FormerName,
     LineageEvent,
     Organization,
+    OrganizationStatus,
     PartialDate,
     Party,
     PartyRole,
@@ -58,9 +59,11 @@ from .records import (
 )
 from .validate import validate
 
+C = TypeVar("C", bound=str)  # a value of a closed set
+
 STAKE_KINDS = choices(StakeKind)
 EVENT_KINDS = choices(EventKind)
-ORG_STATUSES = ("resolved", "unresolved")
+ORG_STATUSES = choices(OrganizationStatus)
 PLANT_KINDS = choices(PlantKind)
 PRODUCTS = choices(Product)
 PLANT_STATUSES = choices(PlantStatus)
@@ -195,11 +198,11 @@ class _Reader:
             raise self.fail(key, "expected a list of texts")
         return tuple(str(v).strip() for v in value)
 
-    def choice(self, key: str, options: tuple[str, ...], default: str | None = None) -> str:
+    def choice(self, key: str, options: tuple[C, ...], default: C | None = None) -> C:
         value = self.text(key) or default
         if value not in options:
             raise self.fail(key, f"{value!r} is not one of: {', '.join(options)}")
-        return value
+        return value  # type: ignore[return-value]  # checked against the closed set above
 
     def number(self, key: str, low: float, high: float) -> float | None:
         value = self.node.get(key)

@@ -68,7 +68,7 @@ def expand(text: str) -> URIRef | None:
         prefix, colon, local = text.partition(":")
         if not (colon and prefix in PREFIXES and re.match(r"^[^\s<>\"{}|^`\\]*$", local)):
             return None
-        iri = PREFIXES[prefix] + local
+        iri = str(PREFIXES[prefix]) + local
     problem = iri_problem(iri)
     if problem:
         raise QueryError(f"{text!r} is not a valid IRI ({problem})")
@@ -90,14 +90,14 @@ class NameIndex:
         self._by_key: dict[str, set[URIRef]] = defaultdict(set)
         self.labels: dict[URIRef, str] = {}
         for row in rows:
-            entity, name = row["entity"], str(row["name"])
-            if not row["alias"].toPython() and entity not in self.labels:  # type: ignore[union-attr]
+            entity, name = URIRef(str(row["entity"])), str(row["name"])
+            if str(row["alias"]) != "true" and entity not in self.labels:
                 self.labels[entity] = name
             if kind_of(entity) not in _UNNAMED:
                 self._by_name[name_key(name)].add(entity)
                 self._by_core[company_key(name)].add(entity)
                 self._by_key[name_key(str(entity).rsplit("/", 1)[-1])].add(entity)
-        self.iris = frozenset(row["entity"] for row in rows)
+        self.iris = frozenset(URIRef(str(row["entity"])) for row in rows)
 
     def resolve(self, name: str | URIRef, kind: str | None = None) -> URIRef:
         """The one IRI that ``name`` (IRI, label, alias, code or id) stands for, among things of ``kind``.

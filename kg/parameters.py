@@ -90,10 +90,10 @@ def bind(
         if isinstance(value, URIRef):
             bindings[key] = value
             continue
-        value = getattr(value, "iri", value)  # an API record stands for its IRI
+        name = getattr(value, "iri", value)  # an API record stands for its IRI
         names = names or NameIndex(store)
         try:
-            bindings[key] = names.resolve(value, ENTITY_TYPES[parameter.type])
+            bindings[key] = names.resolve(name if isinstance(name, URIRef) else str(name), ENTITY_TYPES[parameter.type])
         except UnknownName as error:
             raise UnknownName(f"parameter {key}: {error}", error.suggestions, error.matches) from None
         except QueryError as error:

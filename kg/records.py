@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from .errors import Location
@@ -32,6 +32,7 @@ Role = Literal[
     "joint-venture",
 ]
 StakeKind = Literal["parent", "minority", "joint-venture"]
+OrganizationStatus = Literal["resolved", "unresolved"]
 EventKind = Literal[
     "spun-off-from",
     "acquired-by",
@@ -51,8 +52,8 @@ AgreementStatus = Literal["announced", "active", "completed", "ended", "terminat
 PartyRole = Literal["licensor", "licensee", "supplier", "customer", "partner", "buyer", "seller", "target"]
 
 
-def choices(closed_set: object) -> tuple[str, ...]:
-    """The values of one of the closed sets above.
+def choices(closed_set: object) -> tuple[Any, ...]:
+    """The values of one of the closed sets above (typed ``Any``: mypy cannot tie ``get_args`` to the set).
 
     >>> choices(PlantKind)
     ('production', 'pilot')
@@ -146,7 +147,7 @@ class Stake:
 
     owner: str
     owned: str
-    kind: str  # parent | minority | joint-venture
+    kind: StakeKind
     share: float | None
     start: PartialDate | None
     end: PartialDate | None
@@ -170,7 +171,7 @@ class LineageEvent:
     """A change such as a spin-off or a business sale between two organisations."""
 
     subject: str
-    kind: str  # an EventKind
+    kind: EventKind
     other: str | None
     date: PartialDate | None  # when it took effect (the closing of a sale)
     sources: tuple[str, ...]
@@ -186,8 +187,8 @@ class Organization:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ()  # see kg.loader.ROLES
-    status: str = "resolved"  # resolved | unresolved
+    roles: tuple[Role, ...] = ()
+    status: OrganizationStatus = "resolved"
     headquarters: Sourced | None = None  # value: ISO 3166-1 alpha-2
     headquarters_city: str | None = None
     former_names: tuple[FormerName, ...] = ()
@@ -261,7 +262,7 @@ class Site:
 class StatusChange:
     """The plant has been in ``status`` since ``since`` (until the next change)."""
 
-    status: str  # a PlantStatus
+    status: PlantStatus
     since: PartialDate | None
     sources: tuple[str, ...]
     note: str | None = None
@@ -287,8 +288,8 @@ class Plant:
 
     id: str
     name: str
-    kind: str  # a PlantKind
-    product: str  # a Product
+    kind: PlantKind
+    product: Product
     operators: tuple[PlantOperator, ...]
     site: Site
     chemistries: tuple[Sourced, ...] = ()
@@ -306,7 +307,7 @@ class Party:
     """One party to an agreement and its role in it."""
 
     org: str
-    role: str  # a PartyRole
+    role: PartyRole
     location: Location | None = field(default=None, compare=False)
 
 
@@ -315,10 +316,10 @@ class Agreement:
     """A licence, supply, development, acquisition or joint-venture agreement between organisations."""
 
     id: str
-    kind: str  # an AgreementKind
+    kind: AgreementKind
     title: str
     parties: tuple[Party, ...]
-    status: str  # an AgreementStatus
+    status: AgreementStatus
     sources: tuple[str, ...]
     signed: PartialDate | None = None
     start: PartialDate | None = None
@@ -337,7 +338,7 @@ class DomainTier:
     """One entry of ``data/source-policy.yaml``."""
 
     domain: str
-    tier: str  # a Tier
+    tier: Tier
     reason: str | None = None
     location: Location | None = field(default=None, compare=False)
 

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 import requests
@@ -32,7 +33,7 @@ from rdflib.term import Node
 from .errors import KgError, QueryError
 from .guard import tokens
 from .limits import take
-from .store import CheckedQuery, QueryResult, Store, rows_within
+from .store import CheckedQuery, QueryResult, Store, Triple, rows_within
 from .terms import from_ox
 
 # Graphs are filled here before they replace their target in one step (see RemoteStore._write_graph).
@@ -91,7 +92,7 @@ def with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
 
 
 def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _bnode_components(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
@@ -165,7 +166,7 @@ class RemoteStore(Store):
         self._challenged: set[str] = set()
 
     @classmethod
-    def from_url(cls, endpoint: str, **options) -> RemoteStore:
+    def from_url(cls, endpoint: str, **options: Any) -> RemoteStore:
         """A store for a query URL; one ending in ``/query`` gets Oxigraph server's ``/update`` and ``/store``.
 
         >>> store = RemoteStore.from_url("http://127.0.0.1:7878/query")
@@ -244,9 +245,8 @@ class RemoteStore(Store):
         if rdf_format is None:
             raise QueryError(f"{self.endpoint} answered with {content_type or 'no Content-Type'}, not SPARQL results")
         quads = take(ox.parse(body, rdf_format), max_rows, "triples")
-        return QueryResult(
-            "GRAPH", triples=[(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads]
-        )  # type: ignore[misc]
+        triples = [cast(Triple, (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))) for q in quads]
+        return QueryResult("GRAPH", triples=triples)
 
     def _update(self, sparql: str) -> None:
         """Send an update as it is (our own, or checked by :meth:`Store.update`)."""
@@ -268,10 +268,11 @@ class RemoteStore(Store):
             self.add_graph(graph, triples)
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+        # every position is bound in these answers
         named = self._ask("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
-        yield from ((s, p, o, g) for s, p, o, g in named.rows)
+        yield from (cast(tuple[Node, Node, Node, Node], row) for row in named.rows)
         default = self._ask("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", union=False)
-        yield from ((s, p, o, None) for s, p, o in default.rows)
+        yield from (cast(tuple[Node, Node, Node, None], (*row, None)) for row in default.rows)
 
     # ------------------------------------------------------------ graphs
 
@@ -312,9 +313,9 @@ class RemoteStore(Store):
     def graph_sizes(self) -> dict[str | None, int]:
         """Triples per named graph on the server, and in its default graph (key ``None``)."""
         named = self._ask("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union=False)
-        sizes: dict[str | None, int] = {str(g): int(n) for g, n in named.rows}
+        sizes: dict[str | None, int] = {str(g): int(str(n)) for g, n in named.rows}
         default = self._ask("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", union=False)
-        sizes[None] = int(default.rows[0][0])
+        sizes[None] = int(str(default.rows[0][0]))
         return sizes
 
 

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as Kind
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -69,7 +69,7 @@ class Converted(Sequence[T]):
     not need; the API reads them as rdflib terms like any other result.
     """
 
-    def __init__(self, native: list, convert: Callable[[object], T]):
+    def __init__(self, native: list[Any], convert: Callable[[Any], T]):
         self.native = native
         self._convert = convert
         self._items: list[T] | None = None
@@ -100,7 +100,7 @@ class Converted(Sequence[T]):
     def __repr__(self) -> str:
         return repr(self._all())
 
-    def __reduce__(self) -> tuple[type[list], tuple[list[T]]]:
+    def __reduce__(self) -> tuple[type[list[T]], tuple[list[T]]]:
         return list, (self._all(),)
 
 

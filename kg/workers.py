@@ -185,7 +185,7 @@ def worker_main(requests_fd: int, replies_fd: int) -> None:
 
 @dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     requests: Connection
     replies: Connection
 
