@@ -354,6 +354,7 @@ class _Connection(HttpToolsProtocol):
             oldest, _ = registry.idle.popitem(last=False)
             oldest._answering()
             oldest.transport.close()
+            self.connections.discard(oldest)  # gone now, not when the loop gets to its connection_lost
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._answering()

@@ -128,6 +128,13 @@ def _enough_files(connections: int) -> None:
     type=click.IntRange(min=16),
     help="Open connections; past it the longest idle ones are closed.",
 )
+@click.option(
+    "--request-timeout",
+    default=ServeConfig.request_timeout,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a connection may take to send a whole request (from opening, or from its last answer).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No line per request on stderr.")
 def serve(
     host,
@@ -144,6 +151,7 @@ def serve(
     client_seconds,
     queue,
     max_connections,
+    request_timeout,
     quiet,
 ) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint at /sparql, with a query page at /query.
@@ -174,6 +182,7 @@ def serve(
         quiet=quiet,
         fairness=Fairness(client_queries=client_queries, client_seconds=client_seconds, queue=queue),
         max_connections=max_connections,
+        request_timeout=request_timeout,
     )
     _enough_files(max_connections)
     server = SparqlServer(config)
