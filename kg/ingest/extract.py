@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
@@ -191,11 +192,14 @@ class _State:
         self.paragraphs.append(_Paragraph(text, label))
 
 
-def extract_document(document: Document, known: tuple[str, ...] = ()) -> Extraction:
+def extract_document(document: Document, known: Mapping[str, str] | None = None) -> Extraction:
     """Extraction from already parsed blocks (see ``kg.ingest.document``).
 
-    ``known`` are company names to recognise in running text as well (the reference data's distinctive names).
+    ``known`` maps company names to recognise in running text as well (the reference data's distinctive names)
+    to the entity each stands for; a name of an entity the document already names ("BYD (Build Your Dreams)")
+    adds nothing.
     """
+    known = known or {}
     state = _State()
     warnings = list(document.warnings)
     section: str | None = None
@@ -280,10 +284,15 @@ def extract_document(document: Document, known: tuple[str, ...] = ()) -> Extract
     for table, section in state.tables:
         figures.extend(table_figures(table.rows, table.caption, section, context))
     if known:
-        finder = NameFinder(known)
+        lower_words = {w for sentence in all_sentences for w in re.findall(r"\b[a-z]{4,}\b", sentence)}
+        # a one-word name the text also writes in lower case is a word there ("Total" beside "total"), not a name
+        finder = NameFinder(n for n in known if " " in n or not (n[1:].islower() and n.lower() in lower_words))
+        named = {known[c.mention] for c in state.companies.values() if c.mention in known}
         for sentence in all_sentences:
             for _, _, name in finder.find(sentence):
-                state.add_company(name, "text")
+                if known[name] not in named:
+                    named.add(known[name])
+                    state.add_company(name, "text")
     companies = _with_sentences(state, all_sentences)
     if not companies:
         warnings.append("no companies found")
@@ -307,7 +316,7 @@ def _unique(items: list) -> list:
 
 def _classify(heading: str) -> str | None:
     if _NARRATIVE.search(heading) and not re.search(
-        r"segment|region|player|applicat|type|compan|landscape", heading, re.I
+        r"segment|region|geograph|countr|player|applicat|type|compan|landscape|manufactur|supplier", heading, re.I
     ):
         return None
     for kind, pattern in _SECTIONS:
@@ -329,7 +338,7 @@ def _is_place(text: str) -> bool:
     return len(hits) == 1 and hits[0][1] - hits[0][0] >= len(text) - 1
 
 
-def _looks_like_name(text: str, known: tuple[str, ...]) -> bool:
+def _looks_like_name(text: str, known: Mapping[str, str]) -> bool:
     """A heading at the level of the players section's own that is a company profile's: a known name, or a name of
     two or more capitalised words ("Zinc8 Energy Solutions"), never a topic ("Joint ventures", "Popular")."""
     text = plain(text).rstrip(":").strip()

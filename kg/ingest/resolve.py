@@ -168,14 +168,15 @@ class Resolver:
             )
         }
 
-    def known_names(self) -> tuple[str, ...]:
+    def known_names(self) -> dict[str, str]:
         """Names and aliases distinctive enough to be recognised in running text.
 
         Every name of two or more words, a name with capitals inside ("BYD", "CATL", "HiTHIUM"), a name in a
-        script without case (宁德时代), and an organisation's own one-word name ("Northvolt"); not a one-word
-        alias that is also an English word ("Total", "Senior"), nor a curated unresolved name.
+        script without case (宁德时代), and a one-word name of five letters or more ("Northvolt", "Volkswagen");
+        the extractor passes over a one-word name that the document also writes in lower case ("Total" beside
+        "total"). Never a curated unresolved name.
         """
-        names = set()
+        names: dict[str, str] = {}
         for org in self.organizations.values():
             if org.status == "unresolved":
                 continue
@@ -185,9 +186,9 @@ class Resolver:
                     continue
                 inner_capitals = sum(1 for ch in name[1:] if ch.isupper()) >= 1 and len(name) >= 2
                 caseless = not any(ch.isascii() for ch in name)
-                if len(words) >= 2 or inner_capitals or caseless or (name == org.name and len(name) >= 4):
-                    names.add(name)
-        return tuple(sorted(names))
+                if len(words) >= 2 or inner_capitals or caseless or len(name) >= 5 or name == org.name:
+                    names.setdefault(name, org.id)
+        return names
 
     def company(self, mention: str, source_id: str) -> Resolution:
         """A company mention: a reference organisation, or a new entity of the source ``source_id``."""
