@@ -45,3 +45,25 @@ def embedded() -> Store:
     opened = open_store("oxigraph")
     opened.load_file(FIXTURE)
     return opened
+
+
+# What `pytest -m "not slow"` leaves out (CONTRIBUTING.md): each of these takes tens of seconds or more
+# (loads and floods of the endpoint, a browser, Virtuoso, builds killed and rerun, the benchmarks).
+SLOW_MODULES = frozenset(
+    {
+        "test_bench_smoke",
+        "test_build_killed",
+        "test_serve_abuse",
+        "test_serve_page",
+        "test_virtuoso",
+        "test_viz_browser",
+    }
+)
+SLOW_TESTS = frozenset({"test_serve.py::test_fifty_concurrent_clients_for_thirty_seconds_with_zero_errors"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.stem
+        if module in SLOW_MODULES or any(item.nodeid.startswith(f"tests/{name}") for name in SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
