@@ -336,14 +336,14 @@
       const b = at.get(edgeTo[k]);
       if (a !== undefined && b !== undefined && a !== b) { links.push(a, b); }
     });
-    const k2 = 110 * 110;
+    const k2 = 90 * 90;  // the link length kg.viz lays the map out with
     let cx = 0;
     let cy = 0;
     for (let j = 0; j < n; j++) { cx += x[j] / n; cy += y[j] / n; }
     const fx = new Float64Array(n);
     const fy = new Float64Array(n);
     for (let it = 0; it < iterations; it++) {
-      const temperature = 60 * (1 - it / iterations) + 2;
+      const temperature = 30 * (1 - it / iterations) + 1;
       fx.fill(0);
       fy.fill(0);
       for (let a = 0; a < n; a++) {
@@ -364,13 +364,13 @@
         const dx = x[a] - x[b];
         const dy = y[a] - y[b];
         const d = Math.sqrt(dx * dx + dy * dy) + 0.01;
-        const pull = d / 110;
+        const pull = d / 90;
         fx[a] -= dx * pull; fy[a] -= dy * pull;
         fx[b] += dx * pull; fy[b] += dy * pull;
       }
       for (let j = 0; j < n; j++) {
-        fx[j] -= (x[j] - cx) * 0.02;
-        fy[j] -= (y[j] - cy) * 0.02;
+        fx[j] -= (x[j] - cx) * 0.01;
+        fy[j] -= (y[j] - cy) * 0.01;
         const length = Math.sqrt(fx[j] * fx[j] + fy[j] * fy[j]);
         if (length > 0) {
           const step = Math.min(length, temperature) / length;
@@ -402,7 +402,7 @@
     if (state.layout === "hierarchy") {
       target = hierarchy(list);
     } else if (list.length <= RELAX_LIMIT && list.length > 1) {
-      target = relax(list, start, 80);
+      target = relax(list, start, 50);
     } else {
       target = new Map();
       list.forEach(function (i) { target.set(i, start.get(i)); });
