@@ -209,6 +209,8 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
     title_seen = False
     for block in document.blocks:
         if block.kind == "heading":
+            if block.level == 1 and not title_seen and re.search(r"\d", block.text):
+                state.add_paragraph(block.text, None)  # a headline that states a figure ("... to Surpass USD 9 Billion by 2031")
             # the document's title ("EV Battery Market Share Analysis") names the report, not a section
             kind = _classify(block.text) if title_seen or block.level > 1 else None
             title_seen = title_seen or block.level <= 6
@@ -390,7 +392,31 @@ def _metadata(block: Block, state: _State) -> None:
         _regions_inline(block.text, state)
 
 
+def _nested_regions(items: tuple[Item, ...], state: _State) -> bool:
+    """Region items with their countries nested under them, at any depth of a list in any section
+    ("Regional Outlook" > "North America" > "U.S.", "Canada"). Whether any were found."""
+    found = False
+    for item in items:
+        if not item.children:
+            continue
+        name = item.text.rstrip(":").strip()
+        leaves = [c.text for c in item.children if not c.children]
+        if _is_place(name) and leaves and len(normalize_items(local_items(leaves))) and _mostly_countries(leaves):
+            state.regions.append((name, leaves))
+            found = True
+        elif _nested_regions(item.children, state):
+            found = True
+    return found
+
+
+def _mostly_countries(items: list[str]) -> bool:
+    matches = normalize_items(local_items(items))
+    return sum(1 for m in matches if m.status != "unresolved") * 2 > len(matches)
+
+
 def _list(items: tuple[Item, ...], section: str | None, label: str | None, state: _State, place: str | None) -> None:
+    if section != "regions" and any(item.children for item in items) and _nested_regions(items, state):
+        return
     if section == "regions":
         nested = [item for item in items if item.children]
         if nested:
@@ -604,7 +630,13 @@ def _regions_inline(text: str, state: _State) -> bool:
         return True
     lines = [line for line in text.split("\n") if line.strip()]
     labelled = [_LABELLED_LINE.match(line.strip()) for line in lines]
-    if labelled and all(labelled) and all("," in m["list"] or len(m["list"].split()) <= 3 for m in labelled if m):
+    if (
+        labelled
+        and all(labelled)
+        and all("," in m["list"] or len(m["list"].split()) <= 3 for m in labelled if m)
+        # "Media contact: press@...": a label line is a region's only when it names a place or lists countries
+        and all(_is_place(m["label"]) or _mostly_countries(split_list(m["list"])) for m in labelled if m)
+    ):
         for match in labelled:
             if match is not None:
                 state.regions.append((match["label"].strip(), split_list(match["list"])))

@@ -430,6 +430,11 @@ def statements_in(sentence: str, context: Context) -> list[Statement]:
             subjects = [s.text for s in named if s.end <= keyword.start()] or (
                 [s.text for s in named] if object_kind == "region" else []
             )
+            if not subjects and object_kind == "segment" and category == "segment":
+                # "Stationary storage was the largest application": the clause's subject, named or not
+                subject = re.sub(r"^(?:in (?:19|20)\d\d,?\s*|the\s+)+", "", clause[: keyword.start()].strip(), flags=re.I)
+                if 1 <= len(subject.split()) <= 5 and subject[:1].isupper() and not re.search(r"[,;:%\d]", subject):
+                    subjects = [subject]
             if subjects:
                 found.append(
                     Statement("dominance", tuple(dict.fromkeys(subjects)), object_kind, sentence.strip(), future)

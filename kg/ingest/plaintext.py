@@ -95,7 +95,7 @@ def text_as_markdown(text: str) -> str:
             flush()
             out.extend((heading, ""))
             continue
-        if (bullet and not _NUMBERED_HEADING.match(line)) or (bullet and _BULLET.match(following or "")):
+        if bullet and (not _NUMBERED_HEADING.match(line) or _BULLET.match(following or "") or in_list):
             flush()
             indent = "  " * min(len(bullet["indent"].expandtabs(4)) // 2, 3)
             out.append(f"{indent}- {_escape_start(bullet['text'])}")
