@@ -34,7 +34,7 @@ from kg.query import NamedQuery, Parameter
 
 from .synthetic import Picks
 
-__all__ = ["Case", "query_cases", "all_cases"]
+__all__ = ["Case", "all_cases", "query_cases"]
 
 # Parameter types that name one individual thing: a case that binds one is "single-entity".
 _INDIVIDUAL_TYPES = {"company", "entity", "source"}

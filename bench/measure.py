@@ -19,13 +19,14 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.embedded import OxigraphStore
 from kg.netx import to_networkx
 from kg.query import bind, named_queries, run
-from kg.embedded import OxigraphStore
 from kg.store import Store, open_store, to_ox
 
 from .cases import all_cases
@@ -188,10 +189,10 @@ def task_queries(
             results.append(entry | {"skipped": True})
             continue
         query = queries[case.query]
-        calls = {"ours": lambda: run(opened, query, case.arguments)}
+        calls = {"ours": partial(run, opened, query, case.arguments)}
         if isinstance(opened, OxigraphStore):
             bindings = bind(opened, query, case.arguments)
-            calls["raw"] = lambda: _raw(opened.native, query.text, bindings)
+            calls["raw"] = partial(_raw, opened.native, query.text, bindings)
         entry.update(repeat(calls, budget_s, max_reps, (limits or {}).get(case.id, limit_s), reps, min_reps))
         results.append(entry)
     return loaded | {"cases": results}
@@ -247,7 +248,7 @@ def task_ingest(documents: list[str], data_dir: str, reps: int) -> dict:
         source = registered.get(str(Path(document).resolve()))
         try:
             ingest(document, reference, source=source)  # warm-up: imports, resolver tables
-            samples = [timed(lambda: ingest(document, reference, source=source))[0] for _ in range(reps)]
+            samples = [timed(partial(ingest, document, reference, source=source))[0] for _ in range(reps)]
         except Exception as error:  # a document ingest cannot read is reported, not fatal to the benchmark
             failures[Path(document).name] = f"{type(error).__name__}: {error}"
             continue

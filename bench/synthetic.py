@@ -109,7 +109,28 @@ _METRICS = (
     ("market_share", QUDT_UNIT.PERCENT),
     ("revenue", QUDT_UNIT.CCY_USD),
 )
-_SYLLABLES = "vol tar ion lux cel gen nova ener ampe cath ode lith grid max zen tera sun bolt kor ra".split()
+_SYLLABLES = [
+    "vol",
+    "tar",
+    "ion",
+    "lux",
+    "cel",
+    "gen",
+    "nova",
+    "ener",
+    "ampe",
+    "cath",
+    "ode",
+    "lith",
+    "grid",
+    "max",
+    "zen",
+    "tera",
+    "sun",
+    "bolt",
+    "kor",
+    "ra",
+]
 _SUFFIXES = ("Energy", "Battery", "Power", "Cells", "New Energy", "Technology", "Materials", "Storage")
 
 
@@ -157,7 +178,7 @@ class _QuadSink:
     def __init__(self, out, graph: URIRef, seen: set[str]):
         self._out, self._graph, self._seen = out, f" <{graph}> .\n", seen
 
-    def add(self, triple: tuple[Node, Node, Node]) -> "_QuadSink":
+    def add(self, triple: tuple[Node, Node, Node]) -> _QuadSink:
         s, p, o = triple
         line = f"{s.n3()} {p.n3()} {o.n3()}{self._graph}"
         if line not in self._seen:

@@ -39,7 +39,7 @@ from .errors import KgError
 from .limits import NO_LIMITS, Limits
 from .namespaces import SKOS
 from .query import (
-    EXAMPLE,
+    EXAMPLE,  # noqa: F401  # the doctests' data
     VALUE_TYPES,
     NameIndex,
     execute,

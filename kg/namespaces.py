@@ -20,8 +20,31 @@ CURATED_GRAPH = GRAPH["curated"]
 INFERRED_GRAPH = GRAPH["inferred"]
 
 KINDS = frozenset(
-    "company chemistry application region country segment market stake control "
-    "event source claim flag mention fact scheme role plant agreement operation status capacity membership".split()
+    [
+        "company",
+        "chemistry",
+        "application",
+        "region",
+        "country",
+        "segment",
+        "market",
+        "stake",
+        "control",
+        "event",
+        "source",
+        "claim",
+        "flag",
+        "mention",
+        "fact",
+        "scheme",
+        "role",
+        "plant",
+        "agreement",
+        "operation",
+        "status",
+        "capacity",
+        "membership",
+    ]
 )
 
 PREFIXES = {

@@ -29,8 +29,8 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal as Kind
 from typing import Any, TypeVar, overload
+from typing import Literal as Kind
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -270,7 +270,7 @@ class Store(abc.ABC):
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
         """Every quad in the store as rdflib terms (graph ``None`` for the default graph)."""
 
-    def close(self) -> None:  # noqa: B027 (a store with nothing to release needs no override)
+    def close(self) -> None:  # noqa: B027  # a store with nothing to release needs no override
         """Release the store; on-disk stores flush here."""
 
 

@@ -50,7 +50,9 @@ def test_parents_and_ultimate_parent_agree_with_sparql(graph, built, at):
     for org in reference.organizations:
         links = graph.parents(org.id, at=at)
         rows = sparql(graph, "parent-chain", company=company(org.id), year=year(at))
-        assert [(l.controller.iri, l.depth, l.ultimate, l.from_year, l.until_year) for l in links] == [
+        assert [
+            (link.controller.iri, link.depth, link.ultimate, link.from_year, link.until_year) for link in links
+        ] == [
             (
                 r["parent"],
                 int(r["depth"]),
@@ -60,7 +62,7 @@ def test_parents_and_ultimate_parent_agree_with_sparql(graph, built, at):
             )
             for r in rows
         ]
-        assert all(isinstance(l, ControlLink) and l.controlled.iri == company(org.id) for l in links)
+        assert all(isinstance(link, ControlLink) and link.controlled.iri == company(org.id) for link in links)
         top = graph.ultimate_parent(org.id, at=at)
         tops = sparql(graph, "ultimate-parent", company=company(org.id), year=year(at))
         assert (top and top.iri) == (tops[0]["parent"] if tops else None)
@@ -80,7 +82,7 @@ def test_subsidiaries_agree_with_sparql(graph, at):
                 year=year(at),
                 transitive=None if transitive else Literal(False),
             )
-            assert [(l.controlled.iri, l.depth, l.via and l.via.iri) for l in links] == [
+            assert [(link.controlled.iri, link.depth, link.via and link.via.iri) for link in links] == [
                 (r["subsidiary"], int(r["depth"]), r["via"]) for r in rows
             ]
 
@@ -131,7 +133,7 @@ def test_sparql_by_name_gives_the_same_rows_as_the_methods(graph):
         "untilYear",
     )
     assert [(r.parent, r.depth, r.ultimate) for r in rows] == [
-        (l.controller.iri, l.depth, l.ultimate) for l in graph.parents("Nord Energy", at=2010)
+        (link.controller.iri, link.depth, link.ultimate) for link in graph.parents("Nord Energy", at=2010)
     ]
     text = graph.sparql("SELECT ?c ?y WHERE { ?c a bkg:Control ; bkg:fromYear ?y }", y=2013)
     assert {r.c for r in text} == {

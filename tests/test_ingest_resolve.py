@@ -34,7 +34,7 @@ REFERENCE = ReferenceData(
                 Stake("alpha", "jv", "joint-venture", 50, PartialDate(2006), PartialDate(2011), URL),
                 Stake("beta", "jv", "joint-venture", 50, PartialDate(2006), PartialDate(2011), URL),
             ),
-        ),  # fmt: skip
+        ),
         Organization("alpha", "Alpha Corp"),
         Organization("beta", "Beta SA"),
         Organization(

@@ -61,7 +61,7 @@ def test_truncated_html_keeps_what_it_can(tmp_path, reference):
 
 def test_invalid_utf8_is_read_with_a_warning(tmp_path, reference):
     path = tmp_path / "latin1.html"
-    path.write_bytes(SEED.read_bytes().replace("Germany".encode(), "Germ\xe4ny".encode("latin-1")))
+    path.write_bytes(SEED.read_bytes().replace(b"Germany", "Germ\xe4ny".encode("latin-1")))
     result = ingest(path, reference)
     assert any("not valid UTF-8" in w for w in result.warnings)
     assert len(result.extraction.companies) == 12

@@ -277,7 +277,7 @@ def test_json_document(result):
     assert data["market"]["period"] == {"start": 2025, "end": 2032}
     mbi = next(c for c in data["companies"] if c["mention"] == "MBI")
     assert (mbi["status"], mbi["iri"]) == ("unresolved", "https://w3id.org/battery-kg/id/company/mbi")
-    korea = [c for c in data["countries"] if c["mention"] == "Korea"][0]
+    korea = next(c for c in data["countries"] if c["mention"] == "Korea")
     assert (korea["iso2"], korea["region"], korea["region_id"]) == ("KR", "Middle East & Africa", "middle-east-africa")
     assert korea["flags"][0]["kind"] == "assumed"
     assert data["segments"][0] == {

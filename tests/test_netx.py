@@ -173,7 +173,7 @@ def test_a_plain_graph_works_and_other_input_is_refused():
         format="turtle",
     )
     assert dict(to_networkx(plain).nodes(data="label")) == {_iri("country/FR"): "France"}
-    with pytest.raises(TypeError, match="kg.store.Store or an rdflib Dataset"):
+    with pytest.raises(TypeError, match=r"kg.store.Store or an rdflib Dataset"):
         to_networkx("build/battery-kg.trig")
 
 
@@ -213,7 +213,7 @@ def test_select_types_and_focus(graph):
 
 
 def test_select_refuses_unknown_types_names_and_depths(graph):
-    with pytest.raises(KgError, match="unknown node type.*plant"):
+    with pytest.raises(KgError, match=r"unknown node type.*plant"):
         select(graph, types=["company", "plant"])
     with pytest.raises(KgError, match="did you mean: Bolt Holdings"):
         select(graph, focus="Bolt Holding")

@@ -28,7 +28,7 @@ def organizations(draw) -> list[Organization]:
             start = draw(years)
             owners = (
                 Stake(
-                    f"org-0",
+                    "org-0",
                     f"org-{index}",
                     draw(st.sampled_from(["parent", "minority", "joint-venture"])),
                     draw(st.none() | st.floats(min_value=0, max_value=100, allow_nan=False)),

@@ -458,7 +458,7 @@ def test_the_committed_example_graph_is_what_the_build_makes_today(built):
         # TriG writes the decimal 100 as 100.0: compare literals by value and datatype
         terms = lambda triple: tuple(
             (t.toPython(), t.datatype, t.language) if isinstance(t, Literal) else t for t in triple
-        )  # noqa: E731
+        )
         assert not any(isinstance(t, BNode) for triple in graph for t in triple)
         return {terms(triple) for triple in graph}
 

@@ -15,7 +15,8 @@ from kg.cli import main
 from kg.namespaces import XSD
 from kg.query import QueryError, format_result, named_queries, run
 from kg.store import QueryResult, open_store
-from query_fixture import GRAPH as EXAMPLE, company
+from query_fixture import GRAPH as EXAMPLE
+from query_fixture import company
 
 CASES = [
     ("parent-chain", {"company": "Nord Energy", "year": 2010}),

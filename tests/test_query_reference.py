@@ -91,10 +91,8 @@ def test_ultimate_parent_as_of_year_changes_as_the_data_says(graph, memory, refe
             chain, top = expected(year)
             assert [link.controller.iri for link in g.parents(name, at=year)] == chain
             assert (
-                (g.ultimate_parent(name, at=year) or None)
-                and g.ultimate_parent(name, at=year).iri == top
-                or top is None
-            )
+                (g.ultimate_parent(name, at=year) or None) and g.ultimate_parent(name, at=year).iri == top
+            ) or top is None
             rows = g.store.query(
                 named_query("ultimate-parent").text, {"company": company(org_id), "year": Literal(year)}
             ).rows

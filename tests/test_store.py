@@ -45,7 +45,7 @@ def test_bindings_are_values_not_text(store):
     ],
 )
 def test_service_and_updates_are_refused_before_running(store, query):
-    with pytest.raises(QueryError, match="refused|update"):
+    with pytest.raises(QueryError, match=r"refused|update"):
         store.query(query)
     assert len(store.query("SELECT * WHERE { ?s ?p ?o }").rows) == 2
 

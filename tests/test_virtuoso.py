@@ -70,7 +70,7 @@ def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPro
 
 
 def test_anonymous_writes_are_refused_with_the_servers_message(virtuoso):
-    with pytest.raises(Exception, match="SPARUL|permission|401|403"):
+    with pytest.raises(Exception, match=r"SPARUL|permission|401|403"):
         push(FIXTURE, RemoteStore(virtuoso + "/sparql", union_default_graph=False))
 
 
@@ -82,7 +82,7 @@ def test_push_with_digest_authentication_replaces_every_graph_and_repushing_chan
     assert report.graphs == expected
     first = ours(reader(virtuoso).graph_sizes(), expected)
     assert first == expected
-    listing = "SELECT ?s ?p ?o WHERE { GRAPH <%s> { ?s ?p ?o } } ORDER BY ?s ?p ?o" % next(iter(expected))
+    listing = "SELECT ?s ?p ?o WHERE { GRAPH <%s> { ?s ?p ?o } } ORDER BY ?s ?p ?o" % next(iter(expected))  # noqa: UP031  # SPARQL braces
     before = reader(virtuoso).query(listing).rows
     push(FIXTURE, remote)
     assert ours(reader(virtuoso).graph_sizes(), expected) == expected

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..build import BUILD_DIR, DATA_DIR, ONTOLOGY_DIR, build as run_build
+from ..build import BUILD_DIR, DATA_DIR, ONTOLOGY_DIR
+from ..build import build as run_build
 
 
 @click.command()

@@ -13,7 +13,8 @@ import click
 from ..build import BUILD_DIR, TRIG_NAME
 from ..errors import KgError
 from ..limits import ENDPOINT_LIMITS
-from ..remote import RemoteStore, push as push_file
+from ..remote import RemoteStore
+from ..remote import push as push_file
 from ..serve import Fairness, ServeConfig, SparqlServer
 from ..workers import Limits, StoreConfig
 
