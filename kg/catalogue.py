@@ -5,7 +5,10 @@ Each file opens with comments that say what it asks and what it takes::
     # Question: who was the ultimate parent of a company as of a year?
     # param: company (type: company) the controlled company
     # param: year (type: year, optional) as of 31 December of this year; absent = now
+    # Columns: company companyLabel year parent parentLabel depth fromYear untilYear
 
+The columns are the answer's, whichever parameters are given (a bound parameter
+keeps its column, holding the bound value), so scripts can read them by name.
 ``kg/queries/internal/`` holds the queries the package runs for itself (the
 networkx conversion): they have the same header but are not offered to users.
 """
@@ -35,6 +38,7 @@ __all__ = [
     "is_query_name",
     "named_queries",
     "named_query",
+    "parse_columns",
     "parse_header",
     "query_from_file",
     "read_query_file",
@@ -77,6 +81,7 @@ _PARAM = re.compile(
     r"\s*(?P<description>.*)$"
 )
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_COLUMNS = re.compile(r"^#\s*columns:\s*(?P<names>.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     text: str
     path: Path
+    columns: tuple[str, ...] = ()  # as the ``# Columns:`` line lists them
 
     @property
     def internal(self) -> bool:
@@ -171,11 +177,26 @@ def parse_header(text: str, path: Path | str = "<query>") -> tuple[str, tuple[Pa
     return question, tuple(parameters)
 
 
+def parse_columns(text: str) -> tuple[str, ...]:
+    """The columns a query's ``# Columns:`` comment lists (variable names, with or without ``?``).
+
+    >>> parse_columns("# Question: who?\n# Columns: ?company companyLabel\nSELECT * {}")
+    ('company', 'companyLabel')
+    """
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            break
+        if match := _COLUMNS.match(line):
+            return tuple(name.lstrip("?") for name in match["names"].replace(",", " ").split())
+    return ()
+
+
 def query_from_file(path: Path) -> NamedQuery:
     """The named query in one ``.rq`` file (named after the file)."""
     text = read_query_file(path)
     question, parameters = parse_header(text, path)
-    return NamedQuery(path.stem, question, parameters, text, path)
+    return NamedQuery(path.stem, question, parameters, text, path, parse_columns(text))
 
 
 @functools.cache

@@ -6,8 +6,9 @@ The parts live in modules named for their job, re-exported here so that
 (kg.parameters) and result formats (kg.formats). What stays here is running:
 
 Two store behaviours shape the ``.rq`` files: Oxigraph only substitutes a
-variable that the SELECT clause projects, so every parameter is projected (and
-:func:`run` drops those echo columns again); and Oxigraph folds ``BOUND(?p)`` to
+variable that the SELECT clause projects, so every parameter is projected (a
+column that holds the bound value, so an answer has the same columns whichever
+parameters are given); and Oxigraph folds ``BOUND(?p)`` to
 false before substituting, so queries test optional parameters with ``COALESCE``.
 
 >>> from kg.store import open_store
@@ -17,14 +18,13 @@ false before substituting, so queries test optional parameters with ``COALESCE``
 >>> [str(row["parentLabel"]) for row in result.dicts()]
 ['Hana Corporation']
 >>> print(format_result(result, "csv").splitlines()[0])
-companyLabel,parent,parentLabel,depth,fromYear,untilYear
+company,companyLabel,year,parent,parentLabel,depth,fromYear,untilYear
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 
 from rdflib.term import Node
 
@@ -90,26 +90,14 @@ def run(
 ) -> QueryResult:
     """Run a named query (an object or its name) with user arguments, resolved and bound.
 
-    The columns that only echo a parameter (bound, or unbound and empty) are left out.
+    The answer has the columns the query declares (``# Columns:``) whichever arguments are given:
+    a bound parameter keeps its column, holding the value it was bound to.
     """
     if isinstance(query, str):
         query = named_query(query)
     bindings = bind(store, query, arguments or {}, names)
     limits = Limits(store.limits.timeout, None) if query.internal else None
-    result = execute(store, query.text, bindings, origin=str(query.path), prefixes=False, limits=limits)
-    if result.kind != "SELECT":
-        return result
-    parameters = {p.name for p in query.parameters}
-    keep = [
-        i
-        for i, name in enumerate(result.vars)
-        if name not in parameters or (name not in bindings and any(row[i] is not None for row in result.rows))
-    ]
-    if len(keep) == len(result.vars):
-        return result  # nothing to drop: copying every row costs ~10% of a large answer (bench/)
-    return replace(
-        result, vars=tuple(result.vars[i] for i in keep), rows=[tuple(row[i] for i in keep) for row in result.rows]
-    )
+    return execute(store, query.text, bindings, origin=str(query.path), prefixes=False, limits=limits)
 
 
 def with_prefixes(text: str) -> tuple[str, int]:

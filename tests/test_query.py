@@ -171,14 +171,29 @@ def test_subsidiaries_direct_and_transitive(graph, reference, year):
 
 @pytest.mark.parametrize("before, after", [(2008, 2010), (2012, 2014), (2015, 2017), (2008, 2017), (2020, 2021)])
 def test_owner_changes_between_two_years(graph, reference, before, after):
+    # companies with a controlling owner at some time; those founded or ended in between are listed as such
+    years = [*change_years(reference), None]
+    controlled = {o.id for o in reference.organizations if any(direct_controllers(reference, o.id, y) for y in years)}
     expected = set()
     for org in reference.organizations:
+        if org.id not in controlled:
+            continue
+        founded = org.founded.value if org.founded else None
+        ends = [e.date.year for e in org.events if e.date and e.kind in ("merged-into", "dissolved", "renamed-from")]
+        ended = min(ends, default=None)
+        if (founded and founded > after) or (ended and ended <= before):
+            continue
         old, new = direct_controllers(reference, org.id, before), direct_controllers(reference, org.id, after)
-        if old != new:
-            expected.add((org.id, next(iter(old), None), next(iter(new), None)))
+        if founded and founded > before:
+            expected.add(("founded", org.id, None, next(iter(new), None)))
+        elif ended and ended <= after:
+            expected.add(("ended", org.id, next(iter(old), None), None))
+        elif old != new:
+            expected.add(("changed", org.id, next(iter(old), None), next(iter(new), None)))
     rows = ask(graph, "owner-changes", from_year=before, to_year=after)
     found = {
-        (key(r["company"]), r["oldOwner"] and key(r["oldOwner"]), r["newOwner"] and key(r["newOwner"])) for r in rows
+        (str(r["change"]), key(r["company"]), r["oldOwner"] and key(r["oldOwner"]), r["newOwner"] and key(r["newOwner"]))
+        for r in rows
     }
     assert found == expected
 

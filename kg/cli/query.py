@@ -8,20 +8,28 @@ from pathlib import Path
 
 import click
 
+from ..catalogue import parse_columns
 from ..errors import QueryError
+from ..explain import why_empty
+from ..formats import TableView
 from ..limits import Limits
 from ..query import (
     FORMATS,
     NamedQuery,
+    bind,
     execute,
     format_result,
     is_query_name,
     literal_argument,
     named_queries,
+    named_query,
     parse_header,
     read_query_file,
     run,
 )
+from ..store import checked
+
+GRAPH_ONLY = ("ttl", "nt", "jsonld", "rdfxml")
 
 
 def _arguments(params: tuple[str, ...]) -> dict[str, str]:
@@ -41,7 +49,7 @@ def _from_file(path: Path) -> NamedQuery | str:
         question, parameters = parse_header(text, path)
     except QueryError:
         return text
-    return NamedQuery(path.stem, question, parameters, text, path)
+    return NamedQuery(path.stem, question, parameters, text, path, parse_columns(text))
 
 
 @click.command("query")
@@ -65,9 +73,11 @@ def _from_file(path: Path) -> NamedQuery | str:
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    help="Output: table (default on a terminal), csv (default otherwise), tsv, json (SPARQL 1.1 results) "
-    "or ttl (CONSTRUCT/DESCRIBE, their default).",
+    help="Output: table (default on a terminal: labels, sources gathered, numbers for reading), csv (default "
+    "otherwise), tsv, json (SPARQL 1.1 results), xml, or for CONSTRUCT/DESCRIBE ttl (their default), nt, jsonld, rdfxml.",
 )
+@click.option("--iris", is_flag=True, help="In a table, show IRIs beside labels (csv, tsv and json always have them).")
+@click.option("--wide", is_flag=True, help="In a table, show long text whole instead of cutting it to fit.")
 @click.option(
     "--store",
     "store_spec",
@@ -102,6 +112,8 @@ def query(
     file: Path | None,
     params: tuple[str, ...],
     fmt: str | None,
+    iris: bool,
+    wide: bool,
     store_spec: str,
     endpoint: str | None,
     timeout: float | None,
@@ -125,7 +137,7 @@ def query(
     if (query is None) == (file is None):
         raise click.UsageError("give either a query (a name or SPARQL text) or -f FILE")
     arguments = _arguments(params)
-    target = _from_file(file) if file else query
+    target = _from_file(file) if file else str(query)
     if not endpoint and data is None and StoreSpec.parse(store_spec).in_memory:  # a fresh, empty store
         from .. import build as builder
 
@@ -134,14 +146,37 @@ def query(
     graph = KnowledgeGraph(open_store(endpoint)) if endpoint else load(data, store_spec)
     graph.store.limits = Limits(timeout, max_rows)
     try:
-        if isinstance(target, NamedQuery) or is_query_name(target):
-            result = run(graph.store, target, arguments)
+        named = target if isinstance(target, NamedQuery) else named_query(target) if is_query_name(target) else None
+        text = named.text if named else str(target)
+        if fmt is not None and checked(text).returns_graph != (fmt in GRAPH_ONLY):
+            form = (
+                "a CONSTRUCT or DESCRIBE query gives RDF"
+                if checked(text).returns_graph
+                else "a SELECT query gives rows"
+            )
+            fits = "ttl, nt, jsonld or rdfxml" if checked(text).returns_graph else "table, csv, tsv, json or xml"
+            raise QueryError(f"--format {fmt} does not fit: {form}; use {fits}")
+        if fmt is None:
+            fmt = "ttl" if checked(text).returns_graph else ("table" if sys.stdout.isatty() else "csv")
+        names = graph.names if named or fmt == "table" else None
+        view = None
+        if named:
+            bindings = bind(graph.store, named, arguments, names)
+            result = run(graph.store, named, bindings, names)
+            if fmt == "table":
+                reason = (
+                    why_empty(graph.store, named, bindings, names)
+                    if result.kind == "SELECT" and not result.rows
+                    else None
+                )
+                parameters = [p.name for p in named.parameters]
+                view = TableView(bindings, parameters, names.labels, iris, wide, reason)  # type: ignore[union-attr]
         else:
             bindings = {name: literal_argument(value, name) for name, value in arguments.items()}
-            result = execute(graph.store, target, bindings, origin=str(file) if file else "query")
-        if fmt is None:
-            fmt = "ttl" if result.kind == "GRAPH" else ("table" if sys.stdout.isatty() else "csv")
-        click.echo(format_result(result, fmt, width=shutil.get_terminal_size().columns), nl=False)
+            result = execute(graph.store, text, bindings, origin=str(file) if file else "query")
+            if fmt == "table":
+                view = TableView(labels=names.labels, iris=iris, wide=wide)  # type: ignore[union-attr]
+        click.echo(format_result(result, fmt, width=shutil.get_terminal_size().columns, view=view), nl=False)
     finally:
         graph.close()
 
