@@ -16,10 +16,10 @@ frozen records: an :class:`Entity` is an IRI with its label and type.
 []
 >>> [c.label for c in g.companies(chemistry="lithium-ion", country="JP")]
 ['Hana Corporation', 'Kiwa Electric']
->>> g.entity("Volta Selles")
+>>> g.entity("Volta Selles")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-kg.errors.UnknownName: no thing is called 'Volta Selles'; did you mean: Volta Cells?
+kg.errors.UnknownName: no thing is called 'Volta Selles'; did you mean: Volta Cells, ...?
 """
 
 from __future__ import annotations
@@ -56,7 +56,23 @@ if TYPE_CHECKING:
     import networkx
     import pandas
 
-__all__ = ["ControlLink", "Entity", "EntityRecord", "Fact", "KnowledgeGraph", "Neighbor", "Rows", "load"]
+__all__ = [
+    "AgreementRecord",
+    "Capacity",
+    "CapacityFigure",
+    "Change",
+    "ControlLink",
+    "Entity",
+    "EntityRecord",
+    "Fact",
+    "KnowledgeGraph",
+    "Neighbor",
+    "PlantCapacity",
+    "PlantRecord",
+    "Rows",
+    "StatusPeriod",
+    "load",
+]
 
 
 @dataclass(frozen=True)
@@ -118,6 +134,131 @@ class ControlLink:
     from_year: int | None
     until_year: int | None
     via: Entity | None = None
+
+
+@dataclass(frozen=True)
+class StatusPeriod:
+    """A plant was in ``status`` from ``since`` until ``until`` (exclusive; None while it still is)."""
+
+    status: str
+    since: object  # a date, "YYYY-MM" or a year, as precise as the source
+    until: object
+
+
+@dataclass(frozen=True)
+class CapacityFigure:
+    """A plant's capacity per year as a source states it, with the date and plant state it refers to."""
+
+    value: Decimal
+    unit: str  # GWh (cells) or t (materials)
+    as_of: object
+    status: str | None
+
+
+@dataclass(frozen=True)
+class PlantRecord:
+    """A plant with its operator, site, status history (oldest first) and capacity figures (oldest first)."""
+
+    plant: Entity
+    operator: Entity
+    country: Entity
+    city: str | None
+    kind: str  # production | pilot
+    product: str
+    statuses: tuple[StatusPeriod, ...] = ()
+    capacity: tuple[CapacityFigure, ...] = ()
+
+    @property
+    def status(self) -> str | None:
+        """The latest status."""
+        return self.statuses[-1].status if self.statuses else None
+
+
+@dataclass(frozen=True)
+class PlantCapacity:
+    """One plant's capacity in a capacity answer: its operator, status and latest figure as of the year asked."""
+
+    plant: Entity
+    operator: Entity
+    country: Entity
+    status: str
+    value: Decimal
+    unit: str  # GWh or t
+    as_of: object
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """The plants that answer a capacity question, with totals.
+
+    >>> capacity = load(EXAMPLE).capacity(region="europe", include_planned=True, at=2022)
+    >>> capacity.gwh, capacity.by("country")
+    (Decimal('25.2'), {'France': Decimal('0.2'), 'Hungary': Decimal('20'), 'Poland': Decimal('5')})
+    """
+
+    plants: tuple[PlantCapacity, ...]
+
+    @property
+    def gwh(self) -> Decimal:
+        """The total cell capacity in GWh per year."""
+        return sum((p.value for p in self.plants if p.unit == "GWh"), Decimal(0))
+
+    def by(self, key: str) -> dict[str, Decimal]:
+        """GWh per year by ``country``, ``operator`` or ``status`` (label -> total)."""
+        if key not in ("country", "operator", "status"):
+            raise KgError(f"capacity by {key!r}: choose country, operator or status")
+        totals: dict[str, Decimal] = {}
+        for p in self.plants:
+            if p.unit == "GWh":
+                label = str(getattr(p, key))
+                totals[label] = totals.get(label, Decimal(0)) + p.value
+        return dict(sorted(totals.items()))
+
+
+@dataclass(frozen=True)
+class AgreementRecord:
+    """An agreement with its parties and roles, dates, status and, where stated, volume and amount."""
+
+    agreement: Entity
+    kind: str  # licence | supply | development | acquisition | joint-venture
+    status: str
+    parties: tuple[tuple[Entity, str], ...]  # (party, role)
+    signed: object = None
+    start: object = None
+    end: object = None
+    volume_gwh: Decimal | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    plant: Entity | None = None
+
+    @property
+    def title(self) -> str:
+        return self.agreement.label
+
+    def role_of(self, party: str) -> str | None:
+        """The role of a party given by label or IRI (None when it is not a party)."""
+        return next((role for who, role in self.parties if party in (who.label, str(who.iri))), None)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dated change: an event (acquisition, spin-off, rename, bankruptcy, ...) or a stake that started or ended.
+
+    ``original`` went in (the company sold, renamed or gone bankrupt; for a stake, the owner),
+    ``resulting`` came out (the buyer, the new company; for a stake, the company owned).
+    """
+
+    kind: str
+    year: int | None
+    date: object
+    original: Entity | None
+    resulting: Entity | None
+    signed: object = None
+    bidder: Entity | None = None
+    former_name: str | None = None
+    stake_kind: str | None = None
+    share: Decimal | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -304,20 +445,25 @@ class KnowledgeGraph:
             return result.graph
         return Rows(result)
 
-    def entity(self, name: str | Entity | URIRef) -> EntityRecord:
+    def entity(self, name: str | Entity | URIRef, tier: str | None = None) -> EntityRecord:
         """An entity by name, alias, code, id or IRI, with its aliases and facts (and their sources).
+
+        ``tier`` (``primary``, ``reference`` or ``press``) keeps only the facts a source of
+        that tier states, with those sources.
 
         >>> record = load(EXAMPLE).entity("Kiwa")
         >>> record.label, record.type, record.aliases
         ('Kiwa Electric', 'parent-group', ('Kiwa',))
         >>> [(str(f.value), f.sources) for f in record.facts if f.name == "bkg:headquarteredIn"]
         [('Japan', ('https://example.org/kiwa/profile',))]
+        >>> [(f.name, f.sources) for f in load(EXAMPLE).entity("Volta Cells Springfield plant", tier="primary").facts]
+        [('schema:addressLocality', ('https://example.com/volta/ohio',)), ('schema:addressRegion', ('https://example.com/volta/ohio',)), ('schema:latitude', ('https://example.com/volta/ohio',)), ('schema:longitude', ('https://example.com/volta/ohio',)), ('bkg:locatedIn', ('https://example.com/volta/ohio',)), ('bkg:makesChemistry', ('https://example.com/volta/ohio',)), ('bkg:productionStart', ('https://example.com/volta/ohio',))]
         """
         iri = self.resolve(name)
         base = self._entity(iri)
         sources: dict[tuple[URIRef, Node], list[str]] = {}
         labels: dict[Node, Node | None] = {}
-        for row in self._run("entity-facts", entity=iri).dicts():
+        for row in self._run("entity-facts", entity=iri, tier=tier).dicts():
             urls = sources.setdefault((row["predicate"], row["object"]), [])
             labels[row["object"]] = row["objectLabel"]
             if row["source"] is not None and str(row["source"]) not in urls:
@@ -386,19 +532,240 @@ class KnowledgeGraph:
         region: str | Entity | URIRef | None = None,
         country: str | Entity | URIRef | None = None,
         at: int | None = None,
+        role: str | None = None,
+        include_controlled: bool = False,
+        presence: bool = False,
     ) -> list[Entity]:
-        """Companies by chemistry (narrower ones included), application, headquarters region or country, combined.
+        """Companies by chemistry (narrower ones included), application, role, headquarters region or country, combined.
 
         ``at`` keeps the companies that existed on 31 December of that year: founded by
-        then, and not yet merged into another, dissolved or renamed into a new identity.
+        then, and not yet merged into another, dissolved or renamed into a new identity;
+        chemistries, applications, plants and group membership are then taken as of that year.
+        A chemistry belongs to the organisation that makes it: a group is returned for its
+        members' chemistries and applications only with ``include_controlled`` (roll-up
+        through control and joint ventures). ``presence`` lets a region or country match a
+        plant the company runs there, not only its headquarters. ``role`` is a role id
+        (``cell-maker``, ``holding``, ``joint-venture``, ...).
 
-        >>> [c.label for c in load(EXAMPLE).companies(region="europe", chemistry="lithium-metal")]
+        >>> g = load(EXAMPLE)
+        >>> [c.label for c in g.companies(region="europe", chemistry="lithium-metal")]
         ['Kiwa Nord Cells', 'Nord Energy']
+        >>> [c.label for c in g.companies(chemistry="lfp")], [c.label for c in g.companies(chemistry="lfp", include_controlled=True)]
+        (['Volta Cells'], ['Volta America', 'Volta Cells', 'Volta Group'])
+        >>> europe = dict(region="europe", chemistry="lithium-ion")
+        >>> [c.label for c in g.companies(**europe)], [c.label for c in g.companies(**europe, presence=True)]
+        ([], ['Hana Corporation'])
         """
         rows = self._run(
-            "companies", chemistry=chemistry, application=application, region=region, country=country, year=at
+            "companies",
+            chemistry=chemistry,
+            application=application,
+            region=region,
+            country=country,
+            year=at,
+            role=role,
+            include_controlled=include_controlled or None,
+            presence=presence or None,
         ).dicts()
         return [self._entity(r["company"], r["label"]) for r in rows]
+
+    def plants(
+        self, company: str | Entity | URIRef, include_controlled: bool = False, at: int | None = None
+    ) -> list[PlantRecord]:
+        """The plants a company runs (with ``include_controlled``, its group's too) now or on 31 December of ``at``.
+
+        >>> [(p.plant.label, p.operator.label) for p in load(EXAMPLE).plants("Hana", include_controlled=True)]
+        [('Hana Győr cell plant', 'Hana Corporation')]
+        >>> [(p.plant.label, p.operator.label) for p in load(EXAMPLE).plants("Hana", include_controlled=True, at=2012)]
+        [('Kiwa-Nord solid-state pilot line', 'Kiwa Nord Cells')]
+        >>> plant = load(EXAMPLE).plants("Volta Cells")[0]
+        >>> [(s.status, str(s.since)) for s in plant.statuses], [(str(c.value), c.unit, c.as_of) for c in plant.capacity]
+        ([('announced', '2014-05'), ('under-construction', '2015-03'), ('operating', '2017-06')], [('8', 'GWh', '2014-05'), ('10', 'GWh', '2017-06'), ('16', 'GWh', '2023-02')])
+        """
+        group = self.resolve(company, "company")
+        rows = self._run("plants", company=group, include_controlled=include_controlled or None, year=at).dicts()
+        plants: dict[URIRef, dict] = {}
+        for r in rows:
+            plant = plants.setdefault(
+                r["plant"],
+                {
+                    "plant": self._entity(r["plant"], r["plantLabel"]),
+                    "operator": self._entity(r["operator"], r["operatorLabel"]),
+                    "country": self._entity(r["country"]),
+                    "city": str(r["city"]) if r["city"] is not None else None,
+                    "kind": str(r["kind"]),
+                    "product": str(r["product"]),
+                    "statuses": {},
+                    "capacity": {},
+                },
+            )
+            if str(r["rowKind"]) == "status":
+                period = StatusPeriod(str(r["status"]), python_value(r["since"]), python_value(r["until"]))
+                plant["statuses"][period] = str(r["since"] or "")
+            elif str(r["rowKind"]) == "capacity":
+                figure = CapacityFigure(
+                    python_value(r["value"]),
+                    _UNITS.get(str(r["unit"]), str(r["unit"])),
+                    python_value(r["asOf"]),
+                    str(r["status"]) if r["status"] is not None else None,
+                )
+                plant["capacity"][figure] = str(r["asOf"])
+        # oldest first; dates of mixed precision sort as text ("2024" before "2024-05")
+        return [
+            PlantRecord(
+                **{key: value for key, value in p.items() if key not in ("statuses", "capacity")},
+                statuses=tuple(sorted(p["statuses"], key=p["statuses"].get)),
+                capacity=tuple(sorted(p["capacity"], key=p["capacity"].get)),
+            )
+            for p in plants.values()
+        ]
+
+    def capacity(
+        self,
+        company: str | Entity | URIRef | None = None,
+        include_controlled: bool = False,
+        country: str | Entity | URIRef | None = None,
+        region: str | Entity | URIRef | None = None,
+        chemistry: str | Entity | URIRef | None = None,
+        at: int | None = None,
+        include_planned: bool = False,
+    ) -> Capacity:
+        """Yearly capacity of plants operating (with ``include_planned``, also announced or under construction).
+
+        Filters combine: by ``company`` (with ``include_controlled``, its group: a joint
+        venture's plant counts in full for each partner's group), ``country``, ``region``,
+        ``chemistry``; each plant with its status, operator and latest figure as of 31 December
+        of ``at`` (default: now).
+
+        >>> [(p.plant.label, str(p.value)) for p in load(EXAMPLE).capacity(company="Volta Group", include_controlled=True, at=2020).plants]
+        [('Volta Cells Springfield plant', '10')]
+        >>> load(EXAMPLE).capacity(region="europe").gwh
+        Decimal('12.2')
+        """
+        rows = self._run(
+            "capacity",
+            company=company,
+            include_controlled=include_controlled or None,
+            country=country,
+            region=region,
+            chemistry=chemistry,
+            year=at,
+            include_planned=include_planned or None,
+        ).dicts()
+        return Capacity(
+            tuple(
+                PlantCapacity(
+                    self._entity(r["plant"], r["plantLabel"]),
+                    self._entity(r["operator"], r["operatorLabel"]),
+                    self._entity(r["location"]),
+                    str(r["status"]),
+                    python_value(r["value"]),  # type: ignore[arg-type]
+                    _UNITS.get(str(r["unit"]), str(r["unit"])),
+                    python_value(r["asOf"]),
+                )
+                for r in rows
+            )
+        )
+
+    def agreements(
+        self,
+        company: str | Entity | URIRef,
+        include_controlled: bool = False,
+        kind: str | None = None,
+        from_year: int | None = None,
+        to_year: int | None = None,
+    ) -> list[AgreementRecord]:
+        """The agreements a company (with ``include_controlled``, its group) is party to, by kind and year signed.
+
+        >>> [(a.title, a.role_of("Volta Cells")) for a in load(EXAMPLE).agreements("Volta Group", include_controlled=True)]
+        [('Kiwa Electric licenses its cell technology to Volta Cells', 'licensee'), ('Hana Corporation supplies cells to Volta Cells from Győr', 'customer')]
+        >>> [(a.kind, a.role_of("Kiwa Electric"), str(a.signed)) for a in load(EXAMPLE).agreements("Kiwa", kind="licence")]
+        [('licence', 'licensor', '2019-03-14')]
+        """
+        group = self.resolve(company, "company")
+        rows = self._run(
+            "agreements",
+            company=group,
+            include_controlled=include_controlled or None,
+            kind=kind,
+            from_year=from_year,
+            to_year=to_year,
+        ).dicts()
+        found: dict[URIRef, dict] = {}
+        for r in rows:
+            agreement = found.setdefault(
+                r["agreement"],
+                {
+                    "agreement": self._entity(r["agreement"], r["title"]),
+                    "kind": str(r["agreementKind"]),
+                    "status": str(r["status"]),
+                    "parties": {},
+                    "signed": python_value(r["signed"]),
+                    "start": python_value(r["start"]),
+                    "end": python_value(r["end"]),
+                    "volume_gwh": python_value(r["volumeGWh"]),
+                    "amount": python_value(r["amount"]),
+                    "currency": str(r["currency"]) if r["currency"] is not None else None,
+                    "plant": self._entity(r["plant"]) if r["plant"] is not None else None,
+                },
+            )
+            agreement["parties"][(self._entity(r["party"], r["partyLabel"]), str(r["partyRole"]))] = None
+        return [AgreementRecord(**{**a, "parties": tuple(a["parties"])}) for a in found.values()]
+
+    def changes(
+        self,
+        company: str | Entity | URIRef | None = None,
+        include_controlled: bool = False,
+        kind: str | None = None,
+        from_year: int | None = None,
+        to_year: int | None = None,
+    ) -> list[Change]:
+        """Dated changes (acquisitions, spin-offs, mergers, renames, bankruptcies, asset sales, dissolutions,
+        failed bids, stakes taken and ended), oldest first, for a company (with ``include_controlled``, its
+        group), of a ``kind``, from and to a year.
+
+        >>> [(c.kind, c.year, c.original.label) for c in load(EXAMPLE).changes("Kiwa Nord Cells")]
+        [('stake-start', 2010, 'Kiwa Electric'), ('stake-start', 2010, 'Nord Energy'), ('dissolved', 2018, 'Kiwa Nord Cells'), ('stake-end', 2018, 'Kiwa Electric'), ('stake-end', 2018, 'Nord Energy')]
+        """
+        rows = self._run(
+            "events",
+            company=company,
+            include_controlled=include_controlled or None,
+            kind=kind,
+            from_year=from_year,
+            to_year=to_year,
+        ).dicts()
+
+        def entity(key: str) -> Entity | None:
+            return self._entity(r[key], r.get(f"{key}Label")) if r[key] is not None else None
+
+        changes = []
+        for r in rows:
+            changes.append(
+                Change(
+                    kind=str(r["eventKind"]),
+                    year=int(r["year"]) if r["year"] is not None else None,
+                    date=python_value(r["date"]),
+                    original=entity("original"),
+                    resulting=entity("resulting"),
+                    signed=python_value(r["signed"]),
+                    bidder=entity("bidder"),
+                    former_name=str(r["formerName"]) if r["formerName"] is not None else None,
+                    stake_kind=str(r["stakeKind"]) if r["stakeKind"] is not None else None,
+                    share=python_value(r["share"]),  # type: ignore[arg-type]
+                    note=str(r["note"]) if r["note"] is not None else None,
+                )
+            )
+        return changes
+
+    def facts(self, tier: str | None = None, property: str | URIRef | None = None) -> Rows:
+        """Curated facts with each source and its tier, filtered by ``tier`` and ``property``, ended ones included.
+
+        >>> rows = load(EXAMPLE).facts(tier="primary", property="bkg:makesChemistry")
+        >>> [(r.subjectLabel, r.objectLabel) for r in rows]
+        [('Volta Cells Springfield plant', 'Lithium iron phosphate (LFP)')]
+        """
+        return Rows(self._run("facts", tier=tier, property=property))
 
     def neighbors(self, name: str | Entity | URIRef) -> list[Neighbor]:
         """The entities directly linked to an entity, with the relation and its direction.
@@ -450,6 +817,9 @@ class KnowledgeGraph:
         except nx.NetworkXNoPath:
             raise KgError(f"no path links {self._entity(start).label} and {self._entity(end).label}") from None
         return [self._entity(URIRef(node)) for node in path]
+
+
+_UNITS = {"http://qudt.org/vocab/unit/GigaW-HR": "GWh", "http://qudt.org/vocab/unit/TONNE": "t"}
 
 
 def _local(iri: URIRef) -> str:

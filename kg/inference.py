@@ -179,10 +179,33 @@ def memberships(stakes: Iterable[Stake]) -> list[Membership]:
             shared = _overlap(held, (period.from_year, period.until_year))
             if shared is not None and period.controller != stake.owned:
                 found.add(Membership(stake.owned, period.controller, "joint-venture", *shared))
-    # a joint venture its partner also controls is reached both ways: keep control, the stronger tie
-    controlled = {(m.member, m.group, m.from_year, m.until_year) for m in found if m.via == "control"}
-    kept = [m for m in found if m.via == "control" or (m.member, m.group, m.from_year, m.until_year) not in controlled]
-    return sorted(kept, key=lambda m: (m.member, m.group, m.from_year or 0, m.until_year or 9999))
+    return _merged(found)
+
+
+def _merged(found: Iterable[Membership]) -> list[Membership]:
+    """One membership per member, group and unbroken run of years: a group can reach a joint venture
+    both through its own stake and through a subsidiary's, and each year must count once. A run that
+    control reaches in any part is ``control``, the stronger tie."""
+    by_pair: dict[tuple[str, str], list[Membership]] = defaultdict(list)
+    for m in found:
+        by_pair[(m.member, m.group)].append(m)
+    merged = []
+    for (member, group), runs in by_pair.items():
+        runs.sort(key=lambda m: -1 if m.from_year is None else m.from_year)
+        current = runs[0]
+        for m in runs[1:]:
+            touches = current.until_year is None or (m.from_year is not None and m.from_year <= current.until_year)
+            if not touches:
+                merged.append(current)
+                current = m
+                continue
+            until = (
+                None if current.until_year is None or m.until_year is None else max(current.until_year, m.until_year)
+            )
+            via = "control" if "control" in (current.via, m.via) else current.via
+            current = Membership(member, group, via, current.from_year, until)
+        merged.append(current)
+    return sorted(merged, key=lambda m: (m.member, m.group, m.from_year or 0, m.until_year or 9999))
 
 
 def add_memberships(graph: Graph, stakes: Iterable[Stake], organizations: Iterable[str] = ()) -> Graph:

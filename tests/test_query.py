@@ -486,3 +486,172 @@ def test_the_committed_example_graph_is_what_the_build_makes_today(built):
         assert canonical(fresh.graph(name)) == canonical(committed.graph(name)), (
             f"{name} differs: rebuild the example graph"
         )
+
+
+# ---------------------------------------------------------------- plants, capacity, agreements, changes, tiers
+#
+# Expected answers from the records of tests/fixtures/query-data/plants and agreements, in plain Python.
+
+
+def held(start, end, year) -> bool:
+    """Whether a period [start, end) (PartialDates, None = open) holds on 31 December of ``year`` (None: now)."""
+    if year is None:
+        return end is None
+    return (start is None or start.year <= year) and (end is None or year < end.year)
+
+
+def group_of(reference, org_id: str, year: int | None) -> set[str]:
+    """The organisation, what it controls, and the joint ventures it or those are partners in, in ``year``."""
+    members = {org_id} | {row[0] for row in control_table(reference, year) if row[1] == org_id}
+    partners = {
+        s.owned
+        for s in reference.stakes
+        if s.kind == "joint-venture" and s.owner in members and held(s.start, s.end, year)
+    }
+    return members | partners
+
+
+def status_in(plant, year: int | None) -> str | None:
+    """A plant's status on 31 December of ``year``: each status holds until the next one starts."""
+    changes = list(plant.status)
+    for change, following in zip(changes, [*changes[1:], None], strict=True):
+        if held(change.since, following.since if following else None, year):
+            return change.status
+    return None
+
+
+@pytest.mark.parametrize("year", [None, 2012, 2019])
+@pytest.mark.parametrize("include_controlled", [False, True])
+def test_plants_of_every_company_and_group(graph, reference, year, include_controlled):
+    for org in resolved(reference):
+        operators = group_of(reference, org.id, year) if include_controlled else {org.id}
+        expected = {
+            p.id
+            for p in reference.plants
+            if any(o.org in operators and held(o.start, o.end, year) for o in p.operators)
+        }
+        rows = ask(graph, "plants", company=company(org.id), include_controlled=include_controlled or None, year=year)
+        assert ids(rows, "plant") == expected, org.id
+        for plant in reference.plants:
+            if plant.id in expected:
+                mine = [r for r in rows if key(r["plant"]) == plant.id]
+                assert len([r for r in mine if r["rowKind"] == "status"]) == len(plant.status)
+                assert sorted(r["value"] for r in mine if r["rowKind"] == "capacity") == sorted(
+                    Decimal(str(c.value)) for c in plant.capacity
+                )
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"include_planned": True},
+        {"year": 2016, "include_planned": True},
+        {"year": 2022, "include_planned": True, "region": "europe"},
+        {"year": 2025, "region": "europe"},
+        {"chemistry": "lithium-metal", "include_planned": True, "year": 2015},
+        {"company": "volta-group", "include_controlled": True, "year": 2020},
+        {"company": "hana-corp", "include_controlled": True, "year": 2012},
+        {"company": "hana-corp", "year": 2012},
+        {"country": "PL", "include_planned": True, "year": 2023},
+    ],
+)
+def test_capacity_as_of_a_year(graph, reference, filters):
+    year = filters.get("year")
+    wanted = {"operating"} | ({"announced", "under-construction"} if filters.get("include_planned") else set())
+    chemistry = broader_closure(reference.chemistries)
+    expected = {}
+    for plant in reference.plants:
+        figures = [c for c in plant.capacity if year is None or c.as_of.year <= year]
+        operators = {o.org for o in plant.operators if held(o.start, o.end, year)}
+        if "company" in filters:
+            group = (
+                group_of(reference, filters["company"], year)
+                if filters.get("include_controlled")
+                else {filters["company"]}
+            )
+            operators &= group
+        place = plant.site.country
+        if (
+            not figures
+            or status_in(plant, year) not in wanted
+            or not operators
+            or ("country" in filters and place != filters["country"])
+            or ("region" in filters and str(iri("region", filters["region"])) not in regions_of(reference, place))
+            or (
+                "chemistry" in filters
+                and not any(filters["chemistry"] in chemistry[c.value] for c in plant.chemistries)
+            )
+        ):
+            continue
+        expected[plant.id] = Decimal(str(max(figures, key=lambda c: str(c.as_of)).value))
+    arguments = {k: (company(v) if k == "company" else v) for k, v in filters.items()}
+    rows = ask(graph, "capacity", **arguments)
+    assert {key(r["plant"]): r["value"] for r in rows} == expected
+    assert len(rows) == len(expected), "one row per plant"
+    api = {("at" if k == "year" else k): v for k, v in filters.items()}
+    assert graph.capacity(**api).gwh == sum(expected.values(), Decimal(0))
+
+
+@pytest.mark.parametrize("include_controlled", [False, True])
+def test_agreements_of_every_company(graph, reference, include_controlled):
+    for org in resolved(reference):
+        expected = {}
+        for agreement in reference.agreements:
+            year = (agreement.signed or agreement.start).year if (agreement.signed or agreement.start) else None
+            members = group_of(reference, org.id, year) if include_controlled else {org.id}
+            if members & {p.org for p in agreement.parties}:
+                expected[agreement.id] = {(p.org, p.role) for p in agreement.parties}
+        rows = ask(graph, "agreements", company=company(org.id), include_controlled=include_controlled or None)
+        assert {
+            key(r["agreement"]): {
+                (key(r2["party"]), r2["partyRole"]) for r2 in rows if r2["agreement"] == r["agreement"]
+            }
+            for r in rows
+        } == expected, org.id
+    licences = ask(graph, "agreements", company=company("kiwa-electric"), kind="licence", from_year=2019, to_year=2019)
+    assert ids(licences, "agreement") == {"kiwa-volta-licence-2019"}
+    assert not ask(graph, "agreements", company=company("kiwa-electric"), kind="licence", from_year=2020)
+
+
+def test_changes_of_a_company_and_by_kind(graph, reference):
+    org = reference.organization("kiwa-nord-cells")
+    expected = [("dissolved", e.date.year) for e in org.events]
+    expected += [("stake-start", s.start.year) for s in org.owners] + [("stake-end", s.end.year) for s in org.owners]
+    rows = ask(graph, "events", company=company("kiwa-nord-cells"))
+    assert sorted((r["eventKind"], r["year"]) for r in rows) == sorted(expected)
+    assert [(c.kind, c.year) for c in graph.changes(kind="dissolved")] == [("dissolved", 2018)]
+    in_2010 = ask(graph, "events", from_year=2010, to_year=2010)
+    starts = [s for s in reference.stakes if s.start and s.start.year == 2010]
+    assert sorted(key(r["event"]).split("--")[0] for r in in_2010) == sorted(s.owner for s in starts)
+
+
+@pytest.mark.parametrize("tier", ["primary", "press", "reference"])
+def test_facts_and_entity_facts_by_source_tier(graph, reference, tier):
+    domain = {"primary": "https://example.com/", "press": "https://example.org/"}.get(tier)
+    rows = ask(graph, "facts", tier=tier)
+    assert all(r["sourceTier"] == tier for r in rows)
+    if domain is not None:
+        assert rows and all(str(r["source"]).startswith(domain) for r in rows)
+    plant = reference.plants[0]
+    facts = ask(graph, "entity-facts", entity=iri("plant", plant.id), tier=tier)
+    assert {str(r["source"]) for r in facts} <= {u for u in plant.site.sources if domain and u.startswith(domain)} | {
+        u for c in plant.chemistries for u in c.sources if domain and u.startswith(domain)
+    } | (
+        {u for u in plant.production_start.sources if domain and u.startswith(domain)}
+        if plant.production_start
+        else set()
+    )
+
+
+def test_companies_roll_up_through_control_and_presence_by_plants(graph, reference):
+    makers = {org.id for org in resolved(reference) if any(c.value == "lfp" for c in org.chemistries)}
+    groups = {row[1] for row in control_table(reference, None) if row[0] in makers}
+    assert ids(ask(graph, "companies", chemistry="lfp"), "company") == makers
+    assert ids(ask(graph, "companies", chemistry="lfp", include_controlled=True), "company") == makers | groups
+    hq = {org.id for org in resolved(reference) if org.headquarters and org.headquarters.value == "HU"}
+    plants = {o.org for p in reference.plants if p.site.country == "HU" for o in p.operators if o.end is None}
+    assert ids(ask(graph, "companies", country="HU"), "company") == hq
+    assert ids(ask(graph, "companies", country="HU", presence=True), "company") == hq | plants
+    cancelled = {o.org for p in reference.plants if status_in(p, None) == "cancelled" for o in p.operators}
+    assert not cancelled & ids(ask(graph, "companies", country="PL", presence=True), "company")
