@@ -90,7 +90,7 @@ def _ingest_sources(dataset: Dataset, reference: ReferenceData, data_dir: Path) 
     paths = [_check_source(data_dir, document) for document in reference.sources]
     from .ingest import ingest  # ingest sits beside the reference path; import only when used
 
-    warnings = []
+    warnings: list[str] = []
     for document, path in zip(reference.sources, paths, strict=True):
         result = ingest(path, reference, source=document)
         graph = dataset.graph(source_graph(result.source_id))
@@ -157,10 +157,10 @@ def build(
     quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    trig_bytes = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    turtle_bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    trig_bytes = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    turtle_bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     publish_together(out_dir, {TRIG_NAME: trig_bytes, TURTLE_NAME: turtle_bytes})
-    graphs = tuple(sorted({q.graph_name.value for q in quads}))
+    graphs = tuple(sorted({q.graph_name.value for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}))
     return BuildReport(
         trig=trig,
         turtle=turtle,

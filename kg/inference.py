@@ -79,7 +79,7 @@ def control_periods(stakes: Iterable[Stake]) -> list[ControlPeriod]:
     periods: list[ControlPeriod] = []
     for company in sorted(owners):
         # Only changes somewhere up this company's chain can change its chain.
-        seen, todo, changes = {company}, [company], set()
+        seen, todo, changes = {company}, [company], set[int]()
         while todo:
             for stake in owners.get(todo.pop(), ()):
                 changes.update(d.year for d in (stake.start, stake.end) if d)

@@ -6,6 +6,36 @@ import re
 
 from rdflib import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, Namespace, URIRef
 
+# rdflib's vocabularies are offered here too, so that every namespace comes from one module
+__all__ = [
+    "BASE",
+    "BKG",
+    "CURATED_GRAPH",
+    "DCTERMS",
+    "EMMO_BATTERY",
+    "GRAPH",
+    "ID",
+    "INFERRED_GRAPH",
+    "KINDS",
+    "ONTOLOGY_GRAPH",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QUDT",
+    "QUDT_UNIT",
+    "RDF",
+    "RDFS",
+    "SDO",
+    "SKOS",
+    "WD",
+    "XSD",
+    "iri",
+    "is_key",
+    "slugify",
+    "source_graph",
+]
+
 BASE = "https://w3id.org/battery-kg/"
 BKG = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")

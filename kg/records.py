@@ -80,8 +80,9 @@ class PartialDate:
         parts = str(text).strip().split("-")
         if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
             raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-        numbers = [int(p) for p in parts] + [None] * (3 - len(parts))
-        year, month, day = numbers
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else None
+        day = int(parts[2]) if len(parts) > 2 else None
         # date() raises ValueError for impossible months and days (2021-02-30)
         date(year, month or 1, day or 1)
         return cls(year, month, day)
@@ -215,6 +216,7 @@ class Concept:
     broader: str | None = None
     definition: str | None = None
     close_match: tuple[Sourced, ...] = ()  # value: external IRI
+    narrower: tuple[str, ...] = ()  # an umbrella's members, each also under its own broader concept
     m49_include: tuple[str, ...] = ()  # market regions only
     m49_exclude: tuple[str, ...] = ()
     location: Location | None = field(default=None, compare=False)

@@ -122,8 +122,11 @@ class QueryResult:
     boolean: bool | None = None
     triples: Sequence[Triple] = field(default_factory=list)
 
-    def dicts(self) -> list[dict[str, Node | None]]:
-        """The rows as dictionaries keyed by variable name."""
+    def dicts(self) -> list[dict[str, Any]]:
+        """The rows as dictionaries keyed by variable name: rdflib terms, ``None`` where unbound.
+
+        Typed ``Any``: what a column holds (an IRI, a literal) is the query's to say, not the store's.
+        """
         return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
 
     @functools.cached_property

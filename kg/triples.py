@@ -196,6 +196,8 @@ def _event(graph: Graph, event: LineageEvent, index: int) -> None:
     # two sales of one company's assets on the same (or an unknown) date are two events
     node = iri("event", f"{event.subject}--{event.kind}--{when}" + (f"--{index}" if index else ""))
     subject, other = iri("company", event.subject), iri("company", event.other) if event.other else None
+    original: URIRef | None
+    resulting: URIRef | None
     if event.kind == "bid-failed":
         # the bidder did not become anything: the target stays what it was
         original, resulting = subject, None
@@ -287,9 +289,9 @@ def add_organizations(graph: Graph, organizations: Iterable[Organization]) -> Gr
             _stake(graph, stake, seen[key])
         events: dict[tuple[str, str], int] = {}
         for event in org.events:
-            key = (event.kind, str(event.date))
-            events[key] = events.get(key, -1) + 1
-            _event(graph, event, events[key])
+            event_key = (event.kind, str(event.date))
+            events[event_key] = events.get(event_key, -1) + 1
+            _event(graph, event, events[event_key])
     return graph
 
 
@@ -308,12 +310,15 @@ def _concepts(graph: Graph, scheme: str, concepts: Iterable[Concept]) -> None:
             graph.add((node, SKOS.broader, concept_iri(scheme, concept.broader)))
         else:
             graph.add((node, SKOS.topConceptOf, scheme_node))
+        for narrower in concept.narrower:  # an umbrella: its members have it as a second broader concept
+            graph.add((node, SKOS.narrower, concept_iri(scheme, narrower)))
+            graph.add((concept_iri(scheme, narrower), SKOS.broader, node))
         if scheme == "m49":
             graph.add((node, SKOS.notation, Literal(concept.id)))
         if concept.definition:
             graph.add((node, SKOS.definition, Literal(concept.definition, lang="en")))
         for match in concept.close_match:
-            _fact(graph, node, SKOS.closeMatch, URIRef(match.value), match.sources)
+            _fact(graph, node, SKOS.closeMatch, URIRef(str(match.value)), match.sources)
         for code in concept.m49_include:
             graph.add((node, BKG.includesArea, concept_iri("m49", code)))
         for code in concept.m49_exclude:

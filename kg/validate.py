@@ -35,7 +35,7 @@ _KIND_NAMES = {"Organization": "organisation", "Plant": "plant", "Agreement": "a
 
 def _no_duplicates(items: Iterable, what: str | None = None) -> None:
     """No two items share an id; ``what`` names them (default: by record type)."""
-    seen = {}
+    seen: dict[str, object] = {}
     for item in items:
         if item.id in seen:
             kind = what or _KIND_NAMES.get(type(item).__name__, "")
@@ -48,6 +48,9 @@ def _concept_refs(concepts: tuple[Concept, ...], scheme: str) -> set[str]:
     for concept in concepts:
         if concept.broader and concept.broader not in ids:
             raise DataError(f"unknown broader {scheme} {concept.broader!r}", concept.location)
+        for narrower in concept.narrower:
+            if narrower not in ids:
+                raise DataError(f"unknown narrower {scheme} {narrower!r}", concept.location)
     return ids
 
 
@@ -57,7 +60,7 @@ def _shares_fit(owned: str, stakes: list[Stake]) -> None:
     years = sorted({s.start.year for s in with_share if s.start} | {s.end.year for s in with_share if s.end})
     for year in years or [0]:
         active = [s for s in with_share if s.active_in(year)] if years else with_share
-        total = sum(s.share for s in active)
+        total = sum(s.share or 0 for s in active)
         if total > 100 + 1e-9:
             owners = ", ".join(f"{s.owner} {s.share:g}%" for s in active)
             raise DataError(f"stakes in {owned!r} add up to {total:g}% in {year} ({owners})", active[-1].location)
@@ -145,7 +148,7 @@ def validate(data: ReferenceData, data_dir: Path | None = None) -> None:
     org_ids = {org.id for org in data.organizations}
     by_owned: dict[str, list[Stake]] = defaultdict(list)
     for org in data.organizations:
-        if org.headquarters and not _is_country(org.headquarters.value):
+        if org.headquarters and not _is_country(str(org.headquarters.value)):
             raise DataError(
                 f"invalid ISO 3166-1 alpha-2 country code {org.headquarters.value!r}", org.headquarters.location
             )
