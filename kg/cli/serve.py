@@ -16,6 +16,7 @@ from ..limits import ENDPOINT_LIMITS
 from ..remote import RemoteStore
 from ..remote import push as push_file
 from ..serve import Fairness, ServeConfig, SparqlServer
+from ..store import StoreSpec
 from ..workers import Limits, StoreConfig
 
 
@@ -163,8 +164,7 @@ def serve(
     time (429 with Retry-After past it), and expensive queries never hold the
     last free worker.
     """
-    in_memory = spec in ("oxigraph", "memory", "rdflib")
-    if in_memory:
+    if StoreSpec.parse(spec).in_memory:
         data = data or BUILD_DIR / TRIG_NAME
         if not data.is_file():
             raise KgError(f"{data}: no such file; run kg build first, or pass --data FILE")
