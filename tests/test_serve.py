@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import re
+import socket
 import threading
 import time
 import urllib.error
@@ -35,6 +38,7 @@ CONSTRUCT = (
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 TIMEOUT = 3.0
 MAX_ROWS = 1000
+MAX_BYTES = 200_000  # 1,000 rows of (?s ?p ?o) from the test graph: ~140 KB as TSV, ~230 KB as JSON
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +46,15 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     (tmp / "graph.html").write_text("<!doctype html><title>network</title><p>the network page</p>")
     with kg_serve(
-        tmp, "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--page", str(tmp / "graph.html")
+        tmp,
+        "--timeout",
+        str(TIMEOUT),
+        "--max-rows",
+        str(MAX_ROWS),
+        "--max-bytes",
+        str(MAX_BYTES),
+        "--page",
+        str(tmp / "graph.html"),
     ) as running:
         yield running
 
@@ -300,10 +312,10 @@ def test_the_sneaky_services_really_call_out_from_a_bare_oxigraph(embedded):
     try:
         for query in sneaky_services(other.url):
             before = len(other.hits)
-            try:  # pyoxigraph itself: kg's stores refuse SERVICE before it runs
+            # pyoxigraph itself (kg's stores refuse SERVICE before it runs); the stand-in host answers 500,
+            # unless SILENT or EXISTS swallowed it
+            with contextlib.suppress(OSError, RuntimeError):
                 list(embedded.native.query(query, use_default_graph_as_union=True))
-            except (OSError, RuntimeError):  # the 500 from the stand-in host, unless SILENT or EXISTS swallowed it
-                pass
             assert len(other.hits) > before, query
     finally:
         other.close()
@@ -318,10 +330,14 @@ def test_service_is_refused_wherever_it_hides(server, trap):
 def test_update_is_refused(server, trap):
     update = 'INSERT DATA { <urn:x> <urn:y> "z" }'
     form = urllib.parse.urlencode({"update": update}).encode()
-    status, _, body = http("POST", server.url, form, {"Content-Type": "application/x-www-form-urlencoded"})
+    status, headers, body = http("POST", server.url, form, {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 403 and b"read-only" in body
-    status, _, body = http("POST", server.url, update.encode(), {"Content-Type": "application/sparql-update"})
-    assert status == 403
+    # issue 20, 4: answers to updates carry no CORS header, the refusal of the read-only server included
+    assert "Access-Control-Allow-Origin" not in headers
+    status, headers, body = http(
+        "POST", server.url, update.encode(), {"Content-Type": "application/sparql-update", "Origin": "http://x.example"}
+    )
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
     status, _, body = get(server, update)
     assert status == 400 and b"update, not a query" in body
     assert get(server, 'ASK { <urn:x> <urn:y> "z" }', "application/json")[2].find(b"false") > 0
@@ -367,6 +383,16 @@ def test_an_answer_over_the_row_limit_is_refused_whole(server):
     assert status == 200 and len(body.decode().splitlines()) == MAX_ROWS + 1
 
 
+def test_an_answer_over_the_byte_limit_is_refused_whole(server):
+    # issue 20, 6: the row limit did not cap bytes
+    over = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 1000"
+    for accept in ("application/sparql-results+json", "application/sparql-results+xml"):
+        status, _, body = get(server, over, accept)
+        assert status == 413 and f"more than {MAX_BYTES} bytes".encode() in body, (accept, status)
+    status, _, body = get(server, over, "text/tab-separated-values")  # the same rows, fewer bytes: whole
+    assert status == 200 and len(body.decode().splitlines()) == 1000 + 1 and len(body) <= MAX_BYTES
+
+
 def test_a_runaway_query_is_stopped_while_others_are_answered(server):
     process = psutil.Process(server.process.pid)
     assert len(process.children()) == 2
@@ -406,6 +432,59 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(server):
 
 
 # ---------------------------------------------------------------- malformed requests
+
+
+def test_dataset_iris_that_are_not_absolute_get_400_with_a_message(server):
+    # issue 20, 3: they gave 500 (the store took them for IRIs)
+    for query, params in (
+        ("SELECT * FROM <secret.ttl> WHERE { ?s ?p ?o }", {}),
+        ("SELECT * FROM <> WHERE { ?s ?p ?o }", {}),
+        ("SELECT * FROM NAMED <../x> WHERE { GRAPH ?g { ?s ?p ?o } }", {}),
+        (ASK, {"default-graph-uri": "not an iri"}),
+        (ASK, {"named-graph-uri": ""}),
+    ):
+        status, _, body = get(server, query, "application/json", **params)
+        assert status == 400 and b"not an absolute IRI" in body, (query, params, status, body)
+    assert "Traceback" not in server.log_text()
+
+
+def raw(server, request: bytes) -> bytes:
+    """Bytes sent as they are on a new connection; the whole answer, up to the server closing or 2 s of quiet."""
+    split = urllib.parse.urlsplit(server.url)
+    with socket.create_connection((split.hostname, split.port), timeout=2) as sock:
+        sock.sendall(request)
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+                if b"\r\n\r\n" in answer:
+                    head, _, rest = answer.partition(b"\r\n\r\n")
+                    length = re.search(rb"(?i)content-length: *(\d+)", head)
+                    if length and len(rest) >= int(length.group(1)):
+                        break
+        except TimeoutError:
+            pass
+    return answer
+
+
+def test_hostile_headers_get_400_and_no_traceback(server):
+    # issue 20, 3: Content-Length: \u00b2 (a superscript two, a digit to str.isdigit) gave 500 and a traceback
+    for length in ("\u00b2".encode(), "\u0663".encode(), b"-1", b"1e3", b"0x10", b"5, 6"):
+        answer = raw(
+            server,
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: "
+            + length
+            + b"\r\n\r\nASK {}",
+        )
+        assert answer.startswith(b"HTTP/1.1 400"), (length, answer[:200])
+    answer = raw(server, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 411"), answer[:200]
+    answer = raw(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX: \xff\x00\r\n\r\n")
+    assert answer[:12] in (b"HTTP/1.1 200", b"HTTP/1.1 400"), answer[:200]
+    answer = raw(server, b"GET /sparql?query=ASK%7B%7D\xff HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert get(server, ASK, "application/json")[0] == 200
+    assert "Traceback" not in server.log_text()
 
 
 def test_malformed_requests_get_a_4xx_with_a_message(server):
@@ -467,6 +546,47 @@ def test_allow_update_applies_updates_keeps_them_after_a_kill_and_still_refuses_
         )
         assert status == 403 and b"other origins" in body
         assert json.loads(get(running, asked, "application/json")[2])["boolean"] is True
+
+
+UPDATE = {"Content-Type": "application/sparql-update"}
+TIMESTAMP = "SELECT ?t WHERE { <urn:stamp> <urn:at> ?t }"
+
+
+def test_updates_that_would_change_on_replay_are_refused_on_an_in_memory_store(tmp_path):
+    # issue 20, 5: after a worker was killed, the replayed update gave NOW(), STRUUID() and RAND() new values
+    with kg_serve(tmp_path, "--allow-update", "--timeout", "2") as running:
+        for call in ("NOW()", "STRUUID()", "RAND()", "uuid()", "now ()"):
+            update = f"INSERT {{ <urn:stamp> <urn:at> ?t }} WHERE {{ BIND({call} AS ?t) }}"
+            status, headers, body = http("POST", running.url, update.encode(), UPDATE)
+            assert status == 400 and b"replaying" in body, (call, status, body)
+            assert "Access-Control-Allow-Origin" not in headers
+        status, _, body = http("POST", running.url, b'PREFIX f: <urn:f:> INSERT DATA { <urn:a> f:now "(" }', UPDATE)
+        assert status == 200, body  # a name that merely ends in "now" is no call, nor a bracket in a string
+        status, _, body = http(
+            "POST", running.url, b"INSERT { ?s <urn:p> 1 } USING <secret.ttl> WHERE { ?s ?p ?o }", UPDATE
+        )
+        assert status == 400 and b"not an absolute IRI" in body
+    assert "Traceback" not in running.log_text()
+
+
+def test_an_on_disk_store_keeps_an_update_with_now_as_it_was_evaluated(tmp_path):
+    # the on-disk store keeps what the update wrote: nothing is replayed, so NOW() is evaluated once
+    location = tmp_path / "store"
+    store = OxigraphStore(location)
+    store.load_file(FIXTURE)
+    store.close()
+    del store
+    with kg_serve(
+        tmp_path, "--store", f"oxigraph:{location}", "--allow-update", "--timeout", "2", data=None
+    ) as running:
+        update = "INSERT { <urn:stamp> <urn:at> ?t } WHERE { BIND(NOW() AS ?t) }"
+        assert http("POST", running.url, update.encode(), UPDATE)[0] == 200
+        before = get(running, TIMESTAMP, "text/csv")[2]
+        assert get(running, SLOW)[0] == 503  # the only worker is killed and a new one started
+        deadline = time.monotonic() + 20
+        while (after := get(running, TIMESTAMP, "text/csv"))[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert after[2] == before and b"T" in before
 
 
 # ---------------------------------------------------------------- other stores, and faults
