@@ -18,8 +18,8 @@ from ..ingest import IngestResult, to_json
 from ..ingest import ingest as run_ingest
 from ..ingest.document import read_file
 from ..ingest.fetch import is_url
-from ..loader import load_reference
-from ..records import PartialDate, ReferenceData, SourceDocument
+from ..loader import POLICY_FILE, load_reference, read_policy
+from ..records import PartialDate, ReferenceData, SourceDocument, host_of
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -112,20 +112,31 @@ def _registered(reference: ReferenceData, path: Path) -> SourceDocument | None:
 def _register(result: IngestResult, data_dir: Path) -> SourceDocument:
     """Copy the document under data/sources/ and append its entry to data/sources.yaml (atomically)."""
     sources_dir = data_dir / "sources"
-    sources_dir.mkdir(parents=True, exist_ok=True)
     target = sources_dir / result.path.name
     if target.exists():
         if target.read_bytes() != result.content:
             raise KgError(f"{target} exists with other content; rename {result.path} before ingesting it")
-    else:
-        write_atomically(target, result.content)
     document = result.extraction.document
+    url = result.url or document.url
+    policy_file = data_dir / POLICY_FILE
+    policy = read_policy(policy_file) if policy_file.exists() else None
+    if url and policy is not None and policy.entry(url) is None:
+        # the loader refuses a source on an unclassified domain: registering it would break every later build
+        if result.url:
+            raise KgError(
+                f"{result.url}: domain {host_of(url)!r} is not classified in {policy_file}; "
+                "add it there (with its tier) before ingesting from it"
+            )
+        url = None
+    if not target.exists():
+        sources_dir.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, result.content)
     entry = SourceDocument(
         id=result.source_id,
         file=f"sources/{target.name}",
         title=document.title,
         publisher=document.publisher,
-        url=result.url or document.url,
+        url=url,
         retrieved=PartialDate.parse(result.retrieved or datetime.date.today().isoformat()),
         sha256=result.sha256,
     )
