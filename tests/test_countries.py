@@ -189,3 +189,21 @@ def test_item_lists_never_lose_an_item(items):
     covered = " ".join(m.mention for m in matches)
     for item in items:
         assert item.strip() in covered
+
+
+def test_m49_areas_come_from_one_table_with_its_source():
+    """kg/m49.yaml is the only M49 area table: the countries and the build's concept scheme both read it."""
+    import yaml
+
+    from kg.countries import M49_TABLE, _table, m49_concepts, m49_table
+
+    document = yaml.safe_load(M49_TABLE.read_text(encoding="utf-8"))
+    assert document["source"].startswith("https://unstats.un.org/unsd/methodology/m49/")
+    codes = {area.code for area in m49_table()}
+    assert len(codes) == len(m49_table()) and all(len(code) == 3 and code.isdigit() for code in codes)
+    assert all(area.parent in codes for area in m49_table() if area.parent)
+    assert [(c.id, c.label, c.broader) for c in m49_concepts()] == [(a.code, a.name, a.parent) for a in m49_table()]
+    # every country country_converter places in an M49 sub-region reaches the world through this table
+    placed = [c for c in _table().countries if c.subregion]
+    assert len(placed) > 240
+    assert all(c.areas and c.areas[-1] == "001" for c in placed), [c.name for c in placed if not c.areas]
