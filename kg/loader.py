@@ -420,7 +420,7 @@ def _concepts(path: Path, scheme: str) -> tuple[Concept, ...]:
     for item, field in top.items("concepts"):
         r = _Reader(path, item, field)
         r.check_keys(
-            ("id", "label", "alt", "broader", "definition", "close_match", "include", "exclude", "source", "note")
+            ("id", "label", "alt", "broader", "narrower", "definition", "close_match", "include", "exclude", "source", "note")
         )
         close = tuple(
             _sourced(path, m, f, "iri", lambda x: x.text("iri", required=True)) for m, f in r.items("close_match")
@@ -432,6 +432,7 @@ def _concepts(path: Path, scheme: str) -> tuple[Concept, ...]:
                 label=r.text("label", required=True),
                 alt=r.texts("alt"),
                 broader=r.text("broader"),
+                narrower=r.texts("narrower"),
                 definition=r.text("definition"),
                 close_match=close,
                 m49_include=r.texts("include"),

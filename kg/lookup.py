@@ -16,7 +16,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rdflib import URIRef
 
-from .catalogue import named_query
+from .catalogue import internal_query, named_query
 from .errors import QueryError, UnknownName
 from .limits import Limits
 from .names import company_key, name_key
@@ -98,6 +98,9 @@ class NameIndex:
                 self._by_core[company_key(name)].add(entity)
                 self._by_key[name_key(str(entity).rsplit("/", 1)[-1])].add(entity)
         self.iris = frozenset(URIRef(str(row["entity"])) for row in rows)
+        # the sense a name has when it fits several things (internal/preferred-senses.rq)
+        preferred = store.query(internal_query("preferred-senses").text, limits=everything).dicts()
+        self.preferred = frozenset(URIRef(str(row["entity"])) for row in preferred)
 
     def resolve(self, name: str | URIRef, kind: str | None = None) -> URIRef:
         """The one IRI that ``name`` (IRI, label, alias, code or id) stands for, among things of ``kind``.
@@ -109,6 +112,8 @@ class NameIndex:
         >>> index.resolve("volta cells inc", "company")
         rdflib.term.URIRef('https://w3id.org/battery-kg/id/company/volta-cells')
         >>> index.resolve("Hana Corp.", "company") == index.resolve("hana", "company")
+        True
+        >>> index.resolve("test", "source") == index.resolve("Test Cell Market", "source")  # id or title, by its start
         True
         >>> index.resolve("Volta Cels", "company")
         Traceback (most recent call last):
@@ -130,14 +135,34 @@ class NameIndex:
             return next(iter(exact))
         for table, form in ((self._by_name, name_key), (self._by_key, name_key), (self._by_core, company_key)):
             matches = of_kind(table.get(form(text), ()))
+            if len(matches) > 1 and len(matches & self.preferred) == 1:
+                matches = matches & self.preferred
             if len(matches) == 1:
                 return next(iter(matches))
             if matches:
-                listed = ", ".join(f"{self.labels.get(m, m)} (id {str(m).rsplit('/', 1)[-1]})" for m in sorted(matches))
-                raise UnknownName(
-                    f"{text!r} names several: {listed}; give the id or IRI", matches=tuple(sorted(matches))
+                raise self._several(text, matches)
+        if kind in ("source", None):
+            # a report by the start of its id (without the hash an ingested report's id ends with) or of its title
+            key = name_key(text)
+            matches = {
+                iri
+                for iri, label in self.labels.items()
+                if kind_of(iri) == "source"
+                and key
+                and (
+                    re.match(re.escape(text.strip()) + r"([-.]|$)", str(iri).rsplit("/", 1)[-1])
+                    or f"{name_key(label)} ".startswith(f"{key} ")
                 )
+            }
+            if len(matches) == 1:
+                return next(iter(matches))
+            if matches:
+                raise self._several(text, matches)
         choices = sorted({self.labels[i] for i in self.labels if of_kind([i]) and kind_of(i) not in _UNNAMED})
         near = tuple(match for match, _, _ in process.extract(text, choices, limit=3, score_cutoff=70))
         hint = f"; did you mean: {', '.join(near)}?" if near else ""
         raise UnknownName(f"no {wanted} is called {text!r}{hint}", near)
+
+    def _several(self, text: str, matches: set[URIRef]) -> UnknownName:
+        listed = ", ".join(f"{self.labels.get(m, m)} (id {str(m).rsplit('/', 1)[-1]})" for m in sorted(matches))
+        return UnknownName(f"{text!r} names several: {listed}; give the id or IRI", matches=tuple(sorted(matches)))

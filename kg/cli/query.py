@@ -29,6 +29,13 @@ from ..query import (
 )
 from ..store import checked
 
+NAMES_NOTE = """\
+Names: a parameter takes a label, alias, code, id or IRI, compared without case, accents or legal form
+("Hana Corp." finds "Hana Corporation"); a report also by the start of its id or title. A name that fits
+several things means the preferred one: a market region over the UN M49 area of the same name
+(region=Europe is the market region `europe`; the M49 area is `m49-150`); otherwise give the id.
+Umbrella concepts gather narrower ones across families: chemistry=solid-state is solid-state lithium-ion,
+solid-state lithium-metal and lithium-metal-polymer."""
 GRAPH_ONLY = ("ttl", "nt", "jsonld", "rdfxml")
 
 
@@ -193,9 +200,12 @@ def queries(verbose: bool) -> None:
                 f"  --param {parameter.name}=...  ({parameter.type}{', optional' if parameter.optional else ''}) "
                 f"{parameter.description}"
             )
+        if named.columns:
+            click.echo(f"  columns: {' '.join(named.columns)}")
         if verbose:
             click.echo(f"  {named.path}")
         click.echo()
+    click.echo(NAMES_NOTE)
 
 
 COMMANDS = [query, queries]

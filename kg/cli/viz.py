@@ -8,7 +8,8 @@ import click
 
 from ..build import BUILD_DIR, TRIG_NAME
 from ..errors import KgError
-from ..netx import NODE_TYPES, find_node, select, to_networkx
+from ..lookup import NameIndex
+from ..netx import NODE_TYPES, select, to_networkx
 from ..store import open_store
 from ..viz import write_page
 
@@ -73,10 +74,13 @@ def viz(
         store.load_file(path)
     try:
         whole = to_networkx(store)
+        # the same name look-up as kg query and the API (kg.lookup): aliases, ids, preferred senses
+        center = str(NameIndex(store).resolve(focus)) if focus is not None else None
     finally:
         store.close()
+    if center is not None and center not in whole:
+        raise KgError(f"{focus!r} ({center}) is not on the network page (only entities are)")
     # the page holds the whole map and opens on the focus's neighbourhood, so "Show all" widens it
-    center = find_node(whole, focus) if focus is not None else None
     if types is not None and center is not None:
         types = [*types, whole.nodes[center]["type"]]
     graph = select(whole, types=types)
