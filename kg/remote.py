@@ -281,20 +281,23 @@ class RemoteStore(Store):
         return f"{self.graph_store}?{query}"
 
     def _write_graph(self, graph: str | None, triples: list[ox.Triple], replace: bool) -> None:
-        if self.graph_store:
-            method = "PUT" if replace else "POST"
-            self._call(method, self._gsp_url(graph), _ntriples(triples), {"Content-Type": "application/n-triples"})
-            return
         target = "DEFAULT" if graph is None else f"GRAPH {URIRef(graph).n3()}"
         if not replace:
-            self._insert(target, triples)
+            if self.graph_store:
+                self._call("POST", self._gsp_url(graph), _ntriples(triples), {"Content-Type": "application/n-triples"})
+            else:
+                self._insert(target, triples)
             return
-        # Filled beside the graph and swapped in by one MOVE: a push killed half-way leaves the old graph whole
-        # (and a stale staging graph, which the next push drops first).
-        staging = f"GRAPH <{_STAGING}{hashlib.sha256((graph or '').encode()).hexdigest()[:16]}>"
-        self._update(f"DROP SILENT {staging}")
-        self._insert(staging, triples)
-        self._update(f"MOVE SILENT {staging} TO {target}" if triples else f"DROP SILENT {target}")
+        # Filled beside the graph and swapped in by one MOVE, so that a push killed half-way leaves the old graph
+        # whole (and a stale staging graph, which the next push replaces). A Graph Store PUT alone is not enough:
+        # Virtuoso empties the graph before it reads the body.
+        staging = f"{_STAGING}{hashlib.sha256((graph or '').encode()).hexdigest()[:16]}"
+        if self.graph_store:
+            self._call("PUT", self._gsp_url(staging), _ntriples(triples), {"Content-Type": "application/n-triples"})
+        else:
+            self._update(f"DROP SILENT GRAPH <{staging}>")
+            self._insert(f"GRAPH <{staging}>", triples)
+        self._update(f"MOVE SILENT GRAPH <{staging}> TO {target}" if triples else f"DROP SILENT {target}")
 
     def _insert(self, target: str, triples: list[ox.Triple]) -> None:
         for chunk in _chunks(triples, self.chunk_size):

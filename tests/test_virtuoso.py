@@ -45,7 +45,7 @@ def by_update(base: str) -> RemoteStore:
 
 def by_graph_store(base: str) -> RemoteStore:
     return RemoteStore(
-        base + "/sparql",
+        base + "/sparql-auth",
         graph_store=base + "/sparql-graph-crud-auth",
         union_default_graph=False,
         user="dba",
@@ -92,7 +92,7 @@ def test_push_with_digest_authentication_replaces_every_graph_and_repushing_chan
 def test_kg_push_takes_the_password_from_the_environment_only(virtuoso):
     graph_store = ["--graph-store", virtuoso + "/sparql-graph-crud-auth"]
     done = kg(
-        "push", "--endpoint", virtuoso + "/sparql", *graph_store, "--user", "dba", "--file", str(FIXTURE), env=PASSWORD
+        "push", "--endpoint", virtuoso + "/sparql-auth", *graph_store, "--user", "dba", "--file", str(FIXTURE), env=PASSWORD
     )
     assert done.returncode == 0, done.stderr
     assert "Graph Store Protocol" in done.stdout and "count checked" in done.stdout
@@ -121,13 +121,13 @@ def test_kg_push_takes_the_password_from_the_environment_only(virtuoso):
 def test_a_push_killed_midway_leaves_every_graph_old_or_new(virtuoso, tmp_path, route):
     before = {graph: len(triples) for graph, triples in read_graphs(FIXTURE).items()}
     bigger = tmp_path / "bigger.trig"
-    after = _bigger(bigger, 20_000)
+    after = _bigger(bigger, 10_000)
     remote = by_update(virtuoso) if route == "update" else by_graph_store(virtuoso)
     push(FIXTURE, remote)
     if route == "update":
         target = ["--endpoint", virtuoso + "/sparql-auth", "--via", "update"]
     else:
-        target = ["--endpoint", virtuoso + "/sparql", "--graph-store", virtuoso + "/sparql-graph-crud-auth"]
+        target = ["--endpoint", virtuoso + "/sparql-auth", "--graph-store", virtuoso + "/sparql-graph-crud-auth"]
     pushing = subprocess.Popen(
         [sys.executable, "-m", "kg", "push", *target, "--user", "dba", "--file", str(bigger)],
         cwd=ROOT,
