@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -74,7 +75,11 @@ def test_bad_data_is_named_and_previous_output_survives(good_build, path):
         assert f"zz-bad.yaml:{line}" in message, message
     for file_name, content_before in before.items():
         assert (out / file_name).read_bytes() == content_before, f"{file_name} changed after a failed build"
-    assert sorted(p.name for p in out.iterdir()) == sorted(before), "a temporary file was left behind"
+    # the published pair (kg.files.publish_together): the two links, .current and the one generation they lead to
+    names = sorted(p.name for p in out.iterdir())
+    generations = [name for name in names if name.startswith(".generation-")]
+    assert len(generations) == 1 and os.readlink(out / ".current") == generations[0]
+    assert [name for name in names if name not in generations] == sorted([".current", *before]), "a file was left behind"
 
 
 def test_bad_concept_reference_names_the_file(good_build, tmp_path):
