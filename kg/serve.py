@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import itertools
 import math
 import re
@@ -156,6 +157,10 @@ class _Ticket:
     future: asyncio.Future
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 class Scheduler:
     """Runs requests on a worker pool, fairly: per-client budgets of time and concurrency, a bounded queue.
 
@@ -173,7 +178,8 @@ class Scheduler:
         self._clients: dict[str, _Client] = {}
         self._waiting: list[_Ticket] = []
         self._running = self._heavy_running = self._order = 0
-        self._seconds: OrderedDict[str, float] = OrderedDict()  # recent query texts and how long they ran
+        # how long recent query texts ran, by a digest of the text (a text may be a megabyte)
+        self._seconds: OrderedDict[bytes, float] = OrderedDict()
         self._ticker: asyncio.Task | None = None
 
     @property
@@ -189,14 +195,15 @@ class Scheduler:
         return client
 
     def _is_heavy(self, client: _Client, text: str) -> bool:
-        seconds = self._seconds.get(text)
+        seconds = self._seconds.get(_digest(text))
         if seconds is not None:
             return seconds >= self.fairness.heavy_seconds
         return self.fairness.client_seconds - client.balance >= self.fairness.heavy_seconds
 
     def _remember(self, text: str, seconds: float) -> None:
-        self._seconds[text] = seconds
-        self._seconds.move_to_end(text)
+        key = _digest(text)
+        self._seconds[key] = seconds
+        self._seconds.move_to_end(key)
         while len(self._seconds) > 4096:
             self._seconds.popitem(last=False)
 
