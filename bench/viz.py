@@ -1,19 +1,21 @@
-"""How fast the network page is ready in headless Chromium at 100, 1,000 and 5,000 nodes.
+"""How fast the network page is ready, and how fast its time slider steps, in headless Chromium.
 
-An industry-shaped synthetic graph (companies with a country, chemistries and
-applications, dated stakes, hubs such as China and LFP) of each size goes
-through the same kg.viz path as `kg viz`; the page is opened from disk with
-every request refused, and timed until vis-network has drawn it once.
+An industry-shaped synthetic graph (companies founded over the years, each with
+a country, chemistries and applications, dated stakes, hubs such as China and
+LFP) of each size goes through the same kg.viz path as `kg viz`; the page is
+opened from disk with every request refused, and timed until vis-network has
+drawn it once.
 
-    .venv/bin/python bench/viz.py                 # 100, 1000, 5000 nodes
+    .venv/bin/python bench/viz.py                 # 1,000, 5,000 and 20,000 nodes
     .venv/bin/python bench/viz.py 200 2000 --repeats 5
 
 ``run(sizes)`` returns one dict per size (medians over ``repeats`` page loads):
 ``nodes``, ``edges``, ``layout_s`` and ``render_s`` (Python side), ``html_mb``,
 ``ready_ms`` (navigation start → first drawing, measured in the page),
-``ready_wall_ms`` (goto → ready, measured outside), ``filter_ms`` (hide all
-companies and redraw), ``search_ms`` (search a name and redraw), and
-``requests``/``console_errors``, which must be 0.
+``ready_wall_ms`` (goto → ready, measured outside), ``slider_ms`` (one step of
+the year slider until the browser has drawn it; the median of five steps),
+``filter_ms`` (switch the geography layer on and redraw), ``search_ms`` (find
+a name, open it and redraw), and ``requests``/``console_errors``, which must be 0.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.viz import layout, write_page
+from kg.viz import map_layout, write_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,22 +43,26 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SIZES = (100, 1000, 5000)
+SIZES = (1000, 5000, 20000)
+SLIDER_STEPS = 5
 
 # runs inside the page: the time of one change to the filters, until the browser has drawn it
 _TIMED_CHANGE = """async (change) => {
     const start = performance.now();
     const drawn = new Promise(resolve => kgPage.network.once('afterDrawing', resolve));
-    if (change === 'filter') {
-        const box = document.getElementById('kg-type-company');
-        box.checked = false;
+    if (change === 'slider') {
+        const slider = document.getElementById('kg-year');
+        slider.value = String(Number(slider.value) - 1);
+        slider.dispatchEvent(new Event('input'));
+    } else if (change === 'filter') {
+        const box = document.getElementById('kg-layer-geography');
+        box.checked = true;
         box.dispatchEvent(new Event('change'));
     } else {
         const search = document.getElementById('kg-search');
         search.value = 'company 7';
         search.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}));
     }
-    kgPage.network.redraw();
     await drawn;
     return performance.now() - start;
 }"""
@@ -89,6 +95,8 @@ def industry_graph(nodes: int, seed: int = 1) -> nx.MultiDiGraph:
     sources = add("source", max(1, nodes // 500), "source")
     fixed = len(graph)
     companies = add("company", nodes - fixed, "company")
+    for company in companies:
+        graph.nodes[company]["founded"] = str(1950 + int(75 * rng.random() ** 0.5))
     rng.shuffle(countries)
     for country in countries:
         graph.add_edge(country, rng.choice(regions), relation="in-region", sources=[])
@@ -155,6 +163,7 @@ def _open_and_time(browser, path: Path) -> dict:
     timings = {
         "ready_ms": page.evaluate("window.kgReady"),
         "ready_wall_ms": wall,
+        "slider_ms": statistics.median(page.evaluate(_TIMED_CHANGE, "slider") for _ in range(SLIDER_STEPS)),
         "filter_ms": page.evaluate(_TIMED_CHANGE, "filter"),
     }
     page.evaluate("document.getElementById('kg-reset').click()")
@@ -176,7 +185,7 @@ def run(sizes=SIZES, repeats: int = 3) -> list[dict]:
             for size in sizes:
                 graph = industry_graph(size)
                 started = time.perf_counter()
-                positions = layout(graph)
+                positions = map_layout(graph)
                 layout_s = time.perf_counter() - started
                 started = time.perf_counter()
                 page = write_page(
@@ -195,7 +204,7 @@ def run(sizes=SIZES, repeats: int = 3) -> list[dict]:
                         "repeats": repeats,
                         **{
                             key: _median([load[key] for load in loads])
-                            for key in ("ready_ms", "ready_wall_ms", "filter_ms", "search_ms")
+                            for key in ("ready_ms", "ready_wall_ms", "slider_ms", "filter_ms", "search_ms")
                         },
                         "requests": sum(load["requests"] for load in loads),
                         "console_errors": sum(load["console_errors"] for load in loads),
@@ -208,7 +217,7 @@ def run(sizes=SIZES, repeats: int = 3) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES), help="node counts (default 100 1000 5000)")
+    parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES), help="node counts (default 1000 5000 20000)")
     parser.add_argument("--repeats", type=int, default=3, help="page loads per size (the median is reported)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
@@ -224,6 +233,7 @@ def main(argv: list[str] | None = None) -> None:
         "html_mb",
         "ready_ms",
         "ready_wall_ms",
+        "slider_ms",
         "filter_ms",
         "search_ms",
         "requests",

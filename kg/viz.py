@@ -461,7 +461,7 @@ def _node_title(data: Mapping) -> str:
         facts.append(f"until {time['until']}")
     if time["status"]:
         facts.append(f"{str(time['status'][-1][2]).lower()} (latest status)")
-    return f"{data.get('label') or ''}\n{' · '.join(facts)}\nClick for details and sources; double-click to expand"
+    return f"{data.get('label') or ''}\n{' · '.join(facts)}"
 
 
 def _stake_terms(stake: Mapping) -> str:
@@ -517,9 +517,9 @@ def payload(
     ...     _ = g.add_edge("urn:p", "urn:c", relation="owns", kind="parent", share=share, start=str(start),
     ...                    end=end and str(end), start_year=start, end_year=end, sources=["https://s"])
     >>> data = payload(g, at=2010)
-    >>> data["years"], data["start"], len(data["edges"]), data["edges"][0]["label"]
+    >>> data["years"], data["start"], len(data["links"]), data["links"][0]["l"]
     ([1990, 2011], 2010, 1, 'owns 50.5 %')
-    >>> data["edgeMeta"][0]["periods"]
+    >>> data["links"][0]["p"]
     [[2009, 2011, 50.5, 'parent', '2009', '2011', [0]], [2011, None, 100.0, 'parent', '2011', None, [0]]]
     """
     times = {node: _node_time(data) for node, data in graph.nodes(data=True)}
@@ -529,54 +529,64 @@ def payload(
     nodes, edges, _, _, _, options = net.get_network_data()
     sources = _Sources(graph.graph.get("tiers", {}))
     counts: dict[str, int] = defaultdict(int)
+    index = {node["id"]: number for number, node in enumerate(nodes)}
     node_meta = []
     for node in nodes:
         data = graph.nodes[node["id"]]
         counts[data["type"]] += 1
-        node_meta.append(
-            {
-                "layer": node_style(data["type"]).layer,
-                **times[node["id"]],
-                "aliases": list(data.get("aliases", [])),
-                "facts": [
-                    [
-                        attribute,
-                        "; ".join(map(str, value)) if attribute in MULTI_VALUED else str(value),
-                        sources(data["sources"].get(attribute, [])),
-                    ]
-                    for attribute, value in sorted(data.items())
-                    if attribute not in ("label", "type", "sources", "history", "note", "aliases")
-                ],
-                "notes": list(data.get("note", [])),
-                "history": [{**record, "sources": sources(record["sources"])} for record in data.get("history", [])],
-            }
-        )
+        if data["type"] in NODE_STYLES:
+            del node["shape"]  # the group gives it
+        meta = {
+            **times[node["id"]],
+            "aliases": list(data.get("aliases", [])),
+            "facts": [
+                [
+                    attribute,
+                    "; ".join(map(str, value)) if attribute in MULTI_VALUED else str(value),
+                    sources(data["sources"].get(attribute, [])),
+                ]
+                for attribute, value in sorted(data.items())
+                if attribute not in ("label", "type", "sources", "history", "note", "aliases")
+            ],
+            "notes": list(data.get("note", [])),
+            "history": [{**record, "sources": sources(record["sources"])} for record in data.get("history", [])],
+        }
+        # what is empty stays out (page.js fills it in): a 5,000-node page is megabytes smaller
+        node_meta.append({"layer": node_style(data["type"]).layer, **{k: v for k, v in meta.items() if v}})
     relation_counts: dict[str, int] = defaultdict(int)
-    edge_meta = []
+    links = []
     merged = _merged_edges(graph)
     for edge in edges:
-        stakes = merged[(edge["from"], edge["to"], edge["relation"])]
-        relation_counts[edge["relation"]] += 1
-        timed = [d for d in stakes if d.get("start_year") is not None or d.get("end_year") is not None]
-        edge_meta.append(
-            {
-                "periods": [
-                    [
-                        d.get("start_year"),
-                        d.get("end_year"),
-                        d.get("share"),
-                        d.get("kind"),
-                        d.get("start"),
-                        d.get("end"),
-                        sources(d["sources"]),
-                    ]
-                    for d in stakes
+        relation = edge["relation"]
+        style = edge_style(relation)
+        stakes = merged[(edge["from"], edge["to"], relation)]
+        relation_counts[relation] += 1
+        link: dict = {"f": index[edge["from"]], "t": index[edge["to"]], "r": relation}
+        if edge["label"] != style.forward:
+            link["l"] = edge["label"]
+        if "title" in edge:
+            link["ti"] = edge["title"]
+        if edge["dashes"] != style.dashed:
+            link["d"] = edge["dashes"]
+        if edge["width"] != 1:
+            link["w"] = edge["width"]
+        if relation == "owns" or any(d.get("start_year") is not None or d.get("end_year") is not None for d in stakes):
+            link["p"] = [
+                [
+                    d.get("start_year"),
+                    d.get("end_year"),
+                    d.get("share"),
+                    d.get("kind"),
+                    d.get("start"),
+                    d.get("end"),
+                    sources(d["sources"]),
                 ]
-                if edge["relation"] == "owns" or timed
-                else None,
-                "sources": sources(sorted({url for d in stakes for url in d["sources"]})),
-            }
-        )
+                for d in stakes
+            ]
+        cited = sources(sorted({url for d in stakes for url in d["sources"]}))
+        if cited:
+            link["s"] = cited
+        links.append(link)
     return {
         "title": title,
         "years": years,
@@ -586,9 +596,9 @@ def payload(
         "layers": [{"layer": name, "legend": legend, "on": name in DEFAULT_LAYERS} for name, legend in LAYERS.items()],
         "hubTypes": sorted(HUB_TYPES),
         "nodes": nodes,
-        "edges": edges,
         "nodeMeta": node_meta,
-        "edgeMeta": edge_meta,
+        # one per (from, to, relation): node numbers, the relation, and only what differs from its style
+        "links": links,
         "sources": sources.payload(),
         "options": json.loads(options),
         "labelMinPx": LABEL_MIN_PX,
@@ -613,6 +623,7 @@ def payload(
                 "backward": edge_style(r).backward,
                 "color": edge_style(r).color,
                 "dashed": edge_style(r).dashed,
+                "arrow": edge_style(r).arrow,
                 "count": relation_counts[r],
             }
             for r in [*EDGE_STYLES, *sorted(set(relation_counts) - set(EDGE_STYLES))]

@@ -331,6 +331,7 @@ def test_the_slider_shows_a123_sold_to_wanxiang_and_plays(seed, seed_graph):
     page.set_year(2013)
     assert (WANXIANG_AMERICA, A123) in page.shown_links("owns")
     assert page.shown() == industry_map(seed_graph, 2013)
+    page.settle()  # the fragment is written a moment after a change
     assert "year=2013" in page.page.evaluate("location.hash")
     # play runs through the years by itself
     page.page.click("#kg-play")

@@ -9,9 +9,28 @@
   performance.mark("kg:data");
 
   const N = D.nodes.length;
-  const E = D.edges.length;
-  const meta = D.nodeMeta;
-  const emeta = D.edgeMeta;
+  const E = D.links.length;
+  const relationInfo = {};
+  D.relations.forEach(function (r) { relationInfo[r.relation] = r; });
+  // kg.viz leaves out what is empty or what a relation's style already says: filled in here
+  const meta = D.nodeMeta.map(function (m) {
+    return {
+      layer: m.layer, from: m.from === undefined ? null : m.from, until: m.until === undefined ? null : m.until,
+      names: m.names || [], status: m.status || [], aliases: m.aliases || [], facts: m.facts || [],
+      notes: m.notes || [], history: m.history || []
+    };
+  });
+  const emeta = D.links.map(function (l) { return { periods: l.p || null, sources: l.s || [] }; });
+  D.edges = D.links.map(function (l, k) {
+    const style = relationInfo[l.r];
+    const edge = {
+      id: k, from: D.nodes[l.f].id, to: D.nodes[l.t].id, relation: l.r, label: l.l === undefined ? style.forward : l.l,
+      color: style.color, arrows: style.arrow ? "to" : "", dashes: l.d === undefined ? style.dashed : l.d,
+      width: l.w === undefined ? 1 : l.w
+    };
+    if (l.ti !== undefined) { edge.title = l.ti; }
+    return edge;
+  });
   const index = new Map();
   D.nodes.forEach(function (n, i) { index.set(n.id, i); });
   const home = D.nodes.map(function (n) { return { x: n.x, y: n.y }; });
@@ -20,14 +39,12 @@
   const isHub = D.nodes.map(function (n) { return hub.has(n.group); });
   const typeLegend = {};
   D.types.forEach(function (t) { typeLegend[t.type] = t.legend; });
-  const relationInfo = {};
-  D.relations.forEach(function (r) { relationInfo[r.relation] = r; });
   const edgeFrom = new Int32Array(E);
   const edgeTo = new Int32Array(E);
   const incident = D.nodes.map(function () { return []; });
-  D.edges.forEach(function (e, k) {
-    edgeFrom[k] = index.get(e.from);
-    edgeTo[k] = index.get(e.to);
+  D.links.forEach(function (l, k) {
+    edgeFrom[k] = l.f;
+    edgeTo[k] = l.t;
     incident[edgeFrom[k]].push(k);
     if (edgeTo[k] !== edgeFrom[k]) { incident[edgeTo[k]].push(k); }
   });
@@ -169,25 +186,56 @@
     }
     for (let k = 0; k < E; k++) {
       if (D.edges[k].relation !== "owns" || !emeta[k].periods) { continue; }
-      const p = period(k, year) || emeta[k].periods[emeta[k].periods.length - 1];
+      const stake = function (y) { return period(k, y) || emeta[k].periods[emeta[k].periods.length - 1]; };
+      const p = stake(year);
       const key = String(p[2]) + "|" + p[3];
-      if (looks.get("e" + k) === key) { continue; }
-      if (looks.has("e" + k)) {
-        edgeUpdates.push({ id: k, label: "owns" + (p[2] === null ? "" : " " + p[2] + " %"),
-          width: controlling(p) ? 3 : 1.5, dashes: !controlling(p) });
+      if (!looks.has("e" + k)) {  // as kg.viz drew it: the stake of the page's start year
+        const first = stake(D.start);
+        looks.set("e" + k, String(first[2]) + "|" + first[3]);
       }
+      if (looks.get("e" + k) === key) { continue; }
+      const edge = D.edges[k];  // links not in the network yet are added from these objects
+      edge.label = "owns" + (p[2] === null ? "" : " " + p[2] + " %");
+      edge.width = controlling(p) ? 3 : 1.5;
+      edge.dashes = !controlling(p);
+      if (candidate[k]) { edgeUpdates.push({ id: k, label: edge.label, width: edge.width, dashes: edge.dashes }); }
       looks.set("e" + k, key);
     }
     if (nodeUpdates.length) { nodes.update(nodeUpdates); }
     if (edgeUpdates.length) { edges.update(edgeUpdates); }
   }
+  // the links that could be shown, both ends on a layer that is on (or shown anyway): the edge view
+  // filters only these on each year step, not the tens of thousands of links to countries and concepts
+  const candidate = new Uint8Array(E);
+  let candidateKey = null;
+  function syncCandidates(edgeSet) {
+    const open = new Uint8Array(N);
+    for (let i = 0; i < N; i++) { if (state.layers.has(meta[i].layer)) { open[i] = 1; } }
+    const extra = [state.focus].concat([...state.pinned], [...state.expanded.keys()]);
+    state.expanded.forEach(function (added) { extra.push.apply(extra, added); });
+    extra.forEach(function (id) { if (id !== null && index.has(id)) { open[index.get(id)] = 1; } });
+    pathNodes.forEach(function (id) { open[index.get(id)] = 1; });
+    const key = [...state.layers].sort().join() + "|" + extra.join("|") + "|" + pathNodes.join("|");
+    if (key === candidateKey) { return; }
+    candidateKey = key;
+    const add = [];
+    const remove = [];
+    for (let k = 0; k < E; k++) {
+      const want = open[edgeFrom[k]] && open[edgeTo[k]] ? 1 : 0;
+      if (want && !candidate[k]) { add.push(D.edges[k]); } else if (!want && candidate[k]) { remove.push(k); }
+      candidate[k] = want;
+    }
+    if (remove.length) { edgeSet.remove(remove); }
+    if (add.length) { edgeSet.add(add); }
+  }
 
   // ---- the network ----
   const nodes = new vis.DataSet(D.nodes);
-  const edges = new vis.DataSet(D.edges);
+  const edges = new vis.DataSet();
   // filter before the views exist: a view filters once when made, and a network given empty views
   // and then filled through change events costs several times a network given full ones
   computeShown();
+  syncCandidates(edges);
   timeLooks(state.year);
   const nodeView = new vis.DataView(nodes, { filter: function (n) { return shownNode[index.get(n.id)] === 1; } });
   const edgeView = new vis.DataView(edges, {
@@ -445,13 +493,30 @@
 
   // ---- refreshing after any change ----
   const count = document.getElementById("kg-count");
+  let batching = 0;
+  function batch(change) {
+    // vis-network redraws the whole canvas, synchronously, after every change to its data (physics off);
+    // a year step changes nodes, links and looks, so it holds the drawing back and draws once
+    if (batching++ === 0) { network.body.emitter.emit("_blockRedraw"); }
+    try {
+      change();
+    } finally {
+      if (--batching === 0) {
+        network.body.emitter.emit("_allowRedraw");
+        network.redraw();
+      }
+    }
+  }
   function refresh() {
-    computeShown();
-    nodeView.refresh();
-    edgeView.refresh();
-    highlight();
-    showCounts();
-    writeHash();
+    batch(function () {
+      computeShown();
+      syncCandidates(edges);
+      nodeView.refresh();
+      edgeView.refresh();
+      highlight();
+      showCounts();
+      writeHash();
+    });
   }
   function highlight() {
     const ids = pathNodes.filter(function (id) { return network.body.nodes[id]; });
@@ -592,13 +657,11 @@
     state.year = year;
     slider.value = String(year);
     yearLabel.textContent = String(year);
-    timeLooks(year);
-    refresh();
-    if (state.layout === "hierarchy") {
-      relayout();
-    } else if (state.focus !== null && state.depth !== null) {
-      relayout();
-    }
+    batch(function () {
+      timeLooks(year);
+      refresh();
+    });
+    if (state.layout === "hierarchy" || (state.focus !== null && state.depth !== null)) { relayout(); }
     if (!details.hidden && state.focus !== null) { showDetails(state.focus); }
   }
   slider.addEventListener("input", function () { setYear(Number(slider.value)); });
@@ -1024,7 +1087,13 @@
     if (params.get("layout") === "hierarchy" || params.get("layout") === "force") { state.layout = params.get("layout"); }
   }
   let lastHash = null;
+  let hashTimer = null;
   function writeHash() {
+    // a moment later: replacing the history entry costs a year step more than all its filtering
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(writeHashNow, 60);
+  }
+  function writeHashNow() {
     const params = new URLSearchParams();
     if (state.year !== null) { params.set("year", String(state.year)); }
     if (state.focus !== null) { params.set("focus", state.focus); }
