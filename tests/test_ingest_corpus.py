@@ -35,7 +35,9 @@ def test_f1_per_category(scores, category):
     total = totals(scores)[category]
     worst = sorted(scores, key=lambda s: getattr(s, category).f1)[:3]
     detail = "; ".join(f"{s.name}: missed {s.missed[category][:4]} extra {s.extra[category][:4]}" for s in worst)
-    assert total.f1 >= MINIMUM_F1, f"{category} F1 {total.f1:.3f} (P {total.precision:.3f}, R {total.recall:.3f}); {detail}"
+    assert total.f1 >= MINIMUM_F1, (
+        f"{category} F1 {total.f1:.3f} (P {total.precision:.3f}, R {total.recall:.3f}); {detail}"
+    )
 
 
 def test_every_planted_contradiction_is_flagged(scores):

@@ -113,9 +113,8 @@ def _register(result: IngestResult, data_dir: Path) -> SourceDocument:
     """Copy the document under data/sources/ and append its entry to data/sources.yaml (atomically)."""
     sources_dir = data_dir / "sources"
     target = sources_dir / result.path.name
-    if target.exists():
-        if target.read_bytes() != result.content:
-            raise KgError(f"{target} exists with other content; rename {result.path} before ingesting it")
+    if target.exists() and target.read_bytes() != result.content:
+        raise KgError(f"{target} exists with other content; rename {result.path} before ingesting it")
     document = result.extraction.document
     url = result.url or document.url
     policy_file = data_dir / POLICY_FILE

@@ -203,27 +203,48 @@ def _overlap(a: Figure, b: Figure) -> bool:
     return low <= high
 
 
+_PAIRWISE_MAX = 60  # figures of one metric and scope compared pair by pair; a longer run is compared by its extremes
+
+
 def contradictory_figures(data: _Input) -> list[Flag]:
-    """Two values for one metric, scope, unit and time that cannot both be true."""
-    figures = list(enumerate(data.extraction.figures))
+    """Two values for one metric, scope, unit and time that cannot both hold.
+
+    Figures are grouped by metric, unit and scope first; a group of at most ``_PAIRWISE_MAX`` is compared pair
+    by pair (times that overlap), a larger one per exact time by its lowest ceiling against its highest floor,
+    so a document with thousands of figures is checked in linear time.
+    """
+    groups: dict[tuple[str, str, str], list[tuple[int, Figure]]] = defaultdict(list)
+    for i, figure in enumerate(data.extraction.figures):
+        if figure.metric != "percentage":
+            groups[(figure.metric, figure.unit, _scope_key(data, figure))].append((i, figure))
+    pairs: list[tuple[tuple[int, Figure], tuple[int, Figure]]] = []
+    for members in groups.values():
+        if len(members) <= _PAIRWISE_MAX:
+            pairs.extend(
+                (a, b) for position, a in enumerate(members) for b in members[position + 1 :] if _overlap(a[1], b[1])
+            )
+            continue
+        by_time: dict[tuple, list[tuple[int, Figure]]] = defaultdict(list)
+        for item in members:
+            by_time[(item[1].year, item[1].period_start, item[1].period_end)].append(item)
+        for same_time in by_time.values():
+            lowest_ceiling = min(same_time, key=lambda item: _interval(item[1])[1])
+            highest_floor = max(same_time, key=lambda item: _interval(item[1])[0])
+            pairs.append((lowest_ceiling, highest_floor))
     flags = []
-    for position, (i, a) in enumerate(figures):
-        for j, b in figures[position + 1 :]:
-            if (a.metric, a.unit) != (b.metric, b.unit) or a.metric == "percentage":
-                continue
-            if _scope_key(data, a) != _scope_key(data, b) or not _overlap(a, b):
-                continue
-            (a_low, a_high), (b_low, b_high) = _interval(a), _interval(b)
-            if a_high < b_low or b_high < a_low:
-                flags.append(
-                    Flag(
-                        "contradictory-figures",
-                        "error",
-                        f"{a.metric} of {a.scope}: {_show(a)} and {_show(b)} cannot both hold",
-                        (a.text, b.text),
-                        (About("figure", str(i)), About("figure", str(j))),
-                    )
+    for (i, a), (j, b) in pairs:
+        (a_low, a_high), (b_low, b_high) = _interval(a), _interval(b)
+        if a_high < b_low or b_high < a_low:
+            first, second = ((i, a), (j, b)) if i < j else ((j, b), (i, a))
+            flags.append(
+                Flag(
+                    "contradictory-figures",
+                    "error",
+                    f"{first[1].metric} of {first[1].scope}: {_show(first[1])} and {_show(second[1])} cannot both hold",
+                    (first[1].text, second[1].text),
+                    (About("figure", str(first[0])), About("figure", str(second[0]))),
                 )
+            )
     return flags
 
 
@@ -373,13 +394,19 @@ def dominance_against_shares(data: _Input) -> list[Flag]:
 def competing_largest_claims(data: _Input) -> list[Flag]:
     """Two statements naming different leaders of the same kind (region, segment, company) for the same time."""
     flags = []
-    claims = [(i, s) for i, s in enumerate(data.extraction.statements) if s.kind == "dominance" and len(s.subjects) == 1]
+    claims = [
+        (i, s) for i, s in enumerate(data.extraction.statements) if s.kind == "dominance" and len(s.subjects) == 1
+    ]
+    claims = claims[:_PAIRWISE_MAX]  # leadership claims are few in a real report; a flood of them is not compared
     for position, (i, a) in enumerate(claims):
         for j, b in claims[position + 1 :]:
             category = a.object or "region"
             if (b.object or "region") != category or a.future != b.future:
                 continue
-            years_a, years_b = set(re.findall(r"\b(?:19|20)\d\d\b", a.text)), set(re.findall(r"\b(?:19|20)\d\d\b", b.text))
+            years_a, years_b = (
+                set(re.findall(r"\b(?:19|20)\d\d\b", a.text)),
+                set(re.findall(r"\b(?:19|20)\d\d\b", b.text)),
+            )
             if years_a and years_b and not years_a & years_b:
                 continue
             key_a, key_b = _subject_key(data, a.subjects[0], category), _subject_key(data, b.subjects[0], category)
@@ -405,15 +432,24 @@ def _inside(data: _Input, part: str, whole: str) -> bool:
 def parts_above_total(data: _Input) -> list[Flag]:
     """A region's, country's or segment's market size above the whole market's for the same time and unit."""
     figures = list(enumerate(data.extraction.figures))
-    totals = [(i, f) for i, f in figures if f.metric == "market_size" and f.scope_kind == "market"]
+    largest: dict[tuple, tuple[int, Figure]] = {}
+    for i, f in figures:
+        if f.metric == "market_size" and f.scope_kind == "market":
+            key = (f.unit, f.year, f.period_start, f.period_end)
+            if key not in largest or _interval(f)[1] > _interval(largest[key][1])[1]:
+                largest[key] = (i, f)
+    totals = list(largest.values())  # a part is compared with the most generous total the report gives
     flags = []
     for i, part in figures:
         if part.metric != "market_size" or part.scope_kind not in ("region", "country", "segment"):
             continue
         for j, total in totals:
-            if total.unit != part.unit or (part.year, part.period_start, part.period_end) != (
-                total.year, total.period_start, total.period_end
-            ) or part.year is None and part.period_end is None:
+            if (
+                total.unit != part.unit
+                or (part.year, part.period_start, part.period_end) != (total.year, total.period_start, total.period_end)
+                or part.year is None
+                and part.period_end is None
+            ):
                 continue
             low, _ = _interval(part)
             _, high = _interval(total)

@@ -86,8 +86,6 @@ def _date_literal(date: PartialDate) -> Literal:
     return Literal(str(date), datatype=datatype)
 
 
-
-
 class _Builder:
     def __init__(self, meta: DocumentMeta, extraction: Extraction, resolutions: Iterable[Resolution]) -> None:
         self.meta = meta

@@ -36,9 +36,57 @@ BlockKind = Literal["heading", "paragraph", "list", "table", "metadata", "cta"]
 Format = Literal["html", "markdown", "text", "pdf"]
 
 _INLINE = frozenset(
-    ["a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "dfn", "em", "font", "i", "img", "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "-text"]
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "img",
+        "kbd",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+        "-text",
+    ]
 )
-_SKIP = frozenset(["script", "style", "noscript", "head", "template", "svg", "iframe", "object", "button", "select", "input", "form", "nav", "footer"])
+_SKIP = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "head",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "button",
+        "select",
+        "input",
+        "form",
+        "nav",
+        "footer",
+    ]
+)
 _BOLD = frozenset(("strong", "b"))
 _PROMO = re.compile(
     r"\b(sample|purchase|buy (now|this)|inquir\w*|enquir\w*|pre-?order|request|download|discount|check more reports"

@@ -101,7 +101,11 @@ def _expected_company(name: str) -> str:
 
 def _region_key(result: IngestResult, mention: str) -> str:
     resolution = next((r for r in result.resolutions if r.kind == "region" and r.mention == mention), None)
-    return resolution.id if resolution is not None and resolution.status == "resolved" and resolution.id else mention.casefold()
+    return (
+        resolution.id
+        if resolution is not None and resolution.status == "resolved" and resolution.id
+        else mention.casefold()
+    )
 
 
 def _countries(result: IngestResult) -> set[str]:
@@ -125,9 +129,7 @@ def _figure_key(value: float, unit: str, period: str | None, qualifier: str | No
 
 
 def _figures(result: IngestResult) -> set[str]:
-    return {
-        _figure_key(f.value, f.unit, period_text(f), f.qualifier, f.scope_kind) for f in result.extraction.figures
-    }
+    return {_figure_key(f.value, f.unit, period_text(f), f.qualifier, f.scope_kind) for f in result.extraction.figures}
 
 
 def expected_of(path: Path) -> dict:

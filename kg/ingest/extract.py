@@ -210,7 +210,9 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
     for block in document.blocks:
         if block.kind == "heading":
             if block.level == 1 and not title_seen and re.search(r"\d", block.text):
-                state.add_paragraph(block.text, None)  # a headline that states a figure ("... to Surpass USD 9 Billion by 2031")
+                state.add_paragraph(
+                    block.text, None
+                )  # a headline that states a figure ("... to Surpass USD 9 Billion by 2031")
             # the document's title ("EV Battery Market Share Analysis") names the report, not a section
             kind = _classify(block.text) if title_seen or block.level > 1 else None
             title_seen = title_seen or block.level <= 6
@@ -347,7 +349,9 @@ def _looks_like_name(text: str, known: Mapping[str, str]) -> bool:
     if not text or _NARRATIVE.search(text) or _NOT_A_NAME.match(text) or not _clean_name(text):
         return False
     words = text.split()
-    return text in known or (len(words) >= 2 and all(w[0].isupper() or w[0].isdigit() or w in ("&", "de") for w in words))
+    return text in known or (
+        len(words) >= 2 and all(w[0].isupper() or w[0].isdigit() or w in ("&", "de") for w in words)
+    )
 
 
 def _add_profile(state: _State, label: str) -> None:
@@ -468,7 +472,11 @@ _ATTRIBUTE_TABLE = re.compile(
 def _table(block: Block, section: str | None, state: _State) -> None:
     rows = block.rows
     header, body = rows[0], rows[1:]
-    if section == "regions" and _is_place(header[0]) and not any(re.search(r"countr|share|size|%", c, re.I) for c in header):
+    if (
+        section == "regions"
+        and _is_place(header[0])
+        and not any(re.search(r"countr|share|size|%", c, re.I) for c in header)
+    ):
         header, body = ("Region", "Countries")[: len(header)] + header[2:], rows  # a table without a header row
     if len(header) == 2 and _ATTRIBUTE_TABLE.search(header[0]):
         # a summary box: "Report Attribute | Details" rows are metadata lines and sentences

@@ -64,7 +64,9 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = FETCH_MAX_B
     if not valid_url(url):
         raise IngestError(f"{url[:200]}: not a valid http(s) URL")
     deadline = time.monotonic() + timeout
-    request = urllib.request.Request(url, headers={"User-Agent": "battery-kg ingest", "Accept": ", ".join(CONTENT_TYPES)})
+    request = urllib.request.Request(
+        url, headers={"User-Agent": "battery-kg ingest", "Accept": ", ".join(CONTENT_TYPES)}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             headers: Message = response.headers

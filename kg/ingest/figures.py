@@ -71,7 +71,41 @@ REGION_WORDS = (
 _MARKET_WORD = re.compile(r"\b(market|industry|sector)\b", re.I)
 _SEGMENT_WORD = re.compile(r"\b(segment|sub-segment|category|application)\b", re.I)
 _PHRASE_STOP = frozenset(
-    ["the", "a", "an", "this", "that", "these", "those", "its", "their", "of", "in", "for", "and", "to", "by", "with", "on", "is", "are", "was", "were", "as", "at", "from", "be", "will", "has", "have", "while", "which", "whose", "where", "our"]
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "their",
+        "of",
+        "in",
+        "for",
+        "and",
+        "to",
+        "by",
+        "with",
+        "on",
+        "is",
+        "are",
+        "was",
+        "were",
+        "as",
+        "at",
+        "from",
+        "be",
+        "will",
+        "has",
+        "have",
+        "while",
+        "which",
+        "whose",
+        "where",
+        "our",
+    ]
 )
 _BROAD_WORDS = frozenset(["global", "overall", "total", "worldwide", "entire", "broader", "wider", "whole"])
 _RESPECTIVE = re.compile(r"\brespective(?:ly)?\b", re.I)
@@ -97,7 +131,8 @@ _STAKE_AFTER = re.compile(
     r"^\s*(?:equity\s+|ownership\s+|voting\s+)?(?:stake|interest|holding|ownership)\b|^[- ]owned\b", re.I
 )
 _STAKE_BEFORE = re.compile(
-    r"\b(?:owns|owned|own)\s+(?:(?:about|around|approximately|nearly|some|roughly|almost|over)\s+)?(?:a\s+|an\s+)?$", re.I
+    r"\b(?:owns|owned|own)\s+(?:(?:about|around|approximately|nearly|some|roughly|almost|over)\s+)?(?:a\s+|an\s+)?$",
+    re.I,
 )
 _EQUIVALENCE = re.compile(
     r"(?P<subject>[\w][\w\s\-]{2,80}?)\s*[,(]\s*(?:also|commonly|often|otherwise)?\s*(?:known|referred to|called|termed)\s+(?:as\s+)?"
@@ -193,7 +228,9 @@ def _spans(clause: str, context: Context) -> list[_Span]:
         tokens = market_tokens(phrase)
         product = market_tokens(context.product)
         # "the battery energy storage market" in a report on the China battery energy storage market
-        same = not tokens or tokens == product or (tokens < product and all(_is_place_word(w) for w in product - tokens))
+        same = (
+            not tokens or tokens == product or (tokens < product and all(_is_place_word(w) for w in product - tokens))
+        )
         add(phrase_start, match.end(), "market" if same else "other-market")
     for match in _SEGMENT_WORD.finditer(clause):
         phrase_start = _phrase_start(clause, match.start())
@@ -432,7 +469,9 @@ def statements_in(sentence: str, context: Context) -> list[Statement]:
             )
             if not subjects and object_kind == "segment" and category == "segment":
                 # "Stationary storage was the largest application": the clause's subject, named or not
-                subject = re.sub(r"^(?:in (?:19|20)\d\d,?\s*|the\s+)+", "", clause[: keyword.start()].strip(), flags=re.I)
+                subject = re.sub(
+                    r"^(?:in (?:19|20)\d\d,?\s*|the\s+)+", "", clause[: keyword.start()].strip(), flags=re.I
+                )
                 if 1 <= len(subject.split()) <= 5 and subject[:1].isupper() and not re.search(r"[,;:%\d]", subject):
                     subjects = [subject]
             if subjects:

@@ -22,7 +22,30 @@ _NUMBERED_HEADING = re.compile(
     r"^(?:(?:chapter|section|part)\s+)?\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?P<text>[A-Z].{1,80})$", re.I
 )
 _UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,}|_{3,}|\*{3,})\s*$")
-_SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "vs", "with", "&", "-", "–", "—"])
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "with",
+        "&",
+        "-",
+        "–",
+        "—",
+    ]
+)
 _SENTENCE_END = re.compile(r"[.!?;,]\s*$")
 _LABEL = re.compile(r"^[A-Z][\w &/().,'-]{0,50}?\s*:\s+\S")
 _COLUMNS = re.compile(r"\t+|\s{3,}|\s+\|\s+")
@@ -61,7 +84,9 @@ def text_as_markdown(text: str) -> str:
 
     next_text = [""] * (len(lines) + 1)  # the next non-blank line after each line
     for index in range(len(lines) - 1, -1, -1):
-        next_text[index] = lines[index + 1].strip() if index + 1 < len(lines) and lines[index + 1].strip() else next_text[index + 1]
+        next_text[index] = (
+            lines[index + 1].strip() if index + 1 < len(lines) and lines[index + 1].strip() else next_text[index + 1]
+        )
     for index, raw in enumerate(lines):
         line = raw.strip()
         previous = lines[index - 1].strip() if index else ""

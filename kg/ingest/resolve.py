@@ -31,6 +31,8 @@ __all__ = ["Candidate", "Resolution", "Resolver", "resolve_extraction"]
 RESOLVED_MIN = 90.0  # fuzzy score at or above which a single best match is accepted
 AMBIGUOUS_MIN = 80.0  # below this a mention is unresolved (its near misses are kept as candidates)
 CLOSE_CALL = 3.0  # two entities scoring within this of each other make a mention ambiguous
+
+
 @dataclass(frozen=True)
 class Candidate:
     id: str
@@ -74,7 +76,31 @@ def concept_key(text: str) -> str:
 # Words many battery company names share; fuzzy scores are taken on the other, distinctive words
 # so that "HiNa Battery Technology" does not come close to "China Lithium Battery Technology".
 _GENERIC = frozenset(
-    ["battery", "batteries", "energy", "technology", "technologies", "tech", "power", "systems", "system", "group", "holdings", "holding", "new", "materials", "material", "electric", "electronics", "industries", "industrial", "international", "global", "solutions", "advanced"]
+    [
+        "battery",
+        "batteries",
+        "energy",
+        "technology",
+        "technologies",
+        "tech",
+        "power",
+        "systems",
+        "system",
+        "group",
+        "holdings",
+        "holding",
+        "new",
+        "materials",
+        "material",
+        "electric",
+        "electronics",
+        "industries",
+        "industrial",
+        "international",
+        "global",
+        "solutions",
+        "advanced",
+    ]
 )
 
 
