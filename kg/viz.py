@@ -370,7 +370,7 @@ def network(
             **({} if data["type"] in NODE_STYLES else {"color": style.color}),
         )
     for number, ((u, v, relation), stakes) in enumerate(_merged_edges(graph).items()):
-        style = edge_style(relation)
+        look = edge_style(relation)
         current = _current_stake(stakes, at) if relation == "owns" else None
         net.add_edge(
             u,
@@ -379,9 +379,9 @@ def network(
             relation=relation,
             label=_edge_label(relation, current),
             **({"title": _edge_title(graph, u, v, relation, stakes)} if _titled(graph, u, v) else {}),
-            color=style.color,
-            arrows="to" if style.arrow else "",
-            dashes=style.dashed or (current is not None and not _controlling(current)),
+            color=look.color,
+            arrows="to" if look.arrow else "",
+            dashes=look.dashed or (current is not None and not _controlling(current)),
             width=_edge_width(relation, current),
         )
     big = graph.number_of_edges() > _BIG
