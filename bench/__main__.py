@@ -265,6 +265,10 @@ def run(plan: Plan, out_dir: Path = OUT_DIR, seed: int = 7) -> dict:
         results["ingest"] = run_task(
             {"task": "ingest", "documents": _documents(), "data_dir": str(DATA_DIR), "reps": plan.ingest_reps}, timeout
         )
+        _progress("ingest throughput at 100 KB, 1 MB, 10 MB and the evaluation corpus (bench.ingest)")
+        from .ingest import measure as measure_ingest
+
+        results["ingest_scale"] = measure_ingest(quick=plan.name != "full")
 
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     results["targets"] = targets(results)
