@@ -501,6 +501,61 @@ def test_a_focused_ownership_tree_screenshot(seed):
     page.page.screenshot(path=str(DOCS / "network-focus.png"))
 
 
+def test_plants_follow_their_status_and_agreements_their_years(browser, tmp_path):
+    g = nx.MultiDiGraph()
+    g.add_node("urn:maker", label="Maker", type="company", founded="2001", sources={})
+    g.add_node("urn:buyer", label="Buyer", type="company", sources={})
+    statuses = [(2020, 2022, "Announced"), (2022, 2025, "Operating"), (2025, None, "Closed")]
+    g.add_node(
+        "urn:plant",
+        label="Maker Plant 1",
+        type="plant",
+        sources={},
+        history=[
+            {
+                "kind": "status",
+                "side": None,
+                "date": str(start),
+                "year": start,
+                "end_year": end,
+                "value": status,
+                "unit": None,
+                "other": None,
+                "note": None,
+                "sources": ["https://example.org/plant"],
+            }
+            for start, end, status in statuses
+        ],
+    )
+    g.add_node("urn:deal", label="Supply deal", type="agreement", signed="2019-05", end="2023", sources={})
+    g.add_edge("urn:maker", "urn:plant", relation="operates", sources=["https://example.org/plant"])
+    g.add_edge("urn:maker", "urn:deal", relation="party", sources=["https://example.org/deal"])
+    g.add_edge("urn:buyer", "urn:deal", relation="party", sources=["https://example.org/deal"])
+    page = Opened(browser, write_page(g, tmp_path / "plants.html").path, fragment(year=2019))
+    try:
+        seen = {}
+        assert page.page.get_attribute("#kg-year", "max") == "2025"  # the last change in the data
+        for year in range(2019, 2026):
+            page.set_year(year)
+            shown = page.shown()
+            dashed = page.page.evaluate("kgPage.nodes.get('urn:plant').shapeProperties?.borderDashes || false")
+            seen[year] = ("urn:plant" in shown, bool(dashed), "urn:deal" in shown)
+        assert seen == {
+            2019: (False, False, True),
+            2020: (True, True, True),  # announced: drawn dashed and faded
+            2021: (True, True, True),
+            2022: (True, False, True),
+            2023: (True, False, False),  # the deal ended in 2023
+            2024: (True, False, False),
+            2025: (False, False, False),  # closed
+        }
+        page.page.evaluate("kgPage.setYear(2023); kgPage.setFocus('urn:maker')")
+        plants = page.page.locator("#kg-details-text h4:text('Plants') + ul > li").all_inner_texts()
+        assert len(plants) == 1 and plants[0].startswith("Maker Plant 1 — operating")
+    finally:
+        page.close()
+
+
 # ---- the made-up fixture: every layer on ----
 
 
