@@ -190,6 +190,9 @@ class Scheduler:
         client = self._clients.get(address)
         if client is None:
             client = self._clients[address] = _Client(self.fairness.client_seconds, now)
+        return self._refill(client, now)
+
+    def _refill(self, client: _Client, now: float) -> _Client:
         client.balance = min(self.fairness.client_seconds, client.balance + (now - client.stamp) * self._rate)
         client.stamp = now
         return client
@@ -269,7 +272,7 @@ class Scheduler:
     def _finished(self, ticket: _Ticket, text: str, started: float, job: asyncio.Future) -> None:
         now = asyncio.get_running_loop().time()
         ticket.client.active -= 1
-        ticket.client.balance -= now - started
+        self._refill(ticket.client, now).balance -= now - started
         if text:
             self._remember(text, now - started)
         self._release(ticket)
@@ -280,6 +283,9 @@ class Scheduler:
             ticket.future.set_result(False)
 
     def _dispatch(self) -> None:
+        now = asyncio.get_running_loop().time()
+        for ticket in self._waiting:
+            self._refill(ticket.client, now)
         ready = self.pool.ready
         heavy_limit = ready - 1 if self.pool.size > 1 else ready
         while self._waiting and self._running < ready:
