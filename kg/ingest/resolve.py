@@ -125,6 +125,7 @@ class _Index:
             if re.fullmatch(r"[A-Z0-9&-]{2,6}", name.strip()):
                 self.acronyms[name.strip()].add(entity_id)
         self.keys = list(self.by_key)
+        self.fuzzy_keys = [_distinctive(k) for k in self.keys]
 
     def candidates(self, ids: Iterable[str], score: float) -> tuple[Candidate, ...]:
         return tuple(Candidate(i, self.labels[i], round(score, 1)) for i in sorted(ids))
@@ -145,9 +146,8 @@ class _Index:
         if len(key.replace(" ", "")) <= 4:
             return "unresolved", (), 0.0  # a short name ("GEM") must match exactly: fuzzily it is close to any other
         best: dict[str, float] = {}
-        fuzzy_keys = [_distinctive(k) for k in self.keys]
         for _, score, position in process.extract(
-            _distinctive(key), fuzzy_keys, scorer=fuzz.token_sort_ratio, limit=12, score_cutoff=60
+            _distinctive(key), self.fuzzy_keys, scorer=fuzz.token_sort_ratio, limit=12, score_cutoff=60
         ):
             for entity_id in self.by_key[self.keys[position]]:
                 best[entity_id] = max(best.get(entity_id, 0.0), score)
