@@ -18,6 +18,7 @@ from rdflib.term import Identifier, Node
 
 from .errors import KgError, QueryError, Refused, SparqlSyntaxError
 from .limits import take
+from .namespaces import PREFIXES
 from .store import CheckedQuery, Converted, QueryResult, Store, Triple, rows_within
 from .terms import converter, from_ox, to_ox
 
@@ -35,6 +36,8 @@ _FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
 }
+_RDFLIB_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _RDFLIB_FORMATS = {"nq": "nquads", "nt": "nt", "ttl": "turtle"}
 
 
@@ -58,6 +61,7 @@ class OxigraphStore(Store):
 
     name = "oxigraph"
     takes_dataset = True
+    default_prefixes = True
 
     def __init__(self, path: Path | None = None, read_only: bool = False):
         try:
@@ -102,6 +106,7 @@ class OxigraphStore(Store):
         try:
             result = self._store.query(
                 query.text,
+                prefixes=_PREFIXES,  # declared ones win: a query's own PREFIX lines override these
                 # a FROM clause or the protocol's dataset choose the graphs; the union would silently override them
                 use_default_graph_as_union=not (dataset or shape.from_graphs or shape.from_named),
                 substitutions=substitutions or None,
@@ -157,6 +162,7 @@ class RdflibStore(Store):
     """rdflib's in-memory ``Dataset``: slow on joins, but the reference implementation."""
 
     name = "memory"
+    default_prefixes = True
 
     def __init__(self, dataset: Dataset | None = None):
         self.dataset = dataset if dataset is not None else Dataset(default_union=True)
@@ -176,12 +182,20 @@ class RdflibStore(Store):
         from pyparsing import ParseException
 
         try:
-            result = self.dataset.query(query.text, initBindings=cast(dict[str, Identifier], query.bindings))
+            result = self.dataset.query(
+                query.text, initNs=PREFIXES, initBindings=cast(dict[str, Identifier], query.bindings)
+            )
         except ParseException as error:
             raise SparqlSyntaxError(error.msg, error.lineno, error.col) from error
         except RecursionError:
             # rdflib's parser recurses per bracket and gives up well before kg.guard's depth limit
             raise Refused("the query nests too deeply for the memory store; use the oxigraph store") from None
+        except Exception as error:
+            # rdflib reports an undeclared prefix as a bare Exception, without a place
+            prefix = _RDFLIB_PREFIX.match(str(error))
+            if prefix is None:
+                raise
+            raise SparqlSyntaxError(f"unknown prefix {prefix[1]}: (declare it with PREFIX)") from None
         if result.type == "ASK":
             return QueryResult("ASK", boolean=bool(result.askAnswer))
         if result.type == "SELECT":

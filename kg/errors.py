@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,21 +81,29 @@ class SparqlSyntaxError(QueryError):
     >>> str(error)
     "SPARQL syntax error at line 1, column 18: expected '}'"
     >>> print(error.located("ASK { ?s ?p ?o . ) }", "my.rq"))
-    my.rq: SPARQL syntax error at line 1, column 18: expected '}'
+    my.rq: SPARQL syntax error at line 1, column 18 near ")": expected '}'
       ASK { ?s ?p ?o . ) }
                        ^
+
+    With the query ``text`` (as :meth:`kg.store.Store.query` gives it), the message shows the place too:
+
+    >>> print(SparqlSyntaxError("expected one of Prefix not found, ['%']", 1, 10, "ASK { ?s ex:p ?o }"))
+    SPARQL syntax error at line 1, column 10 near "ex:p": unknown prefix ex: (declare it with PREFIX)
+      ASK { ?s ex:p ?o }
+               ^
     """
 
-    def __init__(self, detail: str, line: int | None = None, column: int | None = None):
-        self.detail = " ".join(detail.split())
-        if len(self.detail) > 160:
-            self.detail = self.detail[:157] + "..."
-        self.line, self.column = line, column
+    def __init__(self, detail: str, line: int | None = None, column: int | None = None, text: str | None = None):
+        self.detail = _readable_detail(detail)
+        self.line, self.column, self.text = line, column, text
         at = f" at line {line}, column {column}" if line is not None else ""
-        super().__init__(f"SPARQL syntax error{at}: {self.detail}")
+        message = f"SPARQL syntax error{at}: {self.detail}"
+        if text is not None and line is not None:
+            message = self.located(text, "")[2:]
+        super().__init__(message)
 
-    def __reduce__(self) -> tuple[type, tuple[str, int | None, int | None]]:
-        return type(self), (self.detail, self.line, self.column)
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, int | None, str | None]]:
+        return type(self), (self.detail, self.line, self.column, self.text)
 
     def located(self, text: str, origin: str, offset: int = 0) -> str:
         """The message for ``text`` as the user wrote it (``offset``: lines added before it), with the line shown."""
@@ -103,7 +112,35 @@ class SparqlSyntaxError(QueryError):
         line = self.line - offset
         lines = text.splitlines()
         source = lines[line - 1] if 0 < line <= len(lines) else ""
+        start = self.column - 1
+        if start >= len(source) or source[start].isspace():
+            # Oxigraph points just past the token it could not take: show that token
+            before = re.search(r"([^\s(){}\[\],;]+|\S)\s*$", source[:start])
+            start = before.start(1) if before else start
+        token = re.match(r"[^\s(){}\[\],;]+|\S", source[start:])
+        near = f' near "{token[0]}"' if token else " at the end of the line"
+        detail = self.detail
+        if detail == "unknown prefix" and token and ":" in token[0]:
+            detail = f"unknown prefix {token[0].split(':', 1)[0]}: (declare it with PREFIX)"
         return (
-            f"{origin}: SPARQL syntax error at line {line}, column {self.column}: {self.detail}\n"
-            f"  {source}\n  {' ' * (self.column - 1)}^"
+            f"{origin}: SPARQL syntax error at line {line}, column {start + 1}{near}: {detail}\n"
+            f"  {source}\n  {' ' * start}^"
         )
+
+
+def _readable_detail(detail: str) -> str:
+    """A parser's complaint without the grammar: Oxigraph lists every token it could have taken.
+
+    >>> _readable_detail("expected one of Prefix not found, ['%'], ['-' | '0' ..= '9']")
+    'unknown prefix'
+    >>> _readable_detail("expected one of ABS, AVG, DAY, IRI, MAX, MD5, MIN, NOT, NOW")
+    'unexpected text here'
+    >>> _readable_detail("Expected AskQuery")
+    'Expected AskQuery'
+    """
+    detail = " ".join(detail.split())
+    if "Prefix not found" in detail:
+        return "unknown prefix"
+    if detail.startswith("expected one of") or len(detail) > 160:
+        return "unexpected text here"
+    return detail

@@ -97,7 +97,7 @@ def run(
         query = named_query(query)
     bindings = bind(store, query, arguments or {}, names)
     limits = Limits(store.limits.timeout, None) if query.internal else None
-    return execute(store, query.text, bindings, origin=str(query.path), prefixes=False, limits=limits)
+    return execute(store, query.text, bindings, origin=str(query.path), limits=limits)
 
 
 def with_prefixes(text: str) -> tuple[str, int]:
@@ -129,11 +129,12 @@ def execute(
     >>> execute(open_store("memory"), "ASK { ?s ?p }", origin="my.rq")
     Traceback (most recent call last):
     ...
-    kg.errors.QueryError: my.rq: SPARQL syntax error at line 1, column 7: Expected AskQuery
+    kg.errors.QueryError: my.rq: SPARQL syntax error at line 1, column 7 near "?s": Expected AskQuery
       ASK { ?s ?p }
             ^
     """
-    full, added = with_prefixes(text) if prefixes else (text, 0)
+    # the embedded engines take the prefixes as defaults, so error positions are the text's own
+    full, added = with_prefixes(text) if prefixes and not store.default_prefixes else (text, 0)
     try:
         return store.query(full, bindings, limits=limits)
     except SparqlSyntaxError as error:

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from .errors import KgError
+from .errors import KgError, SparqlSyntaxError
 from .guard import QueryShape, Refused, check_depth, inspect_query, inspect_update
 from .limits import NO_LIMITS, Limits, take, within
 from .terms import OxTerm, bindable, from_ox, to_ox
@@ -213,6 +213,9 @@ class Store(abc.ABC):
     name: str
     limits: Limits = NO_LIMITS
     takes_dataset = False  # whether _query honours a QueryDataset
+    # whether the engine knows the project prefixes (kg.namespaces.PREFIXES) without PREFIX lines; else
+    # kg.query adds the lines to a user's text
+    default_prefixes = False
 
     def query(
         self,
@@ -238,7 +241,10 @@ class Store(abc.ABC):
             raise Refused(f"the {self.name} store does not take default-graph-uri / named-graph-uri")
         limits = limits or self.limits
         checked_query = CheckedQuery(sparql, dict(bindings or {}), shape, dataset or None, limits.max_rows)
-        return within(limits.timeout, lambda: self._query(checked_query))
+        try:
+            return within(limits.timeout, lambda: self._query(checked_query))
+        except SparqlSyntaxError as error:  # the message shows the place in the text (also for the endpoint's page)
+            raise SparqlSyntaxError(error.detail, error.line, error.column, sparql) from None
 
     @abc.abstractmethod
     def _query(self, query: CheckedQuery) -> QueryResult:
