@@ -155,7 +155,10 @@ def _shape(text: str, keywords: tuple[str, str]) -> QueryShape:
 
     def resolve(token: Token) -> URIRef | None:
         if token.kind == "iri":
-            return URIRef(urljoin(base, _unescape(token.text[1:-1])))
+            try:
+                return URIRef(urljoin(base, _unescape(token.text[1:-1])))
+            except ValueError as error:  # urljoin refuses a malformed host, such as an unclosed [ of IPv6
+                raise Refused(f"{token.text} is not a valid IRI: {error}") from None
         if token.kind == "name" and ":" in token.text:
             prefix, _, local = token.text.partition(":")
             return URIRef(prefixes[prefix] + local) if prefix in prefixes else None
