@@ -645,6 +645,7 @@ class SparqlServer:
             uvicorn.Config(
                 _App(self),
                 http=functools.partial(_Connection, registry=registry),  # type: ignore[arg-type]
+                ws="none",  # no websockets here: an upgrade request is answered as plain HTTP
                 lifespan="off",
                 log_config=None,
                 access_log=False,
