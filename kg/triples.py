@@ -375,7 +375,7 @@ def _plant(graph: Graph, plant: Plant) -> None:
             graph.add((node, BKG.operatedBy, org))
             graph.add((org, ORG.hasSite, node))
     for i, change in enumerate(plant.status):
-        period = iri("status", f"{plant.id}--{i}")
+        period = iri("status", f"{plant.id}--{i:02d}")
         graph.add((period, RDF.type, BKG.PlantStatusPeriod))
         graph.add((period, RDFS.label, Literal(f"{plant.id} {change.status} since {change.since or 'unknown'}")))
         graph.add((period, BKG.statusOf, node))
@@ -390,7 +390,7 @@ def _plant(graph: Graph, plant: Plant) -> None:
     if plant.status:
         graph.add((node, BKG.plantStatus, _PLANT_STATUSES[plant.status[-1].status]))
     for i, figure in enumerate(plant.capacity):
-        capacity = iri("capacity", f"{plant.id}--{i}")
+        capacity = iri("capacity", f"{plant.id}--{i:02d}")
         graph.add((capacity, RDF.type, BKG.CapacityFigure))
         graph.add((capacity, RDFS.label, Literal(f"{plant.id} {figure.value:g} {figure.unit} as of {figure.as_of}")))
         graph.add((capacity, BKG.plant, node))
