@@ -14,8 +14,8 @@ ingested against the reference data and scored per category:
 - **contradictions**: every planted one (an expected flag kind) must be raised
   with severity ``error``; any other ``error`` flag is a false flag.
 
->>> Score(8, 10, 9).f1, Score(0, 0, 0).f1
-(0.8421052631578947, 1.0)
+>>> round(Score(8, 10, 9).f1, 4), Score(0, 0, 0).f1
+(0.8421, 1.0)
 """
 
 from __future__ import annotations
