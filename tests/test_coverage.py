@@ -35,12 +35,11 @@ INDUSTRY = [
 
 
 def battery_companies(reference):
-    """Resolved organisations that are in the data as battery makers, not only as owners or investors."""
-    holders = {stake.owner for stake in reference.stakes}
+    """Resolved organisations that make or develop cells (by role), not owners, investors or material suppliers."""
     return [
         org
         for org in reference.organizations
-        if org.status == "resolved" and (org.chemistries or org.id not in holders)
+        if org.status == "resolved" and {"cell-maker", "developer"} & set(org.roles)
     ]
 
 
@@ -79,3 +78,36 @@ def test_lithium_metal_developers_make_lithium_metal(reference):
     family = {c.id for c in reference.chemistries if c.id == "lithium-metal" or c.broader == "lithium-metal"}
     developers = [org.id for org in reference.organizations if any(f.value in family for f in org.chemistries)]
     assert len(developers) >= 5, developers
+
+
+# ---------------------------------------------------------------- the industry map (issue 13)
+#
+# The counts are the targets issue 13 sets: they are the specification, not a measurement of today's data.
+TARGET_ORGANISATIONS = 150
+TARGET_PLANTS = 100
+TARGET_AGREEMENTS = 30
+
+
+def test_the_data_reaches_the_target_counts(reference):
+    organisations = [org for org in reference.organizations if org.status == "resolved"]
+    assert len(organisations) >= TARGET_ORGANISATIONS
+    assert len(reference.plants) >= TARGET_PLANTS
+    assert len(reference.agreements) >= TARGET_AGREEMENTS
+
+
+def _citable(reference, urls) -> bool:
+    return bool(urls) and all(reference.policy.tier(url) in ("primary", "reference", "press") for url in urls)
+
+
+def test_every_plant_capacity_has_a_citable_source_and_the_date_it_refers_to(reference):
+    figures = [(plant.id, figure) for plant in reference.plants for figure in plant.capacity]
+    assert figures
+    undated = [plant for plant, figure in figures if figure.as_of is None]
+    uncited = [plant for plant, figure in figures if not _citable(reference, figure.sources)]
+    assert not undated and not uncited, (undated, uncited)
+
+
+def test_every_agreement_has_a_citable_source_and_a_date(reference):
+    undated = [a.id for a in reference.agreements if not (a.signed or a.start or a.end)]
+    uncited = [a.id for a in reference.agreements if not _citable(reference, a.sources)]
+    assert not undated and not uncited, (undated, uncited)
