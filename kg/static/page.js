@@ -494,15 +494,29 @@
   // ---- refreshing after any change ----
   const count = document.getElementById("kg-count");
   let batching = 0;
+  let held = null;
   function batch(change) {
-    // vis-network redraws the whole canvas, synchronously, after every change to its data (physics off);
-    // a year step changes nodes, links and looks, so it holds the drawing back and draws once
-    if (batching++ === 0) { network.body.emitter.emit("_blockRedraw"); }
+    // after every change to its data vis-network walks all its nodes and edges several times and, physics
+    // off, redraws the whole canvas; a year step changes nodes, links and looks, so the walks are held
+    // back until the step is done and run once, and the canvas is drawn once
+    const emitter = network.body.emitter;
+    if (batching++ === 0) {
+      const emit = emitter.emit;
+      held = { changed: false, updated: false, emit: emit, own: Object.prototype.hasOwnProperty.call(emitter, "emit") };
+      emitter.emit("_blockRedraw");
+      emitter.emit = function (name) {
+        if (name === "_dataChanged") { held.changed = true; return emitter; }
+        if (name === "_dataUpdated") { held.updated = true; return emitter; }
+        return emit.apply(emitter, arguments);
+      };
+    }
     try {
       change();
     } finally {
       if (--batching === 0) {
-        network.body.emitter.emit("_allowRedraw");
+        if (held.own) { emitter.emit = held.emit; } else { delete emitter.emit; }
+        if (held.changed) { emitter.emit("_dataChanged"); } else if (held.updated) { emitter.emit("_dataUpdated"); }
+        emitter.emit("_allowRedraw");
         network.redraw();
       }
     }
@@ -510,8 +524,9 @@
   function refresh() {
     batch(function () {
       computeShown();
-      syncCandidates(edges);
       nodeView.refresh();
+      // after the nodes: a link that reaches the network before its ends would never be drawn right
+      syncCandidates(edges);
       edgeView.refresh();
       highlight();
       showCounts();
