@@ -76,13 +76,14 @@ def why_empty(
     if isinstance(subject, URIRef) and (side or query.name == "ownership-stakes"):
         label = name(subject)
         rows = store.query(internal_query("company-timeline").text, {"company": subject}).dicts()
-        founded = [_year(r["year"]) for r in rows if str(r["what"]) == "founded" and r["year"] is not None]
+        founded = [int(r["year"]) for r in rows if str(r["what"]) == "founded" and r["year"] is not None]  # type: ignore[call-overload]
         ended = [r for r in rows if str(r["what"]) == "ended" and r["year"] is not None]
-        if year is not None and founded and min(founded) > year:  # type: ignore[operator]
-            return f"{label} was founded in {min(founded)}, after {year}"  # type: ignore[type-var]
-        if year is not None and ended and _year(ended[0]["year"]) <= year:  # type: ignore[operator]
+        end_year = int(ended[0]["year"]) if ended else None  # type: ignore[call-overload]
+        if year is not None and founded and min(founded) > year:
+            return f"{label} was founded in {min(founded)}, after {year}"
+        if year is not None and end_year is not None and end_year <= year:
             other = f" into {name(ended[0]['other'])}" if ended[0]["other"] is not None else ""
-            return f"{label} no longer existed at the end of {year} (it ended{other} in {_year(ended[0]['year'])})"
+            return f"{label} no longer existed at the end of {year} (it ended{other} in {end_year})"
         what = "stake" if side is None else side
         periods = [_Period(_year(r["year"]), _year(r["until"])) for r in rows if str(r["what"]) == what]
         when = f"at the end of {year}" if year is not None else "now"

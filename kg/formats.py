@@ -286,7 +286,7 @@ class TableView:
 
     bound: Mapping[str, Node] = field(default_factory=dict)
     parameters: Collection[str] = ()
-    labels: Mapping[Node, str] = field(default_factory=dict)
+    labels: Mapping[URIRef, str] = field(default_factory=dict)
     iris: bool = False
     wide: bool = False
     why_empty: str | None = None

@@ -25,6 +25,7 @@ kg.errors.UnknownName: no thing is called 'Volta Selles'; did you mean: Volta Ce
 from __future__ import annotations
 
 import datetime
+import re
 from collections import namedtuple
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,9 +36,11 @@ from typing import TYPE_CHECKING
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .display import Shown, html_table
 from .errors import KgError
+from .formats import readable
 from .limits import NO_LIMITS, Limits
-from .namespaces import SKOS
+from .namespaces import BKG, SKOS
 from .query import (
     EXAMPLE,  # noqa: F401  # the doctests' data
     VALUE_TYPES,
@@ -75,8 +78,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Entity:
+@dataclass(frozen=True, repr=False)
+class Entity(Shown):
     """A thing of the graph: its IRI, its label and its type.
 
     ``type`` is one of ``company``, ``parent-group``, ``chemistry``, ``application``,
@@ -92,8 +95,8 @@ class Entity:
         return self.label
 
 
-@dataclass(frozen=True)
-class Fact:
+@dataclass(frozen=True, repr=False)
+class Fact(Shown):
     """One statement about an entity: property, value and the pages that state it."""
 
     predicate: URIRef
@@ -106,7 +109,7 @@ class Fact:
         return short_iri(self.predicate)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class EntityRecord(Entity):
     """An entity with its aliases and everything the graph states about it."""
 
@@ -118,8 +121,8 @@ class EntityRecord(Entity):
         return [fact.value for fact in self.facts if fact.predicate == predicate]
 
 
-@dataclass(frozen=True)
-class ControlLink:
+@dataclass(frozen=True, repr=False)
+class ControlLink(Shown):
     """``controller`` controlled ``controlled`` at ``depth`` (1 = direct parent) from ``from_year`` until ``until_year``.
 
     ``until_year`` is exclusive and None while the link still holds; ``ultimate`` says
@@ -136,8 +139,8 @@ class ControlLink:
     via: Entity | None = None
 
 
-@dataclass(frozen=True)
-class StatusPeriod:
+@dataclass(frozen=True, repr=False)
+class StatusPeriod(Shown):
     """A plant was in ``status`` from ``since`` until ``until`` (exclusive; None while it still is)."""
 
     status: str
@@ -145,8 +148,8 @@ class StatusPeriod:
     until: object
 
 
-@dataclass(frozen=True)
-class CapacityFigure:
+@dataclass(frozen=True, repr=False)
+class CapacityFigure(Shown):
     """A plant's capacity per year as a source states it, with the date and plant state it refers to."""
 
     value: Decimal
@@ -155,8 +158,8 @@ class CapacityFigure:
     status: str | None
 
 
-@dataclass(frozen=True)
-class PlantRecord:
+@dataclass(frozen=True, repr=False)
+class PlantRecord(Shown):
     """A plant with its operator, site, status history (oldest first) and capacity figures (oldest first)."""
 
     plant: Entity
@@ -174,8 +177,8 @@ class PlantRecord:
         return self.statuses[-1].status if self.statuses else None
 
 
-@dataclass(frozen=True)
-class PlantCapacity:
+@dataclass(frozen=True, repr=False)
+class PlantCapacity(Shown):
     """One plant's capacity in a capacity answer: its operator, status and latest figure as of the year asked."""
 
     plant: Entity
@@ -187,8 +190,8 @@ class PlantCapacity:
     as_of: object
 
 
-@dataclass(frozen=True)
-class Capacity:
+@dataclass(frozen=True, repr=False)
+class Capacity(Shown):
     """The plants that answer a capacity question, with totals.
 
     >>> capacity = load(EXAMPLE).capacity(region="europe", include_planned=True, at=2022)
@@ -215,8 +218,8 @@ class Capacity:
         return dict(sorted(totals.items()))
 
 
-@dataclass(frozen=True)
-class AgreementRecord:
+@dataclass(frozen=True, repr=False)
+class AgreementRecord(Shown):
     """An agreement with its parties and roles, dates, status and, where stated, volume and amount."""
 
     agreement: Entity
@@ -240,8 +243,8 @@ class AgreementRecord:
         return next((role for who, role in self.parties if party in (who.label, str(who.iri))), None)
 
 
-@dataclass(frozen=True)
-class Change:
+@dataclass(frozen=True, repr=False)
+class Change(Shown):
     """A dated change: an event (acquisition, spin-off, rename, bankruptcy, ...) or a stake that started or ended.
 
     ``original`` went in (the company sold, renamed or gone bankrupt; for a stake, the owner),
@@ -261,8 +264,8 @@ class Change:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Neighbor:
+@dataclass(frozen=True, repr=False)
+class Neighbor(Shown):
     """An entity linked to another one: by ``relation``, pointing ``out`` from it or ``in`` to it."""
 
     entity: Entity
@@ -301,7 +304,8 @@ class Rows(Sequence):
 
     def __init__(self, result: QueryResult):
         self.vars = result.vars
-        self._type = namedtuple("Row", result.vars, rename=True)
+        self._result = result
+        self._type = namedtuple("Row", result.vars, rename=True)  # type: ignore[misc]
         self._rows = [self._type(*(python_value(term) for term in row)) for row in result.rows]
 
     def __getitem__(self, index):
@@ -313,13 +317,55 @@ class Rows(Sequence):
     def __repr__(self) -> str:
         return f"Rows({len(self)} rows: {', '.join(self.vars)})"
 
+    def _repr_html_(self) -> str:
+        """The rows as ``kg query --format table`` shows them: labels, sources gathered, numbers for reading."""
+        view = readable(self._result)
+        shown = len(view.rows)
+        return html_table(view, footer=f"{shown} row{'s' if shown != 1 else ''}")
+
     def to_dataframe(self) -> pandas.DataFrame:
-        """The rows as a pandas DataFrame, one column per variable (needs pandas)."""
+        """The rows as a pandas DataFrame (needs pandas), ready for analysis.
+
+        Each label column comes before the IRI column it names (``parentLabel``, then ``parent``);
+        years are nullable integers (``Int64``), shares and other decimals floats, and kinds
+        (``bkg:ParentStake``, ...) short names as in :meth:`KnowledgeGraph.to_networkx` (``parent``).
+
+        >>> frame = load(EXAMPLE).sparql("ownership-stakes", company="Kiwa Electric").to_dataframe()
+        >>> list(frame.columns[:4]), str(frame["startYear"].dtype), str(frame["share"].dtype)
+        (['company', 'year', 'stake', 'ownerLabel'], 'Int64', 'float64')
+        >>> sorted(set(frame["kind"]))
+        ['joint-venture', 'parent']
+        """
         try:
             import pandas
         except ImportError as error:
             raise KgError("to_dataframe needs pandas: pip install pandas") from error
-        return pandas.DataFrame(self._rows, columns=list(self.vars))
+        order: list[str] = []
+        for name in self.vars:
+            label = f"{name}Label"
+            if label in self.vars and label not in order:
+                order.append(label)
+            if name not in order:
+                order.append(name)
+        columns = {name: [_frame_value(row[i]) for row in self._rows] for i, name in enumerate(self.vars)}
+        frame = pandas.DataFrame({name: columns[name] for name in order}, columns=order)
+        for name in order:
+            values = [v for v in columns[name] if v is not None]
+            if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+                frame[name] = frame[name].astype("Int64")
+            elif values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+                frame[name] = frame[name].astype("float64")
+        return frame
+
+
+def _frame_value(value: object) -> object:
+    """A value as a DataFrame holds it: decimals as floats, ontology terms (kinds) as short names."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, URIRef) and str(value).startswith(str(BKG)):
+        words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", str(value)[len(str(BKG)) :]).lower()
+        return words.removesuffix("-stake")
+    return value
 
 
 def _term(value: object) -> Node:
@@ -779,9 +825,11 @@ class KnowledgeGraph:
             Neighbor(self._entity(r["neighbor"], r["neighborLabel"]), r["relation"], str(r["direction"])) for r in rows
         ]
 
-    def to_networkx(self) -> networkx.MultiDiGraph:
+    def to_networkx(self, at: int | None = None, types: Sequence[str] | None = None) -> networkx.MultiDiGraph:
         """The graph as a networkx ``MultiDiGraph`` (see :mod:`kg.netx`): nodes keyed by IRI string.
 
+        ``at`` keeps the ownership edges that held on 31 December of that year, ``types`` the
+        nodes of those types (``company``, ``parent-group``, ``chemistry`` ...), as ``kg viz`` does.
         Ready for networkx algorithms, e.g. ranking companies by how connected they are:
 
         >>> import networkx as nx
@@ -790,15 +838,25 @@ class KnowledgeGraph:
         >>> centrality = nx.degree_centrality(network)
         >>> [network.nodes[n]["label"] for n in sorted(companies, key=lambda n: (-centrality[n], n))[:3]]
         ['Kiwa Electric', 'Volta Cells', 'Nord Energy']
+        >>> owners = load(EXAMPLE).to_networkx(at=2012, types=["company", "parent-group"])
+        >>> sorted(owners.nodes[u]["label"] for u, v, r in owners.edges(data="relation") if r == "owns"
+        ...        and owners.nodes[v]["label"] == "Nord Energy")
+        ['Kiwa Electric']
         """
-        from .netx import to_networkx
+        from .netx import select, to_networkx
 
         if self._network is None:
             self._network = to_networkx(self.store)
-        return self._network
+        if at is None and types is None:
+            return self._network
+        return select(self._network, at=at, types=types)
 
-    def shortest_path(self, a: str | Entity | URIRef, b: str | Entity | URIRef) -> list[Entity]:
-        """The fewest links from one entity to another, in either direction, over the network view.
+    def shortest_path(self, a: str | Entity | URIRef, b: str | Entity | URIRef, reports: bool = False) -> list[Entity]:
+        """The fewest industry links from one entity to another, in either direction.
+
+        Industry links are ownership stakes, agreements, plant operation, lineage and chemistries
+        made (internal/industry-links.rq); a shared chemistry counts as three links, so business
+        ties win over it. A market report that names both is a path only with ``reports=True``.
 
         >>> [e.label for e in load(EXAMPLE).shortest_path("Volta Cells", "Volta Group")]
         ['Volta Cells', 'Volta America', 'Volta Group']
@@ -806,14 +864,16 @@ class KnowledgeGraph:
         import networkx as nx
 
         start, end = self.resolve(a), self.resolve(b)
-        network = self.to_networkx()
+        links = nx.Graph()
+        for row in run(self.store, internal_query("industry-links")).dicts():
+            if reports or str(row["relation"]) != "mentions":
+                weight = 3 if str(row["relation"]) == "makes" else 1
+                links.add_edge(str(row["a"]), str(row["b"]), relation=str(row["relation"]), weight=weight)
         for iri in (start, end):
-            if str(iri) not in network:
-                raise KgError(
-                    f"{self._entity(iri).label} <{iri}> is not a node of the network view, so no path leads to it"
-                )
+            if str(iri) not in links:
+                raise KgError(f"{self._entity(iri).label} has no industry link, so no path leads to it")
         try:
-            path = nx.shortest_path(network.to_undirected(as_view=True), str(start), str(end))
+            path = nx.shortest_path(links, str(start), str(end), weight="weight")
         except nx.NetworkXNoPath:
             raise KgError(f"no path links {self._entity(start).label} and {self._entity(end).label}") from None
         return [self._entity(URIRef(node)) for node in path]

@@ -177,12 +177,12 @@ def query(
                     else None
                 )
                 parameters = [p.name for p in named.parameters]
-                view = TableView(bindings, parameters, names.labels, iris, wide, reason)  # type: ignore[union-attr]
+                view = TableView(bindings, parameters, names.labels if names else {}, iris, wide, reason)
         else:
             bindings = {name: literal_argument(value, name) for name, value in arguments.items()}
             result = execute(graph.store, text, bindings, origin=str(file) if file else "query")
             if fmt == "table":
-                view = TableView(labels=names.labels, iris=iris, wide=wide)  # type: ignore[union-attr]
+                view = TableView(labels=names.labels if names else {}, iris=iris, wide=wide)
         click.echo(format_result(result, fmt, width=shutil.get_terminal_size().columns, view=view), nl=False)
     finally:
         graph.close()
