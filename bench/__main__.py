@@ -63,7 +63,7 @@ FULL = Plan(
     min_reps=5,
     rdflib_limit_s=20,
     rdflib_cold_only=("1M",),
-    viz_sizes=(100, 1000, 5000),
+    viz_sizes=(1000, 5000, 20000),
     viz_repeats=3,
     ingest_reps=5,
 )
