@@ -8,7 +8,13 @@ edge (``owns``, owner → owned) is one ``bkg:OwnershipStake`` and also carries
 ``kind``, ``share``, ``start``, ``end``, ``start_year``, ``end_year`` and
 ``stake`` (the stake's IRI, which is also its edge key, since a pair of
 organisations can have several stakes over time; other edges are keyed by
-their relation).
+their relation). Plants and agreements are nodes of their own (types ``plant``
+and ``agreement``, with ``plant-status``, ``product``, ``city``,
+``agreement-kind``, ``signed``, ... as attributes); an organisation runs a plant
+by an ``operates`` edge (keyed by the operation, with its years, like a stake)
+and is party to an agreement by a ``party-to`` edge with its ``role``; a plant
+is ``located-in`` its country and an agreement ``concerns`` a plant. Joint
+ventures are organisations whose ``roles`` include ``joint-venture``.
 
 >>> from kg.namespaces import ID
 >>> from kg.store import open_store
@@ -58,6 +64,8 @@ NODE_TYPES = (
     "country",
     "source",
     "unresolved",
+    "plant",
+    "agreement",
 )
 RELATIONS = (
     "owns",
@@ -68,11 +76,15 @@ RELATIONS = (
     "broader",
     "mentions",
     "candidate",
+    "operates",
+    "party-to",
+    "located-in",
+    "concerns",
 )
 # shared context rather than industry relations: --focus reaches them but does not go on through them
 HUB_TYPES = frozenset({"chemistry", "application", "region", "country", "source"})
 # attributes that may hold several values are lists; every other attribute holds one value
-MULTI_VALUED = frozenset({"aliases", "same-as", "note"})
+MULTI_VALUED = frozenset({"aliases", "same-as", "note", "roles"})
 
 _EXAMPLE = Path(__file__).parent / "examples" / "netx-viz.trig"  # made-up data for the doctests
 _INTEGERS = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger, XSD.positiveInteger}
@@ -92,13 +104,14 @@ def to_networkx(source: Store | Dataset | Graph) -> nx.MultiDiGraph:
     _add_attributes(graph, _rows(store, "netx-attributes"))
     _add_relations(graph, _rows(store, "netx-relations"))
     _add_stakes(graph, _rows(store, "netx-stakes"))
+    _add_links(graph, _rows(store, "netx-links"))
     _add_history(graph, _rows(store, "netx-history"))
     graph.graph["tiers"] = {str(row["url"]): str(row["tier"]) for row in _rows(store, "netx-tiers")}
     return graph
 
 
 def stake_active(edge: dict, year: int) -> bool:
-    """Whether an edge holds on 31 December of ``year``: ownership edges by their years, all others always.
+    """Whether an edge holds on 31 December of ``year``: ownership and operation edges by their years, others always.
 
     >>> stake_active({"relation": "owns", "start_year": 2013, "end_year": None}, 2013)
     True
@@ -107,7 +120,7 @@ def stake_active(edge: dict, year: int) -> bool:
     >>> stake_active({"relation": "makes"}, 1900)
     True
     """
-    if edge.get("relation") != "owns":
+    if edge.get("relation") not in ("owns", "operates"):
         return True
     start, end = edge.get("start_year"), edge.get("end_year")
     return (start is None or start <= year) and (end is None or year < end)
@@ -309,6 +322,34 @@ def _add_stakes(graph: nx.MultiDiGraph, rows: list[dict]) -> None:
         owner, owned = stake.pop("owner"), stake.pop("owned")
         stake["sources"] = sorted(stake["sources"])
         graph.add_edge(owner, owned, key=iri, relation="owns", stake=iri, **stake)
+
+
+def _add_links(graph: nx.MultiDiGraph, rows: list[dict]) -> None:
+    """Plant operations (``operates``, organisation → plant, keyed by the operation, with its years) and
+    agreement parties (``party-to``, organisation → agreement, keyed ``party-to:ROLE``, with ``role``)."""
+    links: dict[tuple[str, str, str], dict] = {}
+    for row in rows:
+        start, end = str(row["from"]), str(row["to"])
+        if start not in graph or end not in graph:
+            continue
+        relation = str(row["relation"])
+        key = str(row["link"]) if relation == "operates" else f"party-to:{row['role']}"
+        link = links.setdefault((start, end, key), {"relation": relation, "sources": set()})
+        if relation == "operates":
+            link.update(
+                operation=key,
+                start=_optional(row["start"]),
+                end=_optional(row["end"]),
+                start_year=_optional(row["startYear"]),
+                end_year=_optional(row["endYear"]),
+            )
+        else:
+            link["role"] = str(row["role"])
+        if row["source"] is not None:
+            link["sources"].add(str(row["source"]))
+    for (start, end, key), link in sorted(links.items()):
+        link["sources"] = sorted(link["sources"])
+        graph.add_edge(start, end, key=key, **link)
 
 
 def _add_history(graph: nx.MultiDiGraph, rows: list[dict]) -> None:

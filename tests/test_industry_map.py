@@ -145,3 +145,34 @@ def test_agreements_of_a_group_by_kind_and_year(g):
     in_2021 = g.agreements("Ford", include_controlled=True, from_year=2021, to_year=2021)
     assert in_2021 and all((a.signed is not None and str(a.signed).startswith("2021")) or a.start for a in in_2021)
     assert all(a.kind == "supply" for a in g.agreements("Ford", include_controlled=True, kind="supply"))
+
+
+def test_the_network_has_plants_agreements_and_joint_ventures_of_their_own(g, reference):
+    from kg.netx import stake_active
+
+    network = g.to_networkx()
+    by_type: dict[str, set[str]] = {}
+    for node, kind in network.nodes(data="type"):
+        by_type.setdefault(kind, set()).add(node.rsplit("/", 1)[-1])
+    assert by_type["plant"] == {p.id for p in reference.plants}
+    assert by_type["agreement"] == {a.id for a in reference.agreements}
+    joint_ventures = {
+        n.rsplit("/", 1)[-1] for n, roles in network.nodes(data="roles") if roles and "joint-venture" in roles
+    }
+    assert {"blueoval-sk", "ultium-cells", "starplus-energy"} <= joint_ventures
+    plant = next(p for p in reference.plants if p.id == "catl-debrecen")
+    node = str(kg.namespaces.iri("plant", plant.id))
+    operates = [(u, d) for u, _, d in network.in_edges(node, data=True) if d["relation"] == "operates"]
+    assert [u.rsplit("/", 1)[-1] for u, _ in operates] == [o.org for o in plant.operators]
+    assert all(stake_active(d, CURRENT_YEAR) for _, d in operates)
+    assert [
+        v.rsplit("/", 1)[-1] for _, v, d in network.out_edges(node, data=True) if d["relation"] == "located-in"
+    ] == ["HU"]
+    licence = str(kg.namespaces.iri("agreement", "quantumscape-powerco-licence-2024"))
+    parties = {
+        (u.rsplit("/", 1)[-1], d["role"])
+        for u, _, d in network.in_edges(licence, data=True)
+        if d["relation"] == "party-to"
+    }
+    assert parties == {("quantumscape", "licensor"), ("powerco", "licensee")}
+    assert network.nodes[licence]["agreement-kind"] == "licence"

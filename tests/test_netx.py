@@ -213,8 +213,8 @@ def test_select_types_and_focus(graph):
 
 
 def test_select_refuses_unknown_types_names_and_depths(graph):
-    with pytest.raises(KgError, match=r"unknown node type.*plant"):
-        select(graph, types=["company", "plant"])
+    with pytest.raises(KgError, match=r"unknown node type.*warehouse"):
+        select(graph, types=["company", "warehouse"])
     with pytest.raises(KgError, match="did you mean: Bolt Holdings"):
         select(graph, focus="Bolt Holding")
     with pytest.raises(KgError, match="depth"):
