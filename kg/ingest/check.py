@@ -20,7 +20,7 @@ from ..records import Organization, ReferenceData
 from .model import Extraction, Figure
 from .resolve import Resolution
 
-__all__ = ["About", "Flag", "RULES", "run_checks"]
+__all__ = ["RULES", "About", "Flag", "run_checks"]
 
 
 @dataclass(frozen=True)
@@ -364,6 +364,13 @@ def dominance_against_shares(data: _Input) -> list[Flag]:
             continue
         category = statement.object or "region"
         shares = _leaders(data, category, statement.future)
+        if category == "region":
+            # countries are compared with countries and regions with regions: China leads inside Asia-Pacific
+            countries = [bool(_country_of(subject)) for subject in statement.subjects]
+            kind = "country" if all(countries) else "region" if not any(countries) else None
+            shares = {k: v for k, v in shares.items() if v[1].scope_kind == kind}
+            if len(shares) < 2:
+                continue
         if not shares:
             continue
         dominant = {_subject_key(data, subject, category) for subject in statement.subjects}
@@ -447,8 +454,7 @@ def parts_above_total(data: _Input) -> list[Flag]:
             if (
                 total.unit != part.unit
                 or (part.year, part.period_start, part.period_end) != (total.year, total.period_start, total.period_end)
-                or part.year is None
-                and part.period_end is None
+                or (part.year is None and part.period_end is None)
             ):
                 continue
             low, _ = _interval(part)

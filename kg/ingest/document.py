@@ -384,6 +384,12 @@ class _Walker:
 
     def add_paragraph(self, text: str, lead: str | None, whole_bold: bool = False) -> None:
         text = join_wraps(text)
+        # "Report Code: SE 3457Published: Feb 2024": metadata from inline elements written without a space between
+        text = re.sub(
+            r"(?<=[\w)])(?=(?:Published|Publisher|Report (?:ID|Code)|Pages|Format|Base Year|Forecast Period)\s*:)",
+            "\n",
+            text,
+        )
         lines = text.split("\n")
         metadata = [_METADATA_LINE.match(line) for line in lines]
         if any(metadata):

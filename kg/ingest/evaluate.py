@@ -32,7 +32,7 @@ from . import IngestResult, ingest
 from .claims import period_text
 from .resolve import company_key
 
-__all__ = ["Score", "DocumentScore", "score_result", "score_corpus", "corpus_documents", "expected_of"]
+__all__ = ["DocumentScore", "Score", "corpus_documents", "expected_of", "score_corpus", "score_result"]
 
 EXPECTED_SUFFIX = ".expected.yaml"
 

@@ -33,7 +33,7 @@ from .model import (
     StatedRelation,
     Statement,
 )
-from .places import local_items
+from .places import local_items, normalize_places
 from .text import NameFinder, parse_period, parse_range, plain, sentences, split_list
 
 __all__ = ["extract", "extract_document", "valid_url"]
@@ -69,7 +69,8 @@ _INLINE_SEGMENTS = re.compile(
     re.I,
 )
 _LABELLED_LINE = re.compile(
-    r"^(?!(?:table|figure|fig\.|exhibit|chart|source|note)s?\b)(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)\s*[:–—]\s*(?P<list>.+)$",
+    r"^(?!(?:table|figure|fig\.|exhibit|chart|source|note)s?\b)(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)"
+    r"(?:\s*[:–—]|\s+-)\s*(?P<list>.+)$",
     re.I,
 )
 _PAREN_GROUP = re.compile(
@@ -253,9 +254,7 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
     if market.period_start is None:
         warnings.append("no forecast period found")
     regions = tuple(
-        RegionListing(mention, tuple(items), normalize_items(local_items(items)))
-        for mention, items in state.regions
-        if items
+        RegionListing(mention, tuple(items), normalize_places(items)) for mention, items in state.regions if items
     )
     context = Context(
         product=market.product,
@@ -383,7 +382,7 @@ def _clean_name(name: str) -> str:
 
 def _metadata(block: Block, state: _State) -> None:
     key = (block.key or "").lower()
-    if "publish" in key and "date" not in key and " on" not in key:
+    if key in ("publisher", "published by"):
         state.metadata.setdefault("publisher", block.text)
     elif re.search(r"report (?:id|code|no|number)|sku", key):
         state.metadata.setdefault("report_id", block.text)
@@ -569,6 +568,8 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
                     for name in split_list(_LIST_TAIL.sub("", match["list"])):
                         state.add_company(name, "players-list")
             return
+    if section == "players" and _name_list(text, state):
+        return
     profile = label if section == "players" and label and not place else None
     is_profile = profile is not None and _clean_name(profile).casefold() in state.profiles
     state.add_paragraph(text, place or (profile if is_profile else None))
@@ -594,7 +595,9 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         state.profiles[_clean_name(profile).casefold()].extend(sentences(plain(text)))
 
 
-_CONNECTORS = frozenset("and or & of de der des du la le von van y e da di".split())
+_CONNECTORS = frozenset(
+    ["and", "or", "&", "of", "de", "der", "des", "du", "la", "le", "von", "van", "y", "e", "da", "di"]
+)
 
 
 def _names_prefix(text: str) -> str:
@@ -606,6 +609,18 @@ def _names_prefix(text: str) -> str:
             end = word.start()
             break
     return text[:end].rstrip(" ,;")
+
+
+def _name_list(text: str, state: _State) -> bool:
+    """A paragraph that is nothing but a list of names ("3M, Saint-Gobain, Aspen Aerogels and Elkem."): its companies."""
+    if len(text) > 2000 or re.search(r"[.!?]\s+\S", text.strip()):
+        return False
+    names = split_list(_LIST_TAIL.sub("", text))
+    if len(names) < 3 or not all(_clean_name(n) and len(n.split()) <= 6 for n in names):
+        return False
+    for name in names:
+        state.add_company(name, "players-list")
+    return True
 
 
 def _players_in(sentence: str, state: _State) -> None:
@@ -703,7 +718,7 @@ def _relations(name: str, sentence: str) -> list[StatedRelation]:
 
 
 _MARKET_NAME = re.compile(
-    r"((?:[^\W_a-z][\w()/-]*|&|and|of|for)(?:\s+(?:[^\W_a-z][\w()/-]*|&|and|of|for)){0,10}\s+(?:Market|MARKET))\b"
+    r"((?:[^\W_a-z][\w/-]*|&|and|of|for)(?:\s+(?:[^\W_a-z][\w/-]*|\([^\W_a-z][\w/-]*\)|&|and|of|for)){0,10}\s+(?:Market|MARKET))\b"
 )
 
 

@@ -130,6 +130,7 @@ _CATEGORY = (
 _STAKE_AFTER = re.compile(
     r"^\s*(?:equity\s+|ownership\s+|voting\s+)?(?:stake|interest|holding|ownership)\b|^[- ]owned\b", re.I
 )
+_OWNERSHIP_WORDS = re.compile(r"\bshareholders?\b|\bstakes?\b|\bequity interest|\bvoting rights", re.I)
 _STAKE_BEFORE = re.compile(
     r"\b(?:owns|owned|own)\s+(?:(?:about|around|approximately|nearly|some|roughly|almost|over)\s+)?(?:a\s+|an\s+)?$",
     re.I,
@@ -368,7 +369,9 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
             # a value's own words run to the next value: "USD 1.2 billion (EUR 1.1 billion) in 2023"
             following_value = values[index + 1].start() if index + 1 < len(values) else len(clause)
             before, after = clause[: match.start()], clause[match.end() : following_value]
-            if unit == "percent" and (_STAKE_AFTER.search(after) or _STAKE_BEFORE.search(before[-40:])):
+            if unit == "percent" and (
+                _STAKE_AFTER.search(after) or _STAKE_BEFORE.search(before[-40:]) or _OWNERSHIP_WORDS.search(clause)
+            ):
                 continue
             if respective is not None:
                 scope = respective[index]
@@ -398,10 +401,10 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
                 year, start, end = end, None, None  # "from 2024 to 2030, when it should be worth ...": at its end
             if metric == "cagr" and year is not None:
                 # "valued at X in 2024 ... reach Y by 2031, a CAGR of 8%": the CAGR runs from that year to the end one
-                ends = [int(y) for y in re.findall(r"\b(?:by|to|through|until)\s+((?:19|20)\d\d)\b", clause)]
-                later = [y for y in ends if y > year]
-                if later:
-                    year, start, end = None, year, max(later)
+                years = sorted({int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", clause)})
+                if len(years) >= 2:
+                    # "USD 1.9 billion in 2024 ... USD 5.6 billion by 2030, growing at a CAGR of 19.7%": 2024-2030
+                    year, start, end = None, years[0], years[-1]
             found.append(
                 Figure(
                     metric=metric,

@@ -13,7 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["LOCAL_NAMES", "local_items"]
+from ..countries import CountryMatch, NormalizationFlag, normalize_items
+
+__all__ = ["LOCAL_NAMES", "local_items", "normalize_places"]
+
+# Regions that reports list as items under a broader region ("Rest of the World: South America, Middle East").
+_AREA = re.compile(
+    r"^(?:the\s+)?(?:north|south|latin|central|eastern|western|northern|southern|south[- ]?east(?:ern)?|east|west)?\s*"
+    r"(?:america|europe|asia(?:[- ]pacific)?|africa|middle east(?:\s*(?:&|and)\s*africa)?|oceania|caribbean|"
+    r"apac|mea|emea|latam|asean|cis|gulf)(?:\s+region)?$",
+    re.I,
+)
 
 # Endonyms and common local spellings of countries reports list, by their English short name.
 LOCAL_NAMES = {
@@ -64,3 +74,39 @@ def local_items(items: Sequence[str]) -> list[str]:
         else:
             out.append(text)
     return out
+
+
+def normalize_places(items: Sequence[str]) -> tuple[CountryMatch, ...]:
+    """``kg.countries.normalize_items`` after ``local_items``; an item naming a region ("South America",
+    "Middle East & Africa") is a grouping the report does not enumerate, never a country it resembles.
+
+    >>> [(m.mention, m.status, m.iso2) for m in normalize_places(["Brasil", "South America"])]
+    [('Brazil', 'resolved', 'BR'), ('South America', 'grouping', None)]
+    """
+    rewritten = local_items(items)
+    areas = {i for i, item in enumerate(rewritten) if _AREA.match(item.strip()) and not _is_country(item)}
+    if not areas:
+        return normalize_items(rewritten)
+    matches: list[CountryMatch] = []
+    rest = [item for i, item in enumerate(rewritten) if i not in areas]
+    others = iter(normalize_items(rest)) if rest else iter(())
+    pending: list[CountryMatch] = list(others)
+    for i, item in enumerate(rewritten):
+        if i in areas:
+            flag = NormalizationFlag("residual-grouping", f"'{item}' is a region the report does not enumerate")
+            matches.append(CountryMatch(item, "grouping", grouping=item.strip(), flags=(flag,)))
+        elif pending:
+            # normalize_items may split or join items, so its matches follow in order rather than one per item
+            matches.append(pending.pop(0))
+    matches.extend(pending)
+    return tuple(matches)
+
+
+def _is_country(item: str) -> bool:
+    """Whether an item is a country as written ("South Africa"), not one that only resembles it ("South America")."""
+    matches = normalize_items([item])
+    return (
+        len(matches) == 1
+        and matches[0].status == "resolved"
+        and not any(f.kind == "misspelling" for f in matches[0].flags)
+    )

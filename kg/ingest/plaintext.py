@@ -163,6 +163,10 @@ def _continues(previous: str, line: str, width: int | None) -> bool:
     if _LABEL.match(line) and (_SENTENCE_END.search(previous) or _LABEL.match(previous)):
         return False
     first = line.split()[0]
+    if re.search(r"(?:,|\band|&|\bof|\bthe|\bfor|\bin|\bat|\bby)$", previous) or (
+        len(previous) >= 55 and not re.search(r"[.!?:;]$", previous)
+    ):
+        return True  # a line cut in the middle of a sentence or a list, whatever the width
     if width is not None:
         # the first word of the next line did not fit on this one: a wrap
         return len(previous) + 1 + len(first) > width - 2 or (line[:1].islower() and not _SENTENCE_END.search(previous))

@@ -208,7 +208,7 @@ class Resolver:
                 continue
             for name in (org.name, *org.aliases):
                 words = name.split()
-                if len(name) < 2 or not name[0].isalpha() and not name[0].isdigit():
+                if len(name) < 2 or (not name[0].isalpha() and not name[0].isdigit()):
                     continue
                 inner_capitals = sum(1 for ch in name[1:] if ch.isupper()) >= 1 and len(name) >= 2
                 caseless = not any(ch.isascii() for ch in name)
