@@ -650,7 +650,7 @@ class KnowledgeGraph:
                 plant["statuses"][period] = str(r["since"] or "")
             elif str(r["rowKind"]) == "capacity":
                 figure = CapacityFigure(
-                    python_value(r["value"]),
+                    Decimal(str(r["value"])),
                     _UNITS.get(str(r["unit"]), str(r["unit"])),
                     python_value(r["asOf"]),
                     str(r["status"]) if r["status"] is not None else None,
@@ -705,7 +705,7 @@ class KnowledgeGraph:
                     self._entity(r["operator"], r["operatorLabel"]),
                     self._entity(r["location"]),
                     str(r["status"]),
-                    python_value(r["value"]),  # type: ignore[arg-type]
+                    Decimal(str(r["value"])),
                     _UNITS.get(str(r["unit"]), str(r["unit"])),
                     python_value(r["asOf"]),
                 )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 
@@ -182,7 +182,7 @@ class _Reader:
             raise self.fail(key, f"expected text, found {type(value).__name__}")
         if isinstance(value, bool):
             # YAML 1.1 reads unquoted yes/no/on/off as booleans: Norway's code NO becomes false
-            raise self.fail(key, f"expected text, found the boolean {value}: quote it (\"NO\", \"yes\")")
+            raise self.fail(key, f'expected text, found the boolean {value}: quote it ("NO", "yes")')
         text = str(value).strip()
         if required and not text:
             raise self.fail(key, f"field {key!r} is empty")
@@ -397,10 +397,10 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
     )
 
 
-def _role(reader: _Reader, role: str) -> str:
+def _role(reader: _Reader, role: str) -> Role:
     if role not in ROLES:
         raise reader.fail("roles", f"{role!r} is not one of: {', '.join(ROLES)}")
-    return role
+    return cast(Role, role)
 
 
 _VALUE_KEYS = {"headquarters": "country", "founded": "year", "wikidata": "id"}
@@ -420,7 +420,19 @@ def _concepts(path: Path, scheme: str) -> tuple[Concept, ...]:
     for item, field in top.items("concepts"):
         r = _Reader(path, item, field)
         r.check_keys(
-            ("id", "label", "alt", "broader", "narrower", "definition", "close_match", "include", "exclude", "source", "note")
+            (
+                "id",
+                "label",
+                "alt",
+                "broader",
+                "narrower",
+                "definition",
+                "close_match",
+                "include",
+                "exclude",
+                "source",
+                "note",
+            )
         )
         close = tuple(
             _sourced(path, m, f, "iri", lambda x: x.text("iri", required=True)) for m, f in r.items("close_match")
@@ -672,7 +684,7 @@ def _as_of(path: Path) -> PartialDate | None:
 
 def _listed(directory: Path, what: str, read: Callable[[Path, Any, str], Any]) -> list[Any]:
     """Every record of every YAML list file in ``directory`` (sorted by file name)."""
-    records = []
+    records: list[Any] = []
     for path in sorted(directory.glob("*.yaml")):
         items = read_yaml(path) or []
         if not isinstance(items, list):
