@@ -837,7 +837,7 @@ class KnowledgeGraph:
         >>> companies = [n for n, t in network.nodes(data="type") if t in ("company", "parent-group")]
         >>> centrality = nx.degree_centrality(network)
         >>> [network.nodes[n]["label"] for n in sorted(companies, key=lambda n: (-centrality[n], n))[:3]]
-        ['Kiwa Electric', 'Volta Cells', 'Nord Energy']
+        ['Volta Cells', 'Kiwa Electric', 'Nord Energy']
         >>> owners = load(EXAMPLE).to_networkx(at=2012, types=["company", "parent-group"])
         >>> sorted(owners.nodes[u]["label"] for u, v, r in owners.edges(data="relation") if r == "owns"
         ...        and owners.nodes[v]["label"] == "Nord Energy")
