@@ -194,13 +194,15 @@ class Abuse:
     seconds: float
     flood: int = 4000
     expensive: int = 2
+    sources: tuple[str, ...] = ()  # the expensive clients' addresses (default: one each)
     loops: list[subprocess.Popen] = field(default_factory=list)
     floods: list[subprocess.Popen] = field(default_factory=list)
     opened: int = 0
 
     def start_expensive(self) -> None:
         for number in range(self.expensive):
-            self.loops.append(_helper("expensive", self.url, address(2, number), str(self.seconds)))
+            source = self.sources[number] if self.sources else address(2, number)
+            self.loops.append(_helper("expensive", self.url, source, str(self.seconds)))
 
     def start_flood(self) -> None:
         split = urllib.parse.urlsplit(self.url)

@@ -49,6 +49,7 @@ from rdflib.namespace import DCTERMS, RDF
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from .catalogue import catalogue_json
 from .errors import KgError, QueryError, Refused
 from .guard import tokens
 from .limits import ENDPOINT_LIMITS, Limits
@@ -90,15 +91,18 @@ class Fairness:
     past either the client gets ``429 Too Many Requests`` with ``Retry-After``.
     ``queue``: requests that may wait for a worker, from all clients together;
     past it ``503`` with ``Retry-After``. A request waits at most twice the time limit.
-    ``heavy_seconds``: a query text that ran this long, or a client that used
-    this much of its budget, is *heavy*: heavy requests never occupy the last
-    free worker, so cheap queries are answered while expensive ones run.
+    ``heavy_seconds``: a query text that ran this long the last time is
+    *heavy*, and so is any new text from a client whose last ``heavy_strikes``
+    new texts within a minute each ran this long (one that varies its expensive
+    query); heavy requests never occupy the last free worker, so cheap queries
+    are answered while expensive ones run, even those from the same address.
     """
 
     client_queries: int = 4
     client_seconds: float = 30.0
     queue: int = 128
     heavy_seconds: float = 1.0
+    heavy_strikes: int = 3
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class _Client:
     balance: float  # seconds of query time left
     stamp: float  # when the balance was last refilled
     active: int = 0  # requests waiting or running
+    strikes: list[float] = field(default_factory=list)  # when its recent new query texts turned out heavy
 
 
 @dataclass(eq=False)
@@ -195,11 +200,12 @@ class Scheduler:
         client.stamp = now
         return client
 
-    def _is_heavy(self, client: _Client, text: str) -> bool:
+    def _is_heavy(self, client: _Client, text: str, now: float) -> bool:
         seconds = self._seconds.get(_digest(text))
         if seconds is not None:
             return seconds >= self.fairness.heavy_seconds
-        return self.fairness.client_seconds - client.balance >= self.fairness.heavy_seconds
+        client.strikes = [when for when in client.strikes if now - when < 60]
+        return len(client.strikes) >= self.fairness.heavy_strikes
 
     def _remember(self, text: str, seconds: float) -> None:
         key = _digest(text)
@@ -233,7 +239,7 @@ class Scheduler:
             return _Answer.message(
                 503, f"{self.fairness.queue} requests are waiting already; try again", {"Retry-After": "1"}
             )
-        heavy = self._is_heavy(client, request.text)
+        heavy = self._is_heavy(client, request.text, now)
         self._order += 1
         ticket = _Ticket(client, heavy, self._order, loop.create_future())
         self._waiting.append(ticket)
@@ -272,6 +278,8 @@ class Scheduler:
         ticket.client.active -= 1
         self._refill(ticket.client, now).balance -= now - started
         if text:
+            if now - started >= self.fairness.heavy_seconds and _digest(text) not in self._seconds:
+                ticket.client.strikes = [*ticket.client.strikes, now][-self.fairness.heavy_strikes :]
             self._remember(text, now - started)
         self._release(ticket)
 
@@ -443,6 +451,8 @@ class _App:
         self.server = server
         self.config = server.config
         self._static = {path: ((STATIC / name).read_bytes(), kind) for path, (name, kind) in _STATIC_ROUTES.items()}
+        # the named queries and prefixes, for the query page's examples
+        self._static["/queries.json"] = (catalogue_json(), "application/json")
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
