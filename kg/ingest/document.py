@@ -252,9 +252,9 @@ def parse_text(text: str, fmt: str) -> Document:
         elif not text.rstrip().endswith(">"):
             warnings.append("the HTML ends in the middle of an element or text: the file may be truncated")
     else:
-        from .plaintext import text_as_markdown
+        from .plaintext import simple_tables, text_as_markdown
 
-        source = text if fmt == "markdown" else text_as_markdown(text)
+        source = simple_tables(text) if fmt == "markdown" else text_as_markdown(text)
         html = MarkdownIt("commonmark").enable("table").render(source)
     tree = LexborHTMLParser(html)
     walker = _Walker()

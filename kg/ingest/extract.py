@@ -572,6 +572,10 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         return
     profile = label if section == "players" and label and not place else None
     is_profile = profile is not None and _clean_name(profile).casefold() in state.profiles
+    lead = block.lead or (re.match(r"^\*\*(.+?)\*\*", text) or [None, None])[1]
+    if lead and section == "players" and _clean_name(lead):
+        profile, is_profile = _clean_name(lead), True  # "**Umicore** - ... revenue was EUR 3.3 billion": Umicore's
+        _add_profile(state, profile)
     state.add_paragraph(text, place or (profile if is_profile else None))
     for sentence in sentences(plain(text)):
         inline = _INLINE_SEGMENTS.search(sentence)
@@ -585,7 +589,6 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         if re.search(r"subsidiary|joint venture|unit|division", sentence):
             for match in _RELATION_SUBJECT.finditer(sentence):
                 state.add_company(match["name"], "text")
-    lead = block.lead or (re.match(r"^\*\*(.+?)\*\*", text) or [None, None])[1]
     if lead and (section == "players" or _clean_name(lead).casefold() in state.companies):
         name = _clean_name(lead)
         if name:
@@ -618,6 +621,8 @@ def _name_list(text: str, state: _State) -> bool:
     names = split_list(_LIST_TAIL.sub("", text))
     if len(names) < 3 or not all(_clean_name(n) and len(n.split()) <= 6 for n in names):
         return False
+    if any(w[0].islower() and w not in _CONNECTORS for n in names for w in n.split()):
+        return False  # "The competitive landscape includes Umicore, ...": a sentence, read by the sentence patterns
     for name in names:
         state.add_company(name, "players-list")
     return True

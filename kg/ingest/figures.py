@@ -174,6 +174,26 @@ class _Span:
     text: str
 
 
+def market_variants(product: str | None) -> tuple[frozenset[str], ...]:
+    """The comparable words of a market name, and of the name with its abbreviation for the words it stands for.
+
+    >>> [sorted(v) for v in market_variants("Nickel-Manganese-Cobalt (NMC) Cathode")]
+    [['cathode', 'cobalt', 'manganese', 'nickel'], ['cathode', 'nmc']]
+    """
+    variants = [market_tokens(product)]
+    for match in re.finditer(r"\(([A-Za-z]{2,6})\)", product or ""):
+        abbreviation = match.group(1).lower()
+        words = re.findall(r"[A-Za-z0-9]+", (product or "")[: match.start()])
+        initials = ""
+        for count in range(1, min(len(words), 8) + 1):
+            initials = words[-count][0].lower() + initials
+            if initials == abbreviation:
+                shortened = " ".join(words[:-count]) + f" {abbreviation} " + (product or "")[match.end() :]
+                variants.append(market_tokens(shortened))
+                break
+    return tuple(dict.fromkeys(variants))
+
+
 def market_tokens(text: str | None) -> frozenset[str]:
     """Comparable words of a market name: lower case, singular, without "global", "overall", "market".
 
@@ -227,10 +247,11 @@ def _spans(clause: str, context: Context) -> list[_Span]:
             continue  # "the U.S. market", "the Automotive market": the named thing is the scope
         phrase = clause[phrase_start : match.end()].strip()
         tokens = market_tokens(phrase)
-        product = market_tokens(context.product)
-        # "the battery energy storage market" in a report on the China battery energy storage market
-        same = (
-            not tokens or tokens == product or (tokens < product and all(_is_place_word(w) for w in product - tokens))
+        # "the battery energy storage market" in a report on the China battery energy storage market;
+        # "the NMC cathode market" in a report on the Nickel-Manganese-Cobalt (NMC) cathode market
+        same = not tokens or any(
+            tokens == product or (tokens < product and all(_is_place_word(w) for w in product - tokens))
+            for product in market_variants(context.product)
         )
         add(phrase_start, match.end(), "market" if same else "other-market")
     for match in _SEGMENT_WORD.finditer(clause):
@@ -305,7 +326,7 @@ def _metric(before: str, after: str, unit: str, scope_kind: str) -> str:
 
 
 _TIME_PATTERNS = (
-    ("period", re.compile(r"((?:19|20)\d\d)\s*(?:-|–|—|to|and|through)\s*((?:19|20)\d\d)")),
+    ("period", re.compile(r"((?:19|20)\d\d)\s*(?:-{1,2}|–|—|to|and|through)\s*((?:19|20)\d\d)")),
     ("forecast", re.compile(r"forecast(?:ed)? period|projection period|review period", re.I)),
     ("until", re.compile(r"\b(?:through|until|till|to|up to|thru)\s+((?:19|20)\d\d)\b", re.I)),
     (

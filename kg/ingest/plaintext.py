@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["text_as_markdown"]
+__all__ = ["simple_tables", "text_as_markdown"]
 
 _BULLET = re.compile(
     r"^(?P<indent>\s*)(?:[•●▪◦‣○■□➢►▸–-]|\*(?!\*)|\+|(?P<number>\d{1,2}[.)]|[a-z][.)]|\(\w{1,3}\)))\s+(?P<text>\S.*)$"
@@ -220,3 +220,56 @@ def _pipe_table(rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(c.replace("|", "/") for c in fixed[0]) + " |", "|" + "---|" * width]
     lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in fixed[1:]]
     return lines
+
+
+_RULE = re.compile(r"^\s*-{3,}(?:\s+-{3,})+\s*$")
+_CAPTION = re.compile(r"^\s*(?:Table)?:\s+(?P<caption>\S.*)$")
+
+
+def simple_tables(markdown: str) -> str:
+    r"""Pandoc's simple tables (columns under runs of dashes) as pipe tables, their "Table: ..." caption before them.
+
+    >>> print(simple_tables("  Region   Share\n  -------- -----\n  Europe   31\n\nTable: Shares, 2024\n"))
+    Table: Shares, 2024
+    <BLANKLINE>
+    | Region | Share |
+    |---|---|
+    | Europe | 31 |
+    <BLANKLINE>
+    <BLANKLINE>
+    """
+    lines = markdown.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if index + 1 < len(lines) and _RULE.match(lines[index + 1]) and lines[index].strip():
+            spans = [m.span() for m in re.finditer(r"-{3,}", lines[index + 1])]
+            rows = [_slice(lines[index], spans)]
+            end = index + 2
+            while end < len(lines) and lines[end].strip():
+                if not _RULE.match(lines[end]):
+                    rows.append(_slice(lines[end], spans))
+                end += 1
+            caption = None
+            after = end + 1 if end < len(lines) and not lines[end].strip() else end
+            if after < len(lines) and _CAPTION.match(lines[after]):
+                caption = lines[after].strip()
+                end = after + 1
+            if caption:
+                out.extend((caption if caption.lower().startswith("table") else f"Table{caption}", ""))
+            out.extend(_pipe_table(rows))
+            out.append("")
+            index = end
+            continue
+        out.append(lines[index])
+        index += 1
+    return "\n".join(out)
+
+
+def _slice(line: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The cells of a simple-table row: the text under each run of dashes (a cell may overhang to the next run)."""
+    cells = []
+    for position, (start, _) in enumerate(spans):
+        stop = spans[position + 1][0] if position + 1 < len(spans) else len(line)
+        cells.append(line[start:stop].strip())
+    return cells

@@ -202,7 +202,7 @@ def parse_period(text: str) -> tuple[int, int] | None:
     >>> parse_period("Market Trends for Period from 2025 -  2032"), parse_period("between 2024 and 2031")
     ((2025, 2032), (2024, 2031))
     """
-    match = re.search(rf"{_YEAR}\s*(?:-|–|—|to|until|through|and)\s*{_YEAR}", text, re.I)
+    match = re.search(rf"{_YEAR}\s*(?:-{{1,2}}|–|—|to|until|through|and)\s*{_YEAR}", text, re.I)
     if match and int(match.group(1)) < int(match.group(2)):
         return int(match.group(1)), int(match.group(2))
     return None
