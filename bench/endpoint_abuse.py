@@ -137,8 +137,9 @@ def well_behaved(url: str, clients: int, seconds: float, queries=CHEAP, group: i
 # ---------------------------------------------------------------- helpers run as their own processes
 
 
-def _expensive_main(url: str, source: str, seconds: float) -> None:
-    """Loop on the expensive query until ``seconds`` pass; print the answers by status as JSON."""
+def _expensive_main(url: str, source: str, seconds: float, vary: bool) -> None:
+    """Loop on the expensive query until ``seconds`` pass (``vary``: a new comment each time, so a new text);
+    print the answers by status as JSON."""
     split = urllib.parse.urlsplit(url)
     statuses: collections.Counter[str] = collections.Counter()
     retry_after: list[str] = []
@@ -149,7 +150,8 @@ def _expensive_main(url: str, source: str, seconds: float) -> None:
             connection = connection or http.client.HTTPConnection(
                 split.hostname, split.port, timeout=60, source_address=(source, 0)
             )
-            connection.request("POST", split.path, EXPENSIVE.encode(), {"Content-Type": "application/sparql-query"})
+            text = f"{EXPENSIVE} # {source} {time.monotonic_ns()}" if vary else EXPENSIVE
+            connection.request("POST", split.path, text.encode(), {"Content-Type": "application/sparql-query"})
             response = connection.getresponse()
             response.read()
             statuses[str(response.status)] += 1
@@ -195,6 +197,7 @@ class Abuse:
     flood: int = 4000
     expensive: int = 2
     sources: tuple[str, ...] = ()  # the expensive clients' addresses (default: one each)
+    vary: bool = False  # each expensive query a new text
     loops: list[subprocess.Popen] = field(default_factory=list)
     floods: list[subprocess.Popen] = field(default_factory=list)
     opened: int = 0
@@ -202,7 +205,8 @@ class Abuse:
     def start_expensive(self) -> None:
         for number in range(self.expensive):
             source = self.sources[number] if self.sources else address(2, number)
-            self.loops.append(_helper("expensive", self.url, source, str(self.seconds)))
+            mode = "vary" if self.vary else "same"
+            self.loops.append(_helper("expensive", self.url, source, str(self.seconds), mode))
 
     def start_flood(self) -> None:
         split = urllib.parse.urlsplit(self.url)
@@ -252,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     if argv is None:
         argv = sys.argv[1:]
     if argv and argv[0] == "expensive":
-        _expensive_main(argv[1], argv[2], float(argv[3]))
+        _expensive_main(argv[1], argv[2], float(argv[3]), argv[4] == "vary")
         return
     if argv and argv[0] == "flood":
         _flood_main(argv[1], int(argv[2]), int(argv[3]), argv[4])

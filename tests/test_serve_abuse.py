@@ -116,6 +116,19 @@ def test_the_issue_repro_from_one_address_a_new_cheap_query_is_answered_beside_t
     assert max(seconds for _, seconds in answers) < 1.0, answers
 
 
+def test_loops_that_vary_their_expensive_query_are_caught_after_three_new_texts(tmp_path):
+    with kg_serve(tmp_path, "--timeout", str(TIMEOUT), "--client-seconds", "600", "--quiet") as server:
+        same = address(2, 8)
+        abuse = Abuse(server.url, seconds=20, expensive=2, flood=0, sources=(same, same), vary=True)
+        abuse.start_expensive()
+        after_the_first_round(server)  # two new texts, both workers, once
+        after_the_first_round(server)  # two more: three strikes, and every new text of theirs is heavy
+        answers = [ask(server, address(1, number)) for number in range(7) if not time.sleep(0.5)]
+        abuse.stop()
+    assert [status for status, _ in answers] == [200] * 7, answers
+    assert max(seconds for _, seconds in answers) < 1.0, answers
+
+
 def test_a_client_past_its_budget_of_concurrent_queries_gets_429_with_retry_after(tmp_path):
     with kg_serve(tmp_path, "--timeout", "2", "--client-queries", "2", "--quiet") as server:
         source = address(2, 9)
