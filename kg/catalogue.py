@@ -34,6 +34,7 @@ __all__ = [
     "NamedQuery",
     "Parameter",
     "ParameterType",
+    "catalogue_json",
     "internal_query",
     "is_query_name",
     "named_queries",
@@ -180,7 +181,7 @@ def parse_header(text: str, path: Path | str = "<query>") -> tuple[str, tuple[Pa
 def parse_columns(text: str) -> tuple[str, ...]:
     """The columns a query's ``# Columns:`` comment lists (variable names, with or without ``?``).
 
-    >>> parse_columns("# Question: who?\n# Columns: ?company companyLabel\nSELECT * {}")
+    >>> parse_columns("# Question: who?\\n# Columns: ?company companyLabel\\nSELECT * {}")
     ('company', 'companyLabel')
     """
     for line in text.splitlines():
@@ -216,10 +217,10 @@ def named_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
 def named_query(name: str, directory: Path = QUERY_DIR) -> NamedQuery:
     """The named query ``name``; an unknown name suggests the nearest ones.
 
-    >>> named_query("parent-chian")
+    >>> named_query("parent-chian")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.errors.UnknownName: no named query 'parent-chian'; did you mean: parent-chain?
+    kg.errors.UnknownName: no named query 'parent-chian'; did you mean: parent-chain...?
     """
     queries = _load(Path(directory))
     if name in queries:
@@ -237,3 +238,34 @@ def internal_query(name: str) -> NamedQuery:
 def is_query_name(text: str) -> bool:
     """Whether ``text`` has the shape of a query name (as opposed to SPARQL text)."""
     return bool(_NAME.match(text))
+
+
+def catalogue_json() -> bytes:
+    """The named queries and the project prefixes as JSON, for the query page's examples (``/queries.json``).
+
+    >>> import json
+    >>> document = json.loads(catalogue_json())
+    >>> [p["name"] for p in next(q for q in document["queries"] if q["name"] == "parent-chain")["parameters"]]
+    ['company', 'year']
+    >>> document["prefixes"]["bkg"]
+    'https://w3id.org/battery-kg/ontology#'
+    """
+    import json
+
+    from .namespaces import PREFIXES
+
+    queries = [
+        {
+            "name": query.name,
+            "question": query.question,
+            "parameters": [
+                {"name": p.name, "type": p.type, "optional": p.optional, "description": p.description}
+                for p in query.parameters
+            ],
+            "columns": list(query.columns),
+            "text": query.text,
+        }
+        for query in named_queries().values()
+    ]
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    return json.dumps({"prefixes": prefixes, "queries": queries}, ensure_ascii=False).encode("utf-8")
