@@ -50,7 +50,6 @@ from rdflib.plugins.sparql.parser import expandUnicodeEscapes
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .catalogue import catalogue_json
-from .catalogue import catalogue_json
 from .errors import KgError, QueryError, Refused
 from .guard import tokens
 from .limits import ENDPOINT_LIMITS, Limits
@@ -452,8 +451,6 @@ class _App:
         self.server = server
         self.config = server.config
         self._static = {path: ((STATIC / name).read_bytes(), kind) for path, (name, kind) in _STATIC_ROUTES.items()}
-        # the named queries and prefixes, for the query page's examples
-        self._static["/queries.json"] = (catalogue_json(), "application/json")
         # the named queries and prefixes, for the query page's examples
         self._static["/queries.json"] = (catalogue_json(), "application/json")
 
