@@ -34,7 +34,7 @@ import random
 import string
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -177,14 +177,23 @@ class _QuadSink:
 
     def __init__(self, out, graph: URIRef, seen: set[str]):
         self._out, self._graph, self._seen = out, f" <{graph}> .\n", seen
+        self._sources: dict[Node, None] = {}
 
     def add(self, triple: tuple[Node, Node, Node]) -> _QuadSink:
         s, p, o = triple
+        if p == DCTERMS.source:
+            self._sources[o] = None
         line = f"{s.n3()} {p.n3()} {o.n3()}{self._graph}"
         if line not in self._seen:
             self._seen.add(line)
             self._out.write(line)
         return self
+
+    def objects(self, subject: None, predicate: URIRef) -> Iterator[Node]:
+        """The ``dct:source`` URLs added so far: the build reads them back to type them by tier."""
+        if subject is not None or predicate != DCTERMS.source:
+            raise NotImplementedError("the sink remembers only the dct:source objects")
+        return iter(list(self._sources))
 
 
 def _every_country() -> list[str]:

@@ -101,9 +101,36 @@ def control_periods(stakes: Iterable[Stake]) -> list[ControlPeriod]:
     return sorted(periods, key=lambda p: (p.controlled, p.from_year or 0, p.depth, p.controller))
 
 
+def _direct_parents(periods: list[ControlPeriod]) -> dict[ControlPeriod, str]:
+    """The direct parent through which each period's controller held control, where one held throughout.
+
+    Periods split wherever a chain changes, so a depth-1 period of the same company covers the whole of
+    each period in which the direct parent stayed the same. Written on the period (``bkg:directParent``),
+    it spares the queries a join over every depth-1 period (bench/: 130 ms at 1M triples).
+    """
+    direct: dict[str, list[ControlPeriod]] = defaultdict(list)
+    for period in periods:
+        if period.depth == 1:
+            direct[period.controlled].append(period)
+    found = {}
+    for period in periods:
+        for parent in direct.get(period.controlled, ()):
+            starts_before = parent.from_year is None or (
+                period.from_year is not None and parent.from_year <= period.from_year
+            )
+            ends_after = parent.until_year is None or (
+                period.until_year is not None and period.until_year <= parent.until_year
+            )
+            if starts_before and ends_after:
+                found[period] = parent.controller
+    return found
+
+
 def add_control(graph: Graph, stakes: Iterable[Stake]) -> Graph:
-    """Add control periods, current parent edges and ``bkg:ParentGroup`` types to ``graph``."""
-    for period in control_periods(stakes):
+    """Add control periods (with the direct parent of each), current parent edges and ``bkg:ParentGroup`` types."""
+    periods = control_periods(stakes)
+    direct_parents = _direct_parents(periods)
+    for period in periods:
         since = str(period.from_year) if period.from_year is not None else "start"
         node = iri("control", f"{period.controlled}--{period.controller}--{since}")
         controlled, controller = iri("company", period.controlled), iri("company", period.controller)
@@ -112,6 +139,8 @@ def add_control(graph: Graph, stakes: Iterable[Stake]) -> Graph:
         graph.add((node, BKG.controller, controller))
         graph.add((node, BKG.depth, Literal(period.depth)))
         graph.add((node, BKG.ultimate, Literal(period.ultimate)))
+        if period in direct_parents:
+            graph.add((node, BKG.directParent, iri("company", direct_parents[period])))
         if period.from_year is not None:
             graph.add((node, BKG.fromYear, Literal(period.from_year)))
         if period.until_year is not None:

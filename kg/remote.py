@@ -20,7 +20,7 @@ import time
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -224,11 +224,28 @@ class RemoteStore(Store):
     # ------------------------------------------------------------ Store
 
     def _query(self, query: CheckedQuery) -> QueryResult:
-        return self._ask(with_values(query.text, query.bindings), self.union_default_graph, query.max_rows)
+        graph = query.shape.returns_graph
+        answer = self._ask(with_values(query.text, query.bindings), self.union_default_graph, query.max_rows, graph)
+        bound = {i: query.bindings[name] for i, name in enumerate(answer.vars) if name in query.bindings}
+        if not bound:
+            return answer
+        # A bound variable holds the value sent, but a server may write it back in its own form (Virtuoso
+        # answers true as 1): give it back as sent, as Oxigraph's substitution does
+        rows = [tuple(bound.get(i, value) if value is not None else None for i, value in enumerate(row)) for row in answer.rows]
+        return replace(answer, rows=rows)
 
-    def _ask(self, sparql: str, union: bool, max_rows: int | None = None) -> QueryResult:
-        """Send a query as it is (our own, or checked by :meth:`Store.query`) and read the answer."""
-        accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+    def _ask(self, sparql: str, union: bool, max_rows: int | None = None, graph: bool = False) -> QueryResult:
+        """Send a query as it is (our own, or checked by :meth:`Store.query`) and read the answer.
+
+        A CONSTRUCT or DESCRIBE asks for RDF first: Virtuoso would otherwise answer it as a table of
+        ``s p o`` rows. (Other differences between engines are handled in the queries themselves, in the
+        portable forms docs/scale.md lists.)
+        """
+        accept = (
+            "application/n-triples, text/turtle;q=0.9, application/sparql-results+json;q=0.8"
+            if graph
+            else "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+        )
         content_type, body = self._form(self.endpoint, {"query": sparql}, accept, union)
         media = content_type.split(";")[0].strip().lower()
         results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
