@@ -305,3 +305,30 @@ def test_an_unreachable_url(data_dir):
         port = probe.getsockname()[1]
     result = kg("ingest", f"http://127.0.0.1:{port}/r.html", "--dry-run", "--data", data_dir, timeout=60)
     assert result.returncode == 1 and "cannot be fetched" in result.stderr and "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- encodings and Markdown nesting
+
+
+def test_utf16_text_is_read(tmp_path, reference):
+    path = tmp_path / "notes.txt"
+    path.write_bytes("Sodium-Ion Battery Market 2025-2030\n\nKey players include CATL and BYD.\n".encode("utf-16"))
+    result = ingest(path, reference)
+    assert result.extraction.market.name == "Sodium-Ion Battery Market"
+    assert {c.mention for c in result.extraction.companies} == {"CATL", "BYD"}
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("quotes.md", "> " * 20_000 + "CATL\n"),
+        ("lists.md", "".join("  " * i + "- x\n" for i in range(3000))),
+        ("brackets.md", "[" * 20_000 + "x" + "]" * 20_000 + "\n" + "*" * 50_000 + "\n"),
+        ("bullets.txt", "".join(" " * i + "• item\n" for i in range(5000))),
+    ],
+)
+def test_deeply_nested_markdown_and_text(tmp_path, reference, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = ingest(path, reference)  # no RecursionError: markdown-it caps nesting, the walker caps depth
+    assert result.extraction is not None

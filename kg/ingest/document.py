@@ -208,6 +208,11 @@ def parse_bytes(data: bytes, name: str, suffix: str = "", content_type: str | No
         if data.startswith(magic):
             raise IngestError(f"{name}: looks like {what}, not an HTML, Markdown, text or PDF report")
     warnings: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows "Unicode" text)
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise IngestError(f"{name}: starts as UTF-16 text but cannot be decoded as UTF-16") from None
     sample = data[:4096]
     control = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
     if b"\x00" in sample or control > len(sample) * 0.1:
