@@ -124,8 +124,9 @@ def test_markdown_figures(sodium):
         ("cagr", 24.1, "percent", "market", "Sodium-Ion Battery", None, None, 2026, 2033),
         ("cagr", 29.5, "percent", "segment", "energy storage segment", None, None, None, None),
         ("market_share", 62.0, "percent", "country", "China", None, 2025, None, None),
-        ("market_share", 14.0, "percent", "region", "Europe", None, None, None, None),
-        ("market_share", 9.0, "percent", "region", "North America", None, None, None, None),
+        # "China accounts for 62% ... in 2025, while Europe holds 14% and North America 9%": one time for all three
+        ("market_share", 14.0, "percent", "region", "Europe", None, 2025, None, None),
+        ("market_share", 9.0, "percent", "region", "North America", None, 2025, None, None),
         ("revenue", 50e9, "USD", "company", "CATL", "approximately", 2025, None, None),
     ]
 

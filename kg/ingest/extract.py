@@ -347,6 +347,8 @@ def _looks_like_name(text: str, known: Mapping[str, str]) -> bool:
     text = plain(text).rstrip(":").strip()
     if not text or _NARRATIVE.search(text) or _NOT_A_NAME.match(text) or not _clean_name(text):
         return False
+    if re.search(r"\b(?:market|segment\w*|industry|forecast|analysis|report)\b", text, re.I):
+        return False  # "Lithium Titanate Battery Market Segmentation": a section of the report, not a company
     words = text.split()
     return text in known or (
         len(words) >= 2 and all(w[0].isupper() or w[0].isdigit() or w in ("&", "de") for w in words)

@@ -345,6 +345,8 @@ def _time(windows: tuple[str, ...], report_period: tuple[int, int] | None) -> tu
     value) and the rest of the clause.
     """
     for position, text in enumerate(windows):
+        if position == 3:
+            position = 1  # the sentence before the clause is read backwards from its end, like the text before
         hits = []
         for kind, pattern in _TIME_PATTERNS:
             for match in pattern.finditer(text):
@@ -416,7 +418,10 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
                 and not re.search(r"\b(?:global|worldwide|overall|world)\b", clause, re.I)
             ):
                 scope_kind, scope_text = _kind_of(default_scope, context), default_scope
-            year, start, end = _time((after, before, clause[match.end() :]), context.period)
+            # the value's own words first, then its clause, then the rest of the sentence ("In 2023 the market was
+            # worth USD 4.1 billion; North America generated USD 1.2 billion of it")
+            rest = sentence[:offset] if unit != "percent" or not re.search(_METRIC_WORDS[0][1], before.lower()) else ""
+            year, start, end = _time((after, before, clause[match.end() :], rest), context.period)
             metric = _metric(before, after, unit, scope_kind)
             if metric in ("market_size", "revenue", "volume") and year is None and end is not None:
                 year, start, end = end, None, None  # "from 2024 to 2030, when it should be worth ...": at its end
