@@ -8,6 +8,7 @@ each file is written to a temporary name and then renamed over the old one.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
-from .errors import DataError
+from .errors import DataError, KgError
 from .files import publish_together
 from .inference import add_control, add_geography, add_memberships
 from .loader import load_reference
@@ -25,8 +26,22 @@ from .records import ReferenceData, SourceDocument
 from .shacl import check, oxigraph_quads
 from .triples import add_reference
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_DIR / "data"
+
+def _project_dir() -> Path:
+    """The folder holding data/, ontology/ and build/: $KG_DATA's parent, this source tree, or the working directory.
+
+    An installed package (``pip install .``, not editable) carries no data: it works on a clone of the
+    project, found through ``KG_DATA`` (the clone's data folder) or as the working directory.
+    """
+    given = os.environ.get("KG_DATA")
+    if given:
+        return Path(given).expanduser().resolve().parent
+    source = Path(__file__).resolve().parent.parent
+    return source if (source / "data").is_dir() else Path.cwd()
+
+
+PROJECT_DIR = _project_dir()
+DATA_DIR = Path(os.environ["KG_DATA"]).expanduser().resolve() if os.environ.get("KG_DATA") else PROJECT_DIR / "data"
 ONTOLOGY_DIR = PROJECT_DIR / "ontology"
 BUILD_DIR = PROJECT_DIR / "build"
 TRIG_NAME = "battery-kg.trig"
@@ -114,6 +129,12 @@ def assemble(
     progress: Callable[[str], None] = lambda step: None,
 ) -> Assembled:
     """Load, ingest, infer and check; return the result without writing anything."""
+    for folder, what in ((Path(data_dir), "data"), (Path(ontology_dir), "ontology")):
+        if not folder.is_dir():
+            raise KgError(
+                f"no {what} folder at {folder}: run kg in a clone of battery-kg, or set KG_DATA to the clone's "
+                "data folder (kg build --data also takes one)"
+            )
     progress("loading reference data")
     reference = load_reference(data_dir)
     dataset = Dataset()
@@ -171,3 +192,25 @@ def build(
         warnings=assembled.warnings,
         as_of=str(reference.as_of) if reference.as_of else None,
     )
+
+
+def stale(trig: Path, data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> str | None:
+    """One line saying that the built ``trig`` is older than a file under data/ or ontology/; None when current.
+
+    Answers come from the build, so an edit or a ``kg ingest`` since then is not in them yet.
+    """
+    if not Path(trig).is_file():
+        return None
+    built = Path(trig).stat().st_mtime
+    newer = [
+        path
+        for folder in (Path(data_dir), Path(ontology_dir))
+        if folder.is_dir()
+        for path in folder.rglob("*")
+        if path.is_file() and path.stat().st_mtime > built
+    ]
+    if not newer:
+        return None
+    newest = max(newer, key=lambda path: path.stat().st_mtime)
+    more = f" and {len(newer) - 1} more" if len(newer) > 1 else ""
+    return f"{trig} is older than {newest}{more}: answers leave out those changes until `kg build`"

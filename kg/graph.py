@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import warnings
 from collections import namedtuple
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ __all__ = [
     "PlantCapacity",
     "PlantRecord",
     "Rows",
+    "StaleBuild",
     "StatusPeriod",
     "load",
 ]
@@ -882,6 +884,10 @@ class KnowledgeGraph:
 _UNITS = {"http://qudt.org/vocab/unit/GigaW-HR": "GWh", "http://qudt.org/vocab/unit/TONNE": "t"}
 
 
+class StaleBuild(UserWarning):
+    """The built graph is older than data/ or ontology/: answers leave out the changes until ``kg build``."""
+
+
 def _local(iri: URIRef) -> str:
     return str(iri).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
@@ -891,7 +897,8 @@ def load(path: str | Path | None = None, store: str | Store = "oxigraph", limits
 
     Without ``path``, a store that already holds data (an on-disk Oxigraph, a remote
     endpoint) is used as it is; otherwise the built graph is loaded, and built first
-    with ``kg.build.build()`` when there is none. ``store`` is a spec for
+    with ``kg.build.build()`` when there is none; a build older than data/ is used as it is, with a
+    :class:`StaleBuild` warning that says so (run ``kg build``). ``store`` is a spec for
     :func:`kg.store.open_store` (``oxigraph``, ``oxigraph:PATH``, ``memory``, a URL) or a Store.
     ``limits`` (:class:`kg.limits.Limits`: seconds per query, rows per answer) apply to every
     query afterwards; none by default. A query past them raises ``kg.errors.Refused`` (a ``KgError``).
@@ -909,6 +916,8 @@ def load(path: str | Path | None = None, store: str | Store = "oxigraph", limits
         path = builder.BUILD_DIR / builder.TRIG_NAME
         if not path.exists():
             builder.build(builder.DATA_DIR, builder.BUILD_DIR)
+        elif message := builder.stale(path, builder.DATA_DIR, builder.ONTOLOGY_DIR):
+            warnings.warn(message, StaleBuild, stacklevel=2)
     path = Path(path)
     if not path.exists():
         raise KgError(f"{path}: no such file (build the graph with `kg build`)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -138,7 +139,7 @@ def query(
     In SPARQL text the usual prefixes (bkg, id, schema, org, skos, ...) need no PREFIX lines,
     and a --param value is an IRI (<...> or prefix:name), a number, true/false, or a string.
     """
-    from ..graph import KnowledgeGraph, load
+    from ..graph import KnowledgeGraph, StaleBuild, load
     from ..store import StoreSpec, open_store
 
     if (query is None) == (file is None):
@@ -150,7 +151,11 @@ def query(
 
         if not (builder.BUILD_DIR / builder.TRIG_NAME).exists():
             click.echo(f"kg query: no {builder.BUILD_DIR / builder.TRIG_NAME} yet, building it first", err=True)
-    graph = KnowledgeGraph(open_store(endpoint)) if endpoint else load(data, store_spec)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", StaleBuild)
+        graph = KnowledgeGraph(open_store(endpoint)) if endpoint else load(data, store_spec)
+    for warning in caught:  # a build older than data/: one line, the answer still comes
+        click.echo(f"kg query: warning: {warning.message}", err=True)
     graph.store.limits = Limits(timeout, max_rows)
     try:
         named = target if isinstance(target, NamedQuery) else named_query(target) if is_query_name(target) else None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..build import BUILD_DIR, TRIG_NAME
+from ..build import BUILD_DIR, TRIG_NAME, stale
 from ..errors import KgError
 from ..lookup import NameIndex
 from ..netx import NODE_TYPES, select, to_networkx
@@ -70,6 +70,8 @@ def viz(
         path = Path(store_spec)
         if not path.is_file():
             raise KgError(f"no graph at {path}: run `kg build` first, or give --store")
+        if message := stale(path):
+            click.echo(f"kg viz: warning: {message}", err=True)
         store = open_store("oxigraph")
         store.load_file(path)
     try:
