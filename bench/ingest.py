@@ -42,14 +42,14 @@ def make_report(size: int) -> str:
     return "\n\n".join(chunks).encode("utf-8")[:size].decode("utf-8", errors="ignore")
 
 
-def _measure_one(path: str) -> dict:
-    """Runs in a child process: ingest one file, report wall time and peak memory."""
+def _measure_one(path: str, data_dir: str) -> dict:
+    """Runs in a child process: ingest one file against ``data_dir``, report wall time and peak memory."""
     import resource
 
     from kg.ingest import ingest
     from kg.loader import load_reference
 
-    reference = load_reference(DATA_DIR)
+    reference = load_reference(Path(data_dir))
     start = time.perf_counter()
     result = ingest(path, reference)
     seconds = time.perf_counter() - start
@@ -63,14 +63,16 @@ def _measure_one(path: str) -> dict:
     }
 
 
-def throughput(sizes: list[str], timeout: float = 900) -> list[dict]:
+def throughput(sizes: list[str], timeout: float = 900, data_dir: Path = DATA_DIR) -> list[dict]:
     """Ingest time, bytes per second and peak memory for each size, each in its own process."""
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for name in sizes:
             path = Path(folder) / f"report-{name}.md"
             path.write_text(make_report(SIZES[name]), encoding="utf-8")
-            code = f"import json, bench.ingest as b; print(json.dumps(b._measure_one({str(path)!r})))"
+            code = (
+                f"import json, bench.ingest as b; print(json.dumps(b._measure_one({str(path)!r}, {str(data_dir)!r})))"
+            )
             try:
                 done = subprocess.run(
                     [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, cwd=PROJECT_DIR
@@ -89,12 +91,12 @@ def throughput(sizes: list[str], timeout: float = 900) -> list[dict]:
     return rows
 
 
-def corpus_scores() -> dict:
+def corpus_scores(data_dir: Path = DATA_DIR) -> dict:
     """Per-category precision, recall and F1 over the evaluation corpus, contradictions caught, false flags."""
     from kg.ingest.evaluate import score_corpus, totals
     from kg.loader import load_reference
 
-    scores = score_corpus(CORPUS, load_reference(DATA_DIR))
+    scores = score_corpus(CORPUS, load_reference(data_dir))
     summary = {
         category: {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3)}
         for category, s in totals(scores).items()
@@ -108,9 +110,10 @@ def corpus_scores() -> dict:
     return summary
 
 
-def measure(quick: bool = False) -> dict:
+def measure(quick: bool = False, data_dir: Path = DATA_DIR) -> dict:
     """Everything this benchmark measures, as JSON-ready data."""
-    return {"throughput": throughput(["100KB"] if quick else list(SIZES)), "corpus": corpus_scores()}
+    sizes = ["100KB"] if quick else list(SIZES)
+    return {"throughput": throughput(sizes, data_dir=data_dir), "corpus": corpus_scores(data_dir)}
 
 
 def markdown(results: dict) -> str:
@@ -147,8 +150,9 @@ def markdown(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 KB only")
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help="reference data folder")
     args = parser.parse_args(argv)
-    results = measure(args.quick)
+    results = measure(args.quick, args.data)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(markdown(results))
