@@ -109,6 +109,14 @@ def _distinctive(key: str) -> str:
     return " ".join(words) or key
 
 
+# One-word names that are also English words or places, which running text uses as such ("Total revenue ...",
+# "Senior analysts", "Morrow" in a date line); they are recognised only in lists, tables and profiles.
+_ENGLISH_WORDS = frozenset(
+    "total senior envision factorial morrow berkshire general ion great power energy future premier summit pioneer "
+    "vision unity element origin apex nova leading advanced ample".split()
+)
+
+
 class _Index:
     """Names of a set of entities by comparable key."""
 
@@ -212,6 +220,8 @@ class Resolver:
                     continue
                 inner_capitals = sum(1 for ch in name[1:] if ch.isupper()) >= 1 and len(name) >= 2
                 caseless = not any(ch.isascii() for ch in name)
+                if name.casefold() in _ENGLISH_WORDS:
+                    continue
                 if len(words) >= 2 or inner_capitals or caseless or len(name) >= 5 or name == org.name:
                     names.setdefault(name, org.id)
         return names
