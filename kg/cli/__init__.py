@@ -14,6 +14,7 @@ from ..errors import KgError
 _COMMANDS = {
     "build": "build",
     "check": "ingest",
+    "export": "export",
     "ingest": "ingest",
     "push": "serve",
     "queries": "query",
