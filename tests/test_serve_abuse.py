@@ -84,8 +84,8 @@ def after_the_first_round(server) -> None:
 
 def test_looping_expensive_clients_do_not_starve_the_others_and_get_429(tmp_path):
     # issue 20, 1: with as many looping expensive clients as workers, others got "503 workers busy"
-    with kg_serve(tmp_path, "--timeout", str(TIMEOUT), "--client-seconds", "6", "--quiet") as server:
-        abuse = Abuse(server.url, seconds=16, expensive=2, flood=0)
+    with kg_serve(tmp_path, "--timeout", str(TIMEOUT), "--client-seconds", "4", "--quiet") as server:
+        abuse = Abuse(server.url, seconds=24, expensive=2, flood=0)
         abuse.start_expensive()
         after_the_first_round(server)
         answers = []
