@@ -113,12 +113,16 @@ EDGE_STYLES: Mapping[str, EdgeStyle] = {
     "broader": EdgeStyle("#8c8c8c", "kind of", "is a kind of", "includes", arrow=True),
     "mentions": EdgeStyle("#9c755f", "mentions", "mentions", "mentioned by", dashed=True),
     "candidate": EdgeStyle("#bab0ac", "candidate match", "may be", "candidate for", dashed=True, arrow=True),
+    "operates": EdgeStyle("#4f9a94", "operates plant", "operates", "operated by"),
+    "party-to": EdgeStyle("#c9a227", "party to agreement", "party to", "between"),
+    "concerns": EdgeStyle("#a08a2c", "agreement on plant", "concerns", "subject of", dashed=True),
+    "located-in": EdgeStyle("#f28e2b", "plant located in", "located in", "location of", dashed=True),
 }
 _OTHER_EDGE = EdgeStyle("#8c8c8c", "", "", "")
 
 # event kinds (kg.netx history) after which an organisation no longer exists as itself
 _ENDS_ORGANISATION = frozenset({"Dissolved", "MergedInto"})
-_PLANT_GONE = ("Cancelled", "Closed")
+_SMALL_LABELS = frozenset({"plant", "agreement"})
 _EDGE_LENGTH = 90.0  # pixels between linked nodes, before zoom
 _BIG = 2000  # edges above which dragging and zooming hide edges, to keep the page responsive
 LABEL_MIN_PX = 12  # a label smaller than this on screen is not drawn at all
@@ -357,6 +361,8 @@ def network(
         x, y = positions[node]
         style = node_style(data["type"])
         weight = math.sqrt(importance[node])
+        # organisations' names first: a plant's or an agreement's label waits for a closer look
+        font = 11 if data["type"] in _SMALL_LABELS else min(48.0, 13 + 5 * weight)
         net.add_node(
             node,
             label=data.get("label") or node,
@@ -364,7 +370,7 @@ def network(
             group=data["type"],
             title=_node_title(data),
             size=round(min(36.0, 9 + 3 * weight), 1),  # hubs bigger, within reason
-            font={"size": round(min(48.0, 10 + 4.5 * weight), 1)},
+            font={"size": round(font, 1)},
             x=x,
             y=y,
             **({} if data["type"] in NODE_STYLES else {"color": style.color}),

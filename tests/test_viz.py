@@ -64,6 +64,7 @@ def links(data: dict) -> list[dict]:
 def test_every_type_and_relation_has_a_style_and_a_layer():
     for node_type in NODE_TYPES:
         assert viz.node_style(node_type).layer in viz.LAYERS
+    assert set(NODE_TYPES) <= set(viz.NODE_STYLES) and set(RELATIONS) <= set(viz.EDGE_STYLES)
     for relation in RELATIONS:
         assert viz.edge_style(relation).forward
     assert len({(s.color, s.shape, s.dashed) for s in viz.NODE_STYLES.values()}) == len(viz.NODE_STYLES)

@@ -258,36 +258,53 @@
     return list;
   }
   function shownEdgeIndices() { return edgeView.getIds(); }
+  const ATTACH_X = 95;   // a plant or an agreement of one organisation: a small grid under it
+  const ATTACH_Y = 42;
+  const ATTACH_COLUMNS = 4;
   function hierarchy(list) {
     // groups on top, what they control below, a joint venture between (and below) its partners;
-    // plants and agreements under the organisations they belong to; each group's tree a block
-    const year = state.year;
+    // an organisation's own plants and agreements in a small grid under it; each group's tree a block
     const inList = new Set(list);
     const parents = new Map();
     const children = new Map();
+    const org = function (i) { return D.nodes[i].group === "company" || D.nodes[i].group === "parent-group"; };
     list.forEach(function (i) { parents.set(i, []); children.set(i, []); });
     shownEdgeIndices().forEach(function (k) {
       let up = edgeFrom[k];
       let down = edgeTo[k];
-      const relation = D.edges[k].relation;
-      if (relation !== "owns") {
-        if (isHub[up] || isHub[down]) { return; }
-        // a plant, an agreement or another non-organisation hangs under the organisation it links to
-        const org = function (i) { return D.nodes[i].group === "company" || D.nodes[i].group === "parent-group"; };
-        if (org(up) === org(down)) { return; }
+      if (D.edges[k].relation !== "owns") {
+        // hubs (countries, concepts) hang under nothing: they sit in their own rows below the trees
+        if (isHub[up] || isHub[down] || org(up) === org(down)) { return; }
         if (!org(up)) { const t = up; up = down; down = t; }
       }
       if (!inList.has(up) || !inList.has(down) || up === down) { return; }
       parents.get(down).push(up);
       children.get(up).push(down);
     });
-    // hubs (countries, concepts) hang under nothing: they sit in their own rows below the trees
+    const attached = new Map();  // organisation -> its plants and agreements that belong to it alone
+    const isAttached = new Set();
+    list.forEach(function (i) {
+      if (org(i) || parents.get(i).length !== 1 || children.get(i).length) { return; }
+      const p = parents.get(i)[0];
+      (attached.get(p) || attached.set(p, []).get(p)).push(i);
+      isAttached.add(i);
+    });
+    const tree = list.filter(function (i) { return !isAttached.has(i); });
+    const kids = function (i) { return children.get(i).filter(function (c) { return !isAttached.has(c); }); };
+    const width = function (i) {
+      const n = (attached.get(i) || []).length;
+      return Math.max(GAP_X, Math.min(n, ATTACH_COLUMNS) * ATTACH_X + 30);
+    };
+    const depthBelow = function (i) {
+      const n = (attached.get(i) || []).length;
+      return n ? Math.ceil(n / ATTACH_COLUMNS) * ATTACH_Y + 40 : 0;
+    };
     // longest-path levels, with a cap so a cycle of stakes cannot loop
     const level = new Map();
-    list.forEach(function (i) { level.set(i, 0); });
+    tree.forEach(function (i) { level.set(i, 0); });
     for (let pass = 0; pass < 12; pass++) {
       let changed = false;
-      list.forEach(function (i) {
+      tree.forEach(function (i) {
         parents.get(i).forEach(function (p) {
           if (level.get(p) + 1 > level.get(i) && level.get(p) < 40) { level.set(i, level.get(p) + 1); changed = true; }
         });
@@ -297,12 +314,12 @@
     // blocks: the connected pieces of the parent links
     const block = new Map();
     const blocks = [];
-    list.forEach(function (start) {
-      if (block.has(start)) { return; }
-      const members = [start];
-      block.set(start, blocks.length);
+    tree.forEach(function (first) {
+      if (block.has(first)) { return; }
+      const members = [first];
+      block.set(first, blocks.length);
       for (let q = 0; q < members.length; q++) {
-        parents.get(members[q]).concat(children.get(members[q])).forEach(function (o) {
+        parents.get(members[q]).concat(kids(members[q])).forEach(function (o) {
           if (!block.has(o)) { block.set(o, blocks.length); members.push(o); }
         });
       }
@@ -314,47 +331,68 @@
       members.forEach(function (i) { (rows[level.get(i)] = rows[level.get(i)] || []).push(i); });
       const x = new Map();
       const order = new Map();
-      rows.forEach(function (row, r) {
-        if (!row) { rows[r] = []; return; }
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r] = rows[r] || [];
         if (r === 0) {
-          row.sort(function (a, b) { return children.get(b).length - children.get(a).length || a - b; });
+          row.sort(function (a, b) { return kids(b).length - kids(a).length || a - b; });
         } else {
           const mean = function (i) {
             const ps = parents.get(i).filter(function (p) { return order.has(p); });
-            return ps.length ? ps.reduce(function (s, p) { return s + order.get(p); }, 0) / ps.length : 1e9;
+            return ps.length ? ps.reduce(function (sum, p) { return sum + order.get(p); }, 0) / ps.length : 1e9;
           };
           row.sort(function (a, b) { return mean(a) - mean(b) || a - b; });
         }
-        row.forEach(function (i, n) { order.set(i, n + (r ? 0 : 0)); x.set(i, n * GAP_X); });
-      });
+        let at = 0;
+        row.forEach(function (i, n) { order.set(i, n); at += width(i) / 2; x.set(i, at); at += width(i) / 2; });
+      }
       const place = function (row, wanted) {
-        // each at its wanted x, in order, at least GAP_X apart
-        let last = -Infinity;
+        // in order, as near their wanted x as they can be without overlapping: runs of nodes that
+        // would overlap move together, centred on where their members want to be
+        const runs = [];
         row.forEach(function (i) {
-          const at = Math.max(wanted(i), last + GAP_X);
-          x.set(i, at);
-          last = at;
+          let run = { items: [i], width: width(i), sum: wanted(i) - width(i) / 2 };
+          run.left = run.sum;
+          while (runs.length && runs[runs.length - 1].left + runs[runs.length - 1].width > run.left) {
+            const before = runs.pop();
+            // each later item's wanted left edge, less the widths now in front of it
+            run.sum = before.sum + run.sum - before.width * run.items.length;
+            run.items = before.items.concat(run.items);
+            run.width += before.width;
+            run.left = run.sum / run.items.length;
+          }
+          runs.push(run);
+        });
+        runs.forEach(function (run) {
+          let at = run.left;
+          run.items.forEach(function (i) { x.set(i, at + width(i) / 2); at += width(i); });
         });
       };
-      const mean = function (list2, fallback) {
-        return list2.length ? list2.reduce(function (s, o) { return s + x.get(o); }, 0) / list2.length : fallback;
+      const mean = function (others, fallback) {
+        return others.length ? others.reduce(function (sum, o) { return sum + x.get(o); }, 0) / others.length : fallback;
       };
-      for (let sweep = 0; sweep < 2; sweep++) {
+      for (let sweep = 0; sweep < 4; sweep++) {
         for (let r = rows.length - 2; r >= 0; r--) {
-          place(rows[r], function (i) { return mean(children.get(i), x.get(i)); });
+          place(rows[r], function (i) { return mean(kids(i), x.get(i)); });
         }
         for (let r = 1; r < rows.length; r++) {
           place(rows[r], function (i) { return mean(parents.get(i), x.get(i)); });
         }
       }
+      const top = [0];  // each level as deep as its deepest grid of plants and agreements
+      rows.forEach(function (row, r) {
+        top.push(top[r] + GAP_Y + Math.max(0, ...row.map(depthBelow)));
+      });
       let minX = Infinity;
       let maxX = -Infinity;
-      members.forEach(function (i) { minX = Math.min(minX, x.get(i)); maxX = Math.max(maxX, x.get(i)); });
-      return { members: members, x: x, minX: minX, width: maxX - minX + GAP_X, height: rows.length * GAP_Y };
+      members.forEach(function (i) {
+        minX = Math.min(minX, x.get(i) - width(i) / 2);
+        maxX = Math.max(maxX, x.get(i) + width(i) / 2);
+      });
+      return { members: members, x: x, top: top, minX: minX, width: maxX - minX, height: top[rows.length] };
     });
     // pack the blocks in rows, biggest first, about as wide as the whole is tall
     boxes.sort(function (a, b) { return b.members.length - a.members.length || a.members[0] - b.members[0]; });
-    const area = boxes.reduce(function (s, b) { return s + b.width * b.height; }, 0);
+    const area = boxes.reduce(function (sum, b) { return sum + b.width * b.height; }, 0);
     const rowWidth = Math.max(boxes.length ? boxes[0].width : 0, Math.sqrt(area) * 1.6);
     let cursorX = 0;
     let cursorY = 0;
@@ -362,7 +400,16 @@
     boxes.forEach(function (b) {
       if (cursorX > 0 && cursorX + b.width > rowWidth) { cursorX = 0; cursorY += rowHeight + GAP_Y / 2; rowHeight = 0; }
       b.members.forEach(function (i) {
-        placed.set(i, { x: cursorX + b.x.get(i) - b.minX, y: cursorY + level.get(i) * GAP_Y });
+        const at = { x: cursorX + b.x.get(i) - b.minX, y: cursorY + b.top[level.get(i)] };
+        placed.set(i, at);
+        const own = attached.get(i) || [];
+        const columns = Math.min(own.length, ATTACH_COLUMNS);
+        own.forEach(function (a, n) {
+          placed.set(a, {
+            x: at.x + ((n % columns) - (columns - 1) / 2) * ATTACH_X,
+            y: at.y + 80 + Math.floor(n / columns) * ATTACH_Y
+          });
+        });
       });
       cursorX += b.width;
       rowHeight = Math.max(rowHeight, b.height);
@@ -1128,6 +1175,9 @@
     if (state.focus !== null) { showDetails(state.focus); }
     relayout({ fit: true });
   });
+
+  // served by `kg serve`: the query page is next door (opened from disk, there is none)
+  if (location.protocol.startsWith("http")) { document.getElementById("kg-query-link").hidden = false; }
 
   // ---- first drawing ----
   showCounts();
