@@ -63,3 +63,19 @@ def test_the_scorer_counts_what_it_should(scores):
     score = score_result(path.name, result, wrong)
     assert score.companies.f1 == 0.0 and score.caught == 0
     assert "part-exceeds-total" in score.false_flags
+
+
+def test_the_ingest_benchmark_measures_throughput_and_scores(monkeypatch):
+    """bench.ingest at a small size: a fresh process ingests a report made from the corpus; the scores are reported."""
+    import bench.ingest as bench
+
+    report = bench.make_report(20_000)
+    assert 19_000 <= len(report.encode("utf-8")) <= 20_000 and "Market" in report
+    monkeypatch.setitem(bench.SIZES, "100KB", 20_000)
+    results = bench.measure(quick=True)
+    row = results["throughput"][0]
+    assert "error" not in row, row
+    assert row["bytes"] <= 20_000 and row["seconds"] > 0 and row["companies"] > 10 and row["figures"] > 5
+    assert results["corpus"]["companies"]["f1"] >= MINIMUM_F1
+    text = bench.markdown(results)
+    assert "| 100KB |" in text and "Contradictions:" in text

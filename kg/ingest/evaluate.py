@@ -168,10 +168,7 @@ def score_result(name: str, result: IngestResult, expected: dict) -> DocumentSco
 
 def corpus_documents(folder: Path) -> list[Path]:
     """The documents of a corpus folder: every file with an expected extraction beside it."""
-    return sorted(
-        p for p in Path(folder).iterdir() if p.is_file() and not p.name.endswith((EXPECTED_SUFFIX, ".md.txt"))
-        and p.with_name(p.name + EXPECTED_SUFFIX).exists()
-    )  # fmt: skip
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.with_name(p.name + EXPECTED_SUFFIX).exists())
 
 
 def score_corpus(folder: Path, reference: ReferenceData) -> list[DocumentScore]:
