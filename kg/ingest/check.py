@@ -122,7 +122,7 @@ def countries_in_wrong_region(data: _Input) -> list[Flag]:
                 actual = market_regions(iso2, data.reference.regions)
                 if region.id not in actual:
                     labels = ", ".join(_region_label(data.reference, r) for r in actual) or "no market region"
-                    near = _neighbouring(region.id, iso2)
+                    near = _neighbouring(region.id or "", iso2)
                     flags.append(
                         Flag(
                             "country-in-neighbouring-region" if near else "country-in-wrong-region",
@@ -311,26 +311,26 @@ def shares_that_do_not_add_up(data: _Input) -> list[Flag]:
 def _figure_key(data: _Input, figure: Figure) -> str:
     if figure.scope_kind in ("region", "country"):
         region = data.resolved("region", figure.scope)
-        if region:
+        if region and region.id:
             return region.id
         iso = _country_of(figure.scope)
         return iso[0] if iso else figure.scope.casefold()
     if figure.scope_kind == "company":
         company = data.resolved("company", figure.scope)
-        return company.id if company else figure.scope.casefold()
+        return company.id if company and company.id else figure.scope.casefold()
     return figure.scope.casefold()
 
 
 def _subject_key(data: _Input, subject: str, category: str) -> str:
     if category == "region":
         region = data.resolved("region", subject)
-        if region:
+        if region and region.id:
             return region.id
         iso = _country_of(subject)
         return iso[0] if iso else subject.casefold()
     if category == "company":
         company = data.resolved("company", subject)
-        return company.id if company else subject.casefold()
+        return company.id if company and company.id else subject.casefold()
     return subject.casefold()
 
 
@@ -654,9 +654,9 @@ def stated_relations(data: _Input) -> list[Flag]:
                                   f"{relation.object}, but curated data has no such stake active in {year}{when}",
                                   (relation.text,), about))  # fmt: skip
             elif relation.share is not None:
-                active = [s for s in stakes if s.share is not None and (year is None or s.active_in(year))]
-                if active and all(abs(s.share - relation.share) > 1.0 for s in active):
-                    curated = ", ".join(f"{s.share:g}%" for s in active)
+                shares = [s.share for s in stakes if s.share is not None and (year is None or s.active_in(year))]
+                if shares and all(abs(share - relation.share) > 1.0 for share in shares):
+                    curated = ", ".join(f"{share:g}%" for share in shares)
                     flags.append(Flag("stake-differs-from-curated", "warning",
                                       f"the report gives {target.label} {relation.share:g}% of {subject.label}; "
                                       f"curated data: {curated}", (relation.text,), about))  # fmt: skip
