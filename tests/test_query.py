@@ -15,7 +15,7 @@ import pytest
 from rdflib import RDF, Literal
 
 from kg.graph import load, python_value
-from kg.namespaces import BKG, DCTERMS, ID, RDFS, SDO, iri, source_graph
+from kg.namespaces import BKG, DCTERMS, ID, RDFS, SDO, SKOS, iri, source_graph
 from kg.query import QueryError, UnknownName, named_queries, named_query, parse_header, run
 from query_fixture import (
     broader_closure,
@@ -251,11 +251,17 @@ def test_ownership_stakes_of_a_company(graph, reference, year):
 def test_companies_by_chemistry_application_region_country_and_year(graph, reference, filters):
     chemistry, application = broader_closure(reference.chemistries), broader_closure(reference.applications)
 
+    def held(fact) -> bool:
+        # a dated fact counts in the years it held; without a year, only while it still holds
+        return fact.holds_in(filters["year"]) if "year" in filters else fact.end is None
+
     def matches(org) -> bool:
-        if "chemistry" in filters and not any(filters["chemistry"] in chemistry[c.value] for c in org.chemistries):
+        if "chemistry" in filters and not any(
+            filters["chemistry"] in chemistry[c.value] and held(c) for c in org.chemistries
+        ):
             return False
         if "application" in filters and not any(
-            filters["application"] in application[a.value] for a in org.applications
+            filters["application"] in application[a.value] and held(a) for a in org.applications
         ):
             return False
         country = org.headquarters.value if org.headquarters else None
@@ -291,7 +297,8 @@ def test_chemistries_by_region_counts(graph, reference):
         if org.headquarters:
             for region in regions_of(reference, org.headquarters.value):
                 for chem in org.chemistries:
-                    expected.setdefault((region, str(iri("chemistry", chem.value))), set()).add(org.id)
+                    if chem.end is None:  # what holds now: a chemistry that moved elsewhere is not counted
+                        expected.setdefault((region, str(iri("chemistry", chem.value))), set()).add(org.id)
     rows = ask(graph, "chemistries-by-region")
     assert {(str(r["region"]), str(r["chemistry"])): r["companies"] for r in rows} == {
         k: len(v) for k, v in expected.items()
@@ -314,6 +321,10 @@ def test_sources_behind_the_facts_about_a_company(graph, reference, report_graph
             fact = getattr(org, field)
             if fact:
                 expected |= {(str(predicate), url) for url in fact.sources}
+        if org.headquarters and org.headquarters_city:
+            expected |= {(str(BKG.headquartersCity), url) for url in org.headquarters.sources}
+        for former in org.former_names:
+            expected |= {(str(SKOS.altLabel), url) for url in former.sources}
         for chem in org.chemistries:
             expected |= {(str(BKG.makesChemistry), url) for url in chem.sources}
         for app in org.applications:
@@ -414,6 +425,7 @@ def test_entity_names_and_aliases(graph, reference):
         rows = ask(graph, "entity-names", text=text)
         names = {(r["name"], r["alias"]) for r in rows if r["entity"] == company(org.id)}
         every = {(org.name, False), *((alias, True) for alias in org.aliases)}
+        every |= {(former.name, True) for former in org.former_names}  # an old name stays an alias
         assert names == {(name, alias) for name, alias in every if text.lower() in name.lower()}
         assert all(text.lower() in r["name"].lower() for r in rows)
         assert {(r["name"], r["alias"]) for r in all_names if r["entity"] == company(org.id)} == every
@@ -422,7 +434,8 @@ def test_entity_names_and_aliases(graph, reference):
 def test_entity_facts_and_description(graph, reference):
     for org in resolved(reference):
         record = graph.entity(org.id)
-        assert (record.iri, record.label, set(record.aliases)) == (company(org.id), org.name, set(org.aliases))
+        aliases = set(org.aliases) | {former.name for former in org.former_names}
+        assert (record.iri, record.label, set(record.aliases)) == (company(org.id), org.name, aliases)
         facts = run(graph.store, "entity-facts", {"entity": record.iri}).dicts()
         if org.headquarters:
             hq = iri("country", org.headquarters.value)
@@ -440,15 +453,19 @@ def test_entity_facts_and_description(graph, reference):
             for fact in described.subjects(RDF.subject, record.iri)
             for o in described.objects(fact, DCTERMS.source)
         }
-        assert cited == {
-            url for f in (*org.chemistries, *org.applications, org.headquarters, org.founded) if f for url in f.sources
+        # the description holds what is true now: facts that ended are left to their fact nodes
+        current = [
+            f for f in (*org.chemistries, *org.applications, org.headquarters, org.founded) if f and f.end is None
+        ]
+        assert cited == {url for f in current for url in f.sources} | {
+            url for former in org.former_names for url in former.sources
         }
 
 
 def test_neighbors_of_a_company(graph, reference):
     for org in resolved(reference):
-        expected = {iri("chemistry", c.value) for c in org.chemistries} | {
-            iri("application", a.value) for a in org.applications
+        expected = {iri("chemistry", c.value) for c in org.chemistries if c.end is None} | {
+            iri("application", a.value) for a in org.applications if a.end is None
         }
         if org.headquarters:
             expected.add(iri("country", org.headquarters.value))
