@@ -184,7 +184,9 @@ def to_json(result: IngestResult) -> dict:
                 "context": c.context,
                 **{k: v for k, v in (entity("company", c.mention) or {}).items()},
                 "sentences": list(c.sentences),
-                "relations": [{"relation": r.relation, "object": r.object, "text": r.text} for r in c.relations],
+                "relations": [
+                    {"relation": r.relation, "object": r.object, "text": r.text, "share": r.share} for r in c.relations
+                ],
                 "attributes": dict(c.attributes),
             }
             for c in extraction.companies
