@@ -1,8 +1,8 @@
 """How fast the network page is ready, and how fast its time slider steps, in headless Chromium.
 
 An industry-shaped synthetic graph (companies founded over the years, each with
-a country, chemistries and applications, dated stakes, hubs such as China and
-LFP) of each size goes through the same kg.viz path as `kg viz`; the page is
+a country, chemistries and applications, dated stakes, plants with a status
+history, agreements, hubs such as China and LFP) of each size goes through the same kg.viz path as `kg viz`; the page is
 opened from disk with every request refused, and timed until vis-network has
 drawn it once.
 
@@ -94,9 +94,38 @@ def industry_graph(nodes: int, seed: int = 1) -> nx.MultiDiGraph:
     countries = add("country", min(250, max(3, nodes // 20)), "country")
     sources = add("source", max(1, nodes // 500), "source")
     fixed = len(graph)
-    companies = add("company", nodes - fixed, "company")
+    # the rest as in the seed data: about three organisations to two plants and one agreement
+    plants = add("plant", (nodes - fixed) // 3, "plant")
+    agreements = add("agreement", (nodes - fixed) // 6, "agreement")
+    companies = add("company", nodes - len(graph), "company")
     for company in companies:
         graph.nodes[company]["founded"] = str(1950 + int(75 * rng.random() ** 0.5))
+    statuses = ("Announced", "UnderConstruction", "Operating", "Closed")
+    for plant in plants:
+        url = [f"https://example.org/{plant.rsplit('/', 1)[1]}"]
+        years = sorted(rng.sample(range(1995, 2027), rng.randint(1, 4)))
+        graph.nodes[plant]["history"] = [
+            {
+                "kind": "status",
+                "side": None,
+                "date": str(year),
+                "year": year,
+                "end_year": following,
+                "value": status,
+                "unit": None,
+                "other": None,
+                "note": None,
+                "sources": url,
+            }
+            for year, following, status in zip(years, [*years[1:], None], statuses, strict=False)
+        ]
+        graph.add_edge(rng.choice(companies), plant, relation="operates", sources=url)
+        graph.add_edge(plant, popular(countries), relation="located-in", sources=url)
+    for agreement in agreements:
+        url = [f"https://example.org/{agreement.rsplit('/', 1)[1]}"]
+        graph.nodes[agreement]["signed"] = str(rng.randint(2000, 2025))
+        for party in rng.sample(companies, 2):
+            graph.add_edge(party, agreement, relation="party-to", sources=url)
     rng.shuffle(countries)
     for country in countries:
         graph.add_edge(country, rng.choice(regions), relation="in-region", sources=[])

@@ -564,7 +564,7 @@
         if (held.own) { emitter.emit = held.emit; } else { delete emitter.emit; }
         if (held.changed) { emitter.emit("_dataChanged"); } else if (held.updated) { emitter.emit("_dataUpdated"); }
         emitter.emit("_allowRedraw");
-        network.redraw();
+        emitter.emit("_requestRedraw");  // the next frame; network.redraw() would also measure the canvas again
       }
     }
   }
