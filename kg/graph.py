@@ -873,7 +873,10 @@ class KnowledgeGraph:
                 links.add_edge(str(row["a"]), str(row["b"]), relation=str(row["relation"]), weight=weight)
         for iri in (start, end):
             if str(iri) not in links:
-                raise KgError(f"{self._entity(iri).label} has no industry link, so no path leads to it")
+                raise KgError(
+                    f"no path links {self._entity(start).label} and {self._entity(end).label}: "
+                    f"{self._entity(iri).label} has no ownership, agreement, plant, lineage or chemistry link"
+                )
         try:
             path = nx.shortest_path(links, str(start), str(end), weight="weight")
         except nx.NetworkXNoPath:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import click
@@ -43,7 +44,7 @@ def export(fmt: str, out: Path, year: int | None, types: str | None, data: Path 
     kg export --format csv -o build/csv --at 2020
     """
     from ..export import write_csv, write_graphml, write_jsonld
-    from ..graph import load
+    from ..graph import StaleBuild, load
     from ..netx import select
 
     if fmt == "jsonld" and (year is not None or types):
@@ -52,7 +53,11 @@ def export(fmt: str, out: Path, year: int | None, types: str | None, data: Path 
         raise KgError(f"{out}: a file; csv needs a folder to write its four tables into")
     if fmt != "csv" and out.is_dir():
         raise KgError(f"{out}: a folder; {fmt} is written to one file")
-    graph = load(data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", StaleBuild)
+        graph = load(data)
+    for warning in caught:  # a build older than data/: one line, the export still comes
+        click.echo(f"kg export: warning: {warning.message}", err=True)
     try:
         if fmt == "jsonld":
             written = [write_jsonld(graph.store, out)]

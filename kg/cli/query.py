@@ -170,7 +170,7 @@ def query(
             raise QueryError(f"--format {fmt} does not fit: {form}; use {fits}")
         if fmt is None:
             fmt = "ttl" if checked(text).returns_graph else ("table" if sys.stdout.isatty() else "csv")
-        names = graph.names if named or fmt == "table" else None
+        names = graph.names if fmt == "table" else None  # the labels of a table; bind() looks names up itself
         view = None
         if named:
             bindings = bind(graph.store, named, arguments, names)
