@@ -31,6 +31,8 @@ UNITS = {
     "GBP": QUDT_UNIT["CCY_GBP"],
     "CNY": QUDT_UNIT["CCY_CNY"],
     "JPY": QUDT_UNIT["CCY_JPY"],
+    "INR": QUDT_UNIT["CCY_INR"],
+    "KRW": QUDT_UNIT["CCY_KRW"],
     "mAh": QUDT_UNIT["MilliA-HR"],
     "Ah": QUDT_UNIT["A-HR"],
     "Wh": QUDT_UNIT["W-HR"],

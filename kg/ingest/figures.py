@@ -21,17 +21,19 @@ __all__ = ["REGION_WORDS", "Context", "figures_in", "market_tokens", "statements
 
 _MAGNITUDE = {
     "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9,
-    "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3,
+    "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5,
 }  # fmt: skip
 _CURRENCY = {"us$": "USD", "usd": "USD", "$": "USD", "us dollars": "USD", "dollars": "USD",
              "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "£": "GBP", "gbp": "GBP",
-             "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "JPY", "jpy": "JPY", "yen": "JPY"}  # fmt: skip
+             "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "JPY", "jpy": "JPY", "yen": "JPY",
+             "u.s. dollars": "USD", "inr": "INR", "₹": "INR", "rupees": "INR", "krw": "KRW", "₩": "KRW",
+             "won": "KRW"}  # fmt: skip
 _NUM = r"(\d[\d,]*(?:\.\d+)?)"
-_MAG = r"(trillion|billion|million|thousand|bn|tn|mn|mln|[bmk])\b"
+_MAG = r"(trillion|billion|million|thousand|crore|lakh|bn|tn|mn|mln|[bmk])\b"
 _VALUE = re.compile(
     rf"(?P<pct>{_NUM}\s*(?:%|percent\b|per\s*cent\b))"
-    rf"|(?P<cur>US\$|USD|EUR|GBP|RMB|CNY|JPY|\$|€|£|¥)\s*{_NUM}\s*(?:{_MAG})?(?P<per>\s*(?:per|/)\s*(?:kWh|MWh|GWh|Wh)\b)?"
-    rf"|{_NUM}\s*{_MAG}\s*(?P<cur2>US dollars|USD|dollars|euros?|EUR|yuan|RMB|yen)"
+    rf"|(?P<cur>US\$|USD|EUR|GBP|RMB|CNY|JPY|INR|KRW|\$|€|£|¥|₹|₩)\s*{_NUM}\s*(?:{_MAG})?(?P<per>\s*(?:per|/)\s*(?:kWh|MWh|GWh|Wh)\b)?"
+    rf"|{_NUM}\s*{_MAG}\s*(?P<cur2>U\.S\. dollars|US dollars|USD|dollars|euros?|EUR|yuan|RMB|yen|rupees|INR|won)"
     rf"|{_NUM}\s*(?P<energy>GWh|MWh|TWh)\b",
     re.I,
 )
@@ -61,7 +63,7 @@ _METRIC_WORDS = (
         "market_size",
         r"\bvalued\b|\bworth\b|\bsize\b|\breach\w*|\bvaluation\b|\bestimated at\b|\bmarket value\b|\btotal(?:led|ed)?\b|\bgenerat\w+",
     ),
-    ("growth_rate", r"\bgrow\w*|\bgrowth\b|\bincreas\w+|\brise\b|\brising\b"),
+    ("growth_rate", r"\bgrow\w*|\bgrew\b|\bgrowth\b|\bincreas\w+|\brise\b|\brising\b|\brose\b|year-on-year|y-?o-?y"),
 )
 REGION_WORDS = (
     r"North America|South America|Latin America|Central (?:and|&) South America|Central America|Western Europe|Eastern Europe"
