@@ -24,6 +24,7 @@ kg.errors.UnknownName: no thing is called 'Volta Selles'; did you mean: Volta Ce
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import warnings
@@ -295,6 +296,9 @@ def python_value(term: Node | None) -> object:
     return str(term)
 
 
+_HTML_ROWS = 100  # rows a notebook shows of an answer
+
+
 class Rows(Sequence):
     """The answer to a SELECT query as typed rows (named tuples of Python values).
 
@@ -323,7 +327,11 @@ class Rows(Sequence):
         """The rows as ``kg query --format table`` shows them: labels, sources gathered, numbers for reading."""
         view = readable(self._result)
         shown = len(view.rows)
-        return html_table(view, footer=f"{shown} row{'s' if shown != 1 else ''}")
+        footer = f"{shown} row{'s' if shown != 1 else ''}"
+        if shown > _HTML_ROWS:  # a notebook cell is no place for thousands of rows: to_dataframe() has them all
+            view = dataclasses.replace(view, rows=view.rows[:_HTML_ROWS])
+            footer += f", the first {_HTML_ROWS} shown (to_dataframe() has them all)"
+        return html_table(view, footer=footer)
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame (needs pandas), ready for analysis.
