@@ -118,6 +118,11 @@ _DOMINANCE = re.compile(
     r"(?:application|segment|end[- ]use|type|region|category|market|consumer|contributor)",
     re.I,
 )
+_LARGEST_FIRST = re.compile(
+    r"\b(?:the\s+)?(?:largest|biggest|leading|dominant|top)\s+(?P<what>application|segment|end[- ]use|region|type"
+    r"|category|regional market|country)\s+(?:(?:in|of|for)\s+(?:19|20)\d\d\s+)?(?:is|was|remains|remained|will be|is expected to be)\s+",
+    re.I,
+)
 _FUTURE = re.compile(
     r"\b(?:expected|anticipated|projected|forecast\w*|predicted|estimated to|will|set to|likely|poised|going to"
     r"|by (?:the end of )?(?:19|20)\d\d|over the forecast)\b",
@@ -481,6 +486,18 @@ def statements_in(sentence: str, context: Context) -> list[Statement]:
     """
     found: list[Statement] = []
     for _, clause in _clauses(sentence):
+        inverted = _LARGEST_FIRST.search(clause)
+        if inverted:
+            # "The largest application is Automotive": the leader comes after the claim
+            category = next((name for name, pattern in _CATEGORY if pattern.search(inverted.group("what"))), "segment")
+            rest = clause[inverted.end() :]
+            spans = [s for s in _spans(rest, context) if s.kind not in ("market", "other-market")]
+            named = re.match(r"(?:the\s+)?([^\W\d_a-z][\w&'-]*(?:\s+(?:[^\W\d_a-z][\w&'-]*|&)){0,4})", rest)
+            subject = spans[0].text if spans and spans[0].start <= 5 else named.group(1) if named else None
+            if subject:
+                future = bool(_FUTURE.search(clause))
+                found.append(Statement("dominance", (subject,), category, sentence.strip(), future))
+                continue
         keyword = _DOMINANCE.search(clause)
         if not keyword:
             continue
