@@ -485,6 +485,8 @@ class _Walker:
         previous = self.blocks[-1] if self.blocks else None
         if not caption and previous is not None and previous.kind == "paragraph" and previous.text == self.caption:
             caption = self.caption
+        elif not caption and previous is not None and previous.kind == "heading":
+            caption = previous.text  # "Market Size by Country, 2024" right above the table titles it
         if rows:
             self.blocks.append(Block("table", rows=tuple(rows), caption=caption or None))
         self.caption = None

@@ -479,6 +479,14 @@ def _table(block: Block, section: str | None, state: _State) -> None:
         and not any(re.search(r"countr|share|size|%", c, re.I) for c in header)
     ):
         header, body = ("Region", "Countries")[: len(header)] + header[2:], rows  # a table without a header row
+    key_value = all(len(row) == 2 for row in rows) and bool(
+        re.search(r"\d[\d,.]*\s*(?:%|[A-Za-z]{1,3}\b)|,", header[1])
+    )
+    if key_value and not re.fullmatch(r"(?:19|20)\d\d\w?", header[1].strip()):
+        # a summary box without a header row: "Market Size (2024) | USD 14.8 Bn", "Key Players | CATL, BYD"
+        for row in rows:
+            _key_value(row[0], row[1], state)
+        return
     if len(header) == 2 and _ATTRIBUTE_TABLE.search(header[0]):
         # a summary box: "Report Attribute | Details" rows are metadata lines and sentences
         for row in body:

@@ -342,6 +342,7 @@ _TIME_PATTERNS = (
             r"\b(?:by|in|for|as of|during|of|at the end of|end of)\s+(?:the year\s+|FY\s?)?((?:19|20)\d\d)\b", re.I
         ),
     ),
+    ("year", re.compile(r"\(((?:19|20)\d\d)[EFPA]?\)")),  # "Market Size (2024): USD 14.8 Bn"
 )
 
 
