@@ -478,18 +478,28 @@ def _table(result: QueryResult, width: int | None, view: TableView | None = None
     widths = capped if view.wide else _fit(capped, width or 80, floors, sources)
     cut = any(n > w for n, w in zip(natural, widths, strict=True))
 
-    def line(cells: Iterable[str]) -> str:
-        parts = []
-        for text, size in zip(cells, widths, strict=True):
-            if cell_len(text) > size:
-                text = set_cell_size(text, size - 1) + "…"
-            parts.append(set_cell_size(text, size))
-        return "  ".join(parts).rstrip()
+    def fitted(text: str, size: int) -> str:
+        return set_cell_size(text, size - 1) + "…" if cell_len(text) > size else text
 
-    if shown.rows:
-        lines.append(line(shown.columns))
+    def line(cells: Iterable[str]) -> str:
+        return "  ".join(set_cell_size(fitted(text, size), size) for text, size in zip(cells, widths, strict=True))
+
+    # too many columns for the width (text squeezed below 10 characters): one block per row instead
+    squeezed = [w < min(n, 10) for w, n, f in zip(widths, natural, floors, strict=True) if f < n]
+    if shown.rows and not view.wide and sum(squeezed) >= 2:
+        key_width = max(cell_len(column) for column in shown.columns)
+        room = max((width or 80) - key_width - 2, 10)
+        cut = False
+        for number, row in enumerate(shown.rows, start=1):
+            lines.append(f"── {number} " + "─" * max(0, min(width or 80, 40) - len(str(number)) - 4))
+            for column, text in zip(shown.columns, row, strict=True):
+                if text:
+                    cut = cut or cell_len(text) > room
+                    lines.append(f"{set_cell_size(column, key_width)}  {fitted(text, room)}")
+    elif shown.rows:
+        lines.append(line(shown.columns).rstrip())
         lines.append("  ".join("─" * size for size in widths))
-        lines.extend(line(row) for row in shown.rows)
+        lines.extend(line(row).rstrip() for row in shown.rows)
     count = len(shown.rows)
     footer = f"{count} row{'s' if count != 1 else ''}"
     if not shown.rows and view.why_empty:

@@ -173,3 +173,19 @@ def test_a_format_that_does_not_fit_the_query_form_is_refused():
     ]
     out = kg("query", "companies", "--format", "ttl")
     assert out.exit_code == 1 and "a SELECT query gives rows" in out.stderr
+
+
+def test_an_answer_too_wide_for_the_terminal_shows_one_block_per_row():
+    out = kg("query", "plants", "-p", "company=Volta Cells", "--format", "table")
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    blocks = [line for line in lines if line.startswith("── ")]
+    assert blocks and blocks[0].startswith("── 1 ") and lines[-1].startswith(f"{len(blocks)} row")
+    assert any(line.split()[:1] == ["plant"] and "Volta" in line for line in lines)
+    assert all(cell_len(line) <= 80 for line in lines) and "https://" not in out.stdout
+    wide = CliRunner().invoke(
+        main,
+        ["query", "plants", "-p", "company=Volta Cells", "--format", "table", "--data", str(EXAMPLE)],
+        env={"COLUMNS": "400"},
+    )
+    assert not any(line.startswith("── ") for line in wide.stdout.splitlines())  # room enough: one table
