@@ -231,7 +231,10 @@ class RemoteStore(Store):
             return answer
         # A bound variable holds the value sent, but a server may write it back in its own form (Virtuoso
         # answers true as 1): give it back as sent, as Oxigraph's substitution does
-        rows = [tuple(bound.get(i, value) if value is not None else None for i, value in enumerate(row)) for row in answer.rows]
+        rows = [
+            tuple(bound.get(i, value) if value is not None else None for i, value in enumerate(row))
+            for row in answer.rows
+        ]
         return replace(answer, rows=rows)
 
     def _ask(self, sparql: str, union: bool, max_rows: int | None = None, graph: bool = False) -> QueryResult:

@@ -17,9 +17,12 @@ import time
 
 import pytest
 
+from kg.embedded import OxigraphStore
+from kg.errors import QueryError
+from kg.query import NameIndex, named_queries, run
 from kg.remote import RemoteStore, push, read_graphs
 from tests.servers import FIXTURE, ROOT, VIRTUOSO, virtuoso_server
-from tests.test_remote import _bigger
+from tests.test_remote import _answer, _argument_sets, _bigger, _samples
 
 if VIRTUOSO is None:
     if os.environ.get("KG_REQUIRE_VIRTUOSO"):
@@ -147,3 +150,50 @@ def test_a_push_killed_midway_leaves_every_graph_old_or_new(virtuoso, tmp_path, 
     assert ours(reader(virtuoso).graph_sizes(), after) == after
     push(FIXTURE, remote)
     assert ours(reader(virtuoso).graph_sizes(), before) == before
+
+
+# ---------------------------------------------------------------- the named queries on Virtuoso
+
+
+@pytest.fixture(scope="module")
+def built_on_virtuoso(virtuoso, built_trig):
+    """The built graph pushed into Virtuoso, and the same file in embedded Oxigraph."""
+    push(built_trig, by_graph_store(virtuoso))
+    embedded = OxigraphStore()
+    embedded.load_file(built_trig)
+    return reader(virtuoso), embedded
+
+
+def test_every_named_query_answers_the_same_on_virtuoso_as_embedded(built_on_virtuoso):
+    remote, embedded = built_on_virtuoso
+    samples = _samples(embedded)
+    names = {id(store): NameIndex(store) for store in (embedded, remote)}
+    compared, nonempty, differ = 0, 0, []
+    for name, query in sorted(named_queries().items()):
+        for arguments in _argument_sets(query, samples):
+            want = _answer(run(embedded, query, arguments, names[id(embedded)]))
+            try:
+                got = _answer(run(remote, query, arguments, names[id(remote)]))
+            except QueryError as error:
+                differ.append((name, arguments, str(error).splitlines()[0][:200]))
+                continue
+            if got != want:
+                differ.append((name, arguments, "different rows"))
+            compared += 1
+            nonempty += bool(want[-1])
+    assert not differ, "\n".join(map(str, differ))
+    assert compared > 60 and nonempty > 30
+
+
+@pytest.mark.parametrize(
+    "name, params",
+    [("ownership-stakes", ["company=A123 Systems"]), ("entity-names", ["text=lithium"]), ("companies", [])],
+)
+def test_kg_query_endpoint_gives_the_rows_of_the_embedded_store(built_on_virtuoso, virtuoso, built_trig, name, params):
+    arguments = [option for param in params for option in ("--param", param)]
+    local = kg("query", name, *arguments, "--data", str(built_trig), "--format", "csv")
+    remote = kg("query", name, *arguments, "--endpoint", virtuoso + "/sparql", "--format", "csv")
+    assert local.returncode == 0 and remote.returncode == 0, local.stderr + remote.stderr
+    head, *rows = local.stdout.splitlines()
+    assert len(rows) > 0
+    assert remote.stdout.splitlines()[0] == head and sorted(remote.stdout.splitlines()[1:]) == sorted(rows)
