@@ -364,7 +364,7 @@ def _add_profile(state: _State, label: str) -> None:
 def _clean_name(name: str) -> str:
     """A company name without list decoration: "LG Chem (South Korea)" -> "LG Chem"; "" for no name."""
     name = plain(name)
-    name = re.sub(r"^\s*(?:\d{1,2}[.)]\s*|[•●▪◦‣–-]\s+)", "", name)
+    name = re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?\s+|\d{1,2}[.)]\s*|[•●▪◦‣–-]\s+)", "", name)
     latin = re.match(r"^\s*([^\x00-\x7f()（）]+?)\s*[(（]\s*([A-Za-z][^()（）]*?)\s*[)）]", name)
     if latin and not re.search(r"[A-Za-z]", latin.group(1)):
         name = latin.group(2)  # "贝特瑞 (BTR)": the Latin-script name the report gives beside the original
@@ -427,6 +427,14 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
         if nested:
             for item in nested:
                 state.regions.append((item.text.rstrip(":").strip(), [c.text for c in item.children]))
+            return
+        grouped = [
+            re.fullmatch(r"(?P<label>[^()]{2,60}?)\s*\((?P<list>[^()]{2,300})\)\s*", item.text) for item in items
+        ]
+        if all(grouped) and all(_is_place(g["label"]) for g in grouped if g):
+            for group in grouped:  # "North America (U.S., Canada)"
+                if group is not None:
+                    state.regions.append((group["label"].strip(), split_list(group["list"])))
             return
         inline = [_LABELLED_LINE.match(item.text) for item in items]
         if all(inline):
@@ -580,7 +588,7 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
             return
     if section == "players" and _name_list(text, state):
         return
-    profile = label if section == "players" and label and not place else None
+    profile = _clean_name(label) or None if section == "players" and label and not place else None
     is_profile = profile is not None and _clean_name(profile).casefold() in state.profiles
     lead = block.lead or (re.match(r"^\*\*(.+?)\*\*", text) or [None, None])[1]
     if lead and section == "players" and _clean_name(lead):

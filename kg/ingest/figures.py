@@ -328,7 +328,7 @@ def _metric(before: str, after: str, unit: str, scope_kind: str) -> str:
     if best is not None:
         return best[1]
     if unit == "percent":
-        return "market_share" if scope_kind in ("region", "country", "company") else "percentage"
+        return "market_share" if scope_kind in ("region", "country", "company", "segment") else "percentage"
     return "revenue" if scope_kind == "company" else "market_size"
 
 
@@ -339,7 +339,8 @@ _TIME_PATTERNS = (
     (
         "year",
         re.compile(
-            r"\b(?:by|in|for|as of|during|of|at the end of|end of)\s+(?:the year\s+|FY\s?)?((?:19|20)\d\d)\b", re.I
+            r"\b(?:by|in|for|as of|during|of|at the end of|end of)\s+(?:the year\s+|FY\s?|fiscal(?: year)?\s+)?((?:19|20)\d\d)\b",
+            re.I,
         ),
     ),
     ("year", re.compile(r"\(((?:19|20)\d\d)[EFPA]?\)")),  # "Market Size (2024): USD 14.8 Bn"
