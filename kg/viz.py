@@ -55,6 +55,7 @@ from .netx import HUB_TYPES, MULTI_VALUED
 _STATIC = Path(__file__).parent / "static"
 
 Layer = Literal["industry", "geography", "concepts", "reports"]
+Layout = Literal["force", "hierarchy"]
 LAYERS: Mapping[Layer, str] = {
     "industry": "Industry",
     "geography": "Geography",
@@ -513,6 +514,7 @@ def payload(
     at: int | None = None,
     focus: str | None = None,
     depth: int | None = None,
+    layout: Layout = "force",
 ) -> dict:
     """Everything the page script reads: vis-network nodes and edges, their years and details, the legend.
 
@@ -599,6 +601,7 @@ def payload(
         "start": start,
         "focus": focus,
         "depth": depth,
+        "layout": layout,
         "layers": [{"layer": name, "legend": legend, "on": name in DEFAULT_LAYERS} for name, legend in LAYERS.items()],
         "hubTypes": sorted(HUB_TYPES),
         "nodes": nodes,
@@ -646,13 +649,15 @@ def render(
     at: int | None = None,
     focus: str | None = None,
     depth: int | None = None,
+    layout: Layout = "force",
 ) -> str:
     """The whole page as one HTML string: no external reference of any kind.
 
     ``at`` is the year the time slider starts on (default: the last year the data covers);
-    ``focus`` (a node) and ``depth`` open the page focused on that node and its neighbourhood.
+    ``focus`` (a node) and ``depth`` open the page focused on that node and its neighbourhood;
+    ``layout`` is the one it opens with (``force`` or ``hierarchy``, the ownership tree).
     """
-    data = payload(graph, title=title, positions=positions, at=at, focus=focus, depth=depth)
+    data = payload(graph, title=title, positions=positions, at=at, focus=focus, depth=depth, layout=layout)
     slots = {
         "title": escape(title),
         "vis-css": _static("vis-network.min.css"),
@@ -674,12 +679,14 @@ def write_page(
     at: int | None = None,
     focus: str | None = None,
     depth: int | None = None,
+    layout: Layout = "force",
 ) -> Page:
     """Write the page for ``graph`` to ``path`` atomically (a temporary file, then a rename); nothing else."""
     path = Path(path)
-    html = render(graph, title=title, positions=positions, at=at, focus=focus, depth=depth).encode("utf-8")
-    write_atomically(path, html)
-    return Page(path, graph.number_of_nodes(), graph.number_of_edges(), len(html))
+    html = render(graph, title=title, positions=positions, at=at, focus=focus, depth=depth, layout=layout)
+    encoded = html.encode("utf-8")
+    write_atomically(path, encoded)
+    return Page(path, graph.number_of_nodes(), graph.number_of_edges(), len(encoded))
 
 
 def _static(name: str) -> str:

@@ -288,6 +288,8 @@ def test_cli_writes_the_page_with_focus_types_and_year(tmp_path, graph):
         "parent-group,chemistry",
         "--at",
         "2010",
+        "--layout",
+        "hierarchy",
     ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
@@ -296,10 +298,11 @@ def test_cli_writes_the_page_with_focus_types_and_year(tmp_path, graph):
     data = payload(out.read_text())
     assert sorted(n["id"] for n in data["nodes"]) == sorted(kept)
     # the page opens on the focus, its depth and the year; the browser does the rest
-    assert (data["focus"], data["depth"], data["start"]) == (
+    assert (data["focus"], data["depth"], data["start"], data["layout"]) == (
         "https://w3id.org/battery-kg/id/company/acme-cells",
         2,
         2010,
+        "hierarchy",
     )
 
 

@@ -524,6 +524,19 @@ def test_a_focused_ownership_tree_screenshot(seed, seed_graph):
     page.page.screenshot(path=str(DOCS / "network-focus.png"))
 
 
+def test_a_page_written_for_a_year_and_the_ownership_tree_opens_on_them(browser, fixture_graph, tmp_path):
+    path = write_page(fixture_graph, tmp_path / "tree.html", at=2012, layout="hierarchy").path
+    page = Opened(browser, path)
+    try:
+        assert page.page.input_value("#kg-layout") == "hierarchy"
+        assert page.page.inner_text("#kg-year-label") == "2012"
+        volt = "https://w3id.org/battery-kg/id/company/volt-group"
+        assert (volt, ACME) in page.shown_links("owns")  # Volt Group sold Acme Cells in 2013
+        assert page.position(volt)[1] < page.position(ACME)[1]
+    finally:
+        page.close()
+
+
 def test_plants_follow_their_status_and_agreements_their_years(browser, tmp_path):
     g = nx.MultiDiGraph()
     g.add_node("urn:maker", label="Maker", type="company", founded="2001", sources={})

@@ -11,7 +11,7 @@ from ..errors import KgError
 from ..lookup import NameIndex
 from ..netx import NODE_TYPES, select, to_networkx
 from ..store import open_store
-from ..viz import write_page
+from ..viz import Layout, write_page
 
 
 def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
@@ -52,6 +52,13 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
     help="The year the page's time slider starts on (the map as on 31 December of YEAR); default: the last year.",
 )
 @click.option(
+    "--layout",
+    type=click.Choice(["force", "hierarchy"]),
+    default="force",
+    show_default=True,
+    help="How the page opens: the network (forces) or the ownership tree (groups on top).",
+)
+@click.option(
     "--store",
     "store_spec",
     default=str(BUILD_DIR / TRIG_NAME),
@@ -60,7 +67,14 @@ def _types(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
 )
 @click.option("--title", default="battery-kg", show_default=True, help="The page title.")
 def viz(
-    out: Path, focus: str | None, depth: int, types: list[str] | None, year: int | None, store_spec: str, title: str
+    out: Path,
+    focus: str | None,
+    depth: int,
+    types: list[str] | None,
+    year: int | None,
+    layout: Layout,
+    store_spec: str,
+    title: str,
 ) -> None:
     """Write an interactive industry map that works offline: a time slider, layers, ownership and force
     layouts, search, and every fact with its sources."""
@@ -86,7 +100,7 @@ def viz(
     if types is not None and center is not None:
         types = [*types, whole.nodes[center]["type"]]
     graph = select(whole, types=types)
-    page = write_page(graph, out, title=title, at=year, focus=center, depth=depth if center else None)
+    page = write_page(graph, out, title=title, at=year, focus=center, depth=depth if center else None, layout=layout)
     click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} links, {page.bytes / 1e6:.1f} MB")
 
 

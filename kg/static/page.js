@@ -54,7 +54,7 @@
   const state = {
     year: D.start,
     layers: new Set(D.layers.filter(function (l) { return l.on; }).map(function (l) { return l.layer; })),
-    layout: "force",
+    layout: D.layout === "hierarchy" ? "hierarchy" : "force",
     focus: D.focus,
     depth: D.depth,
     expanded: new Map(),  // node id -> the ids its expansion added
