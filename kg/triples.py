@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -389,8 +390,14 @@ def _plant(graph: Graph, plant: Plant) -> None:
             graph.add((period, DCTERMS.source, URIRef(url)))
     if plant.status:
         graph.add((node, BKG.plantStatus, _PLANT_STATUSES[plant.status[-1].status]))
+    # a figure stands until the next one by date (of two with the same date, the one listed last wins):
+    # its bkg:endYear is the next one's year, so "the latest figure as of a year" is a plain year bound
+    by_date = sorted(range(len(plant.capacity)), key=lambda k: (str(plant.capacity[k].as_of), k))
+    superseded = {k: plant.capacity[n].as_of.year for k, n in itertools.pairwise(by_date)}
     for i, figure in enumerate(plant.capacity):
         capacity = iri("capacity", f"{plant.id}--{i:02d}")
+        if i in superseded:
+            graph.add((capacity, BKG.endYear, Literal(superseded[i])))
         graph.add((capacity, RDF.type, BKG.CapacityFigure))
         graph.add((capacity, RDFS.label, Literal(f"{plant.id} {figure.value:g} {figure.unit} as of {figure.as_of}")))
         graph.add((capacity, BKG.plant, node))
