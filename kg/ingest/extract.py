@@ -437,10 +437,12 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
                     state.regions.append((group["label"].strip(), split_list(group["list"])))
             return
         inline = [_LABELLED_LINE.match(item.text) for item in items]
-        if all(inline):
-            for match in inline:
+        if inline and inline[0] and sum(1 for m in inline if m) * 2 > len(inline):
+            for item, match in zip(items, inline, strict=True):
                 if match is not None:
                     state.regions.append((match["label"].strip(), split_list(match["list"])))
+                else:  # "- Middle East & Africa: Saudi" + "- Arabia, UAE": the item continues the one before
+                    state.regions[-1][1].extend(split_list(item.text))
             return
         if label is None and all(_is_place(item.text) for item in items) and not any("," in i.text for i in items):
             return  # "Regions covered: North America, Europe, ...": regions without their countries
@@ -567,7 +569,7 @@ def _key_value(key: str, value: str, state: _State) -> None:
 
 
 def _paragraph(block: Block, section: str | None, label: str | None, state: _State, place: str | None) -> None:
-    text = block.text
+    text = _inline_numbering(block.text)
     if section == "regions" and _regions_inline(text, state):
         return
     labelled = [_LABELLED_LINE.match(line) for line in text.split("\n")]
@@ -646,8 +648,18 @@ def _name_list(text: str, state: _State) -> bool:
     return True
 
 
+def _inline_numbering(text: str) -> str:
+    """A list numbered inside a line as a comma list: "include: 1) Samsung SDI 2) LG Energy Solution" ->
+    "include: Samsung SDI, LG Energy Solution"."""
+    if len(re.findall(r"(?:^|\s)\(?\d{1,2}\)\s", text)) < 2:
+        return text
+    text = re.sub(r"(:\s*)\(?\d{1,2}\)\s+", r"\1", text)
+    return re.sub(r"\s+\(?\d{1,2}\)\s+", ", ", text)
+
+
 def _players_in(sentence: str, state: _State) -> None:
     """Companies a sentence lists ("key players such as A, B and C") and ownership it states."""
+    sentence = _inline_numbering(sentence)
     for match in (_PLAYERS_SENTENCE.search(sentence), sentence.count(",") >= 2 and _PLAYERS_BEFORE.search(sentence)):
         if match:
             for name in split_list(_names_prefix(_LIST_TAIL.sub("", match["list"]))):

@@ -112,7 +112,32 @@ def _distinctive(key: str) -> str:
 # One-word names that are also English words or places, which running text uses as such ("Total revenue ...",
 # "Senior analysts", "Morrow" in a date line); they are recognised only in lists, tables and profiles.
 _ENGLISH_WORDS = frozenset(
-    ["total", "senior", "envision", "factorial", "morrow", "berkshire", "general", "ion", "great", "power", "energy", "future", "premier", "summit", "pioneer", "vision", "unity", "element", "origin", "apex", "nova", "leading", "advanced", "ample"]
+    [
+        "total",
+        "senior",
+        "envision",
+        "factorial",
+        "morrow",
+        "berkshire",
+        "general",
+        "ion",
+        "great",
+        "power",
+        "energy",
+        "future",
+        "premier",
+        "summit",
+        "pioneer",
+        "vision",
+        "unity",
+        "element",
+        "origin",
+        "apex",
+        "nova",
+        "leading",
+        "advanced",
+        "ample",
+    ]
 )
 
 
