@@ -215,7 +215,8 @@ def contradictory_figures(data: _Input) -> list[Flag]:
     """
     groups: dict[tuple[str, str, str], list[tuple[int, Figure]]] = defaultdict(list)
     for i, figure in enumerate(data.extraction.figures):
-        if figure.metric != "percentage":
+        # a share "of the market" whose holder the text does not name cannot be compared with another one
+        if figure.metric != "percentage" and not (figure.metric == "market_share" and figure.scope_kind == "market"):
             groups[(figure.metric, figure.unit, _scope_key(data, figure))].append((i, figure))
     pairs: list[tuple[tuple[int, Figure], tuple[int, Figure]]] = []
     for members in groups.values():

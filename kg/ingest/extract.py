@@ -530,6 +530,14 @@ def _table(block: Block, section: str | None, state: _State) -> None:
         if region is not None:
             return
     numeric = any(re.search(r"\d", cell) for row in body for cell in row[1:])
+    by_segment = _classify(header[0]) if len(header) >= 2 and body else None
+    if by_segment in ("types", "applications"):
+        # "Type | 2024 (USD Bn) | 2033 (USD Bn)": the rows are the segments, the other columns their figures
+        for row in body:
+            state.add_segment("type" if by_segment == "types" else "application", row[0])
+        if numeric:
+            state.tables.append((block, "segments"))
+        return
     if numeric and len(header) >= 2 and body:
         state.tables.append((block, section))
     if len(header) == 2 and not numeric and all(len(r) == 2 for r in rows) and not _classify(header[0]):
