@@ -610,7 +610,6 @@ def payload(
         "links": links,
         "sources": sources.payload(),
         "options": json.loads(options),
-        "labelMinPx": LABEL_MIN_PX,
         "types": [
             {
                 "type": t,

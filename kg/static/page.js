@@ -121,18 +121,18 @@
   }
   function pathToTop(i, year) {
     // the focus and its controlling owners up to the top of its group, as they stood in year
-    const nodes = [i];
-    const edges = [];
+    const up = [i];
+    const links = [];
     const seen = new Set([i]);
-    for (let q = 0; q < nodes.length; q++) {
-      incident[nodes[q]].forEach(function (k) {
-        if (edgeTo[k] !== nodes[q] || D.edges[k].relation !== "owns") { return; }
+    for (let q = 0; q < up.length; q++) {
+      incident[up[q]].forEach(function (k) {
+        if (edgeTo[k] !== up[q] || D.edges[k].relation !== "owns") { return; }
         if (!controlling(period(k, year))) { return; }
-        edges.push(k);
-        if (!seen.has(edgeFrom[k])) { seen.add(edgeFrom[k]); nodes.push(edgeFrom[k]); }
+        links.push(k);
+        if (!seen.has(edgeFrom[k])) { seen.add(edgeFrom[k]); up.push(edgeFrom[k]); }
       });
     }
-    return { nodes: nodes, edges: edges };
+    return { nodes: up, edges: links };
   }
   function computeShown() {
     const year = state.year;
