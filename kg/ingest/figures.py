@@ -71,7 +71,7 @@ REGION_WORDS = (
     r"|Nordics?|GCC|LATAM|LatAm|EMEA"
 )
 _MARKET_WORD = re.compile(r"\b(market|industry|sector)\b", re.I)
-_SEGMENT_WORD = re.compile(r"\b(segment|sub-segment|category|application|format|type)\b", re.I)
+_SEGMENT_WORD = re.compile(r"(?<![\w-])(segment|sub-segment|category|application|format|type)\b", re.I)
 _PHRASE_STOP = frozenset(
     [
         "the",
