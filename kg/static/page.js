@@ -247,6 +247,10 @@
   const options = Object.assign({}, D.options);
   options.nodes = Object.assign({ borderWidthSelected: 4 }, options.nodes);
   const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  // physics is off and nothing is clustered, so vis-network's physics and cluster bookkeeping after every
+  // data change (two more walks over all nodes and edges) has nothing to keep: a year step skips them
+  network.physics.updatePhysicsData = function () {};
+  network.clustering._updateState = function () {};
   performance.mark("kg:network");
 
   // ---- layouts ----
