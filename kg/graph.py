@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -570,9 +570,7 @@ class KnowledgeGraph:
         return links
 
     @staticmethod
-    def _link(
-        controlled: Entity, controller: Entity, row: Mapping[str, Node | None], via: Entity | None = None
-    ) -> ControlLink:
+    def _link(controlled: Entity, controller: Entity, row: Mapping[str, Any], via: Entity | None = None) -> ControlLink:
         def year(name: str) -> int | None:
             return None if row.get(name) is None else int(row[name])
 

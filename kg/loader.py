@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, overload
 
 import yaml
 
@@ -96,7 +96,7 @@ class _Node(dict):
     key_lines: dict[str, int]
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's or pure Python
     """SafeLoader (libyaml's when present: ten times faster) whose mappings carry line numbers (1-based)."""
 
     def construct_mapping(self, node, deep=False):
@@ -172,6 +172,10 @@ class _Reader:
             raise self.fail(key, f"id {value!r} may only hold letters, digits, '.', '_' and '-'")
         return value
 
+    @overload
+    def text(self, key: str, required: Literal[True]) -> str: ...
+    @overload
+    def text(self, key: str, required: bool = False) -> str | None: ...
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.node.get(key)
         if value is None:

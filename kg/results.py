@@ -22,7 +22,8 @@ from .terms import OxTerm, to_ox
 __all__ = ["Converted", "QueryResult", "ResultKind", "Row", "Triple"]
 
 ResultKind = Kind["SELECT", "ASK", "GRAPH"]
-Row = tuple[Node | None, ...]
+# rdflib terms, None where unbound; Any because which column holds an IRI or a literal is the query's to say
+Row = tuple[Any, ...]
 Triple = tuple[Node, Node, Node]
 T = TypeVar("T")
 
