@@ -106,6 +106,7 @@ _METADATA_LINE = re.compile(
     r"|report (?:id|code|no\.?|number|format|type|pages)|sku|pages|no\.? of pages|number of pages|format|file format"
     r"|base year|historical (?:data|period|years?)|forecast (?:period|years?)|study period|estimated year|category"
     r"|industry|author|analyst|last updated|updated(?: on)?|delivery|price|single[- ]user(?: license| price)?"
+    r"|(?:single|multi|enterprise|corporate|global|site|team|multiple)[- ]?(?:user\s*)?licen[cs]e(?: price)?"
     r"|language|isbn|doi|status|edition|region(?:s)? covered|geographies covered|companies covered"
     r"|key (?:companies|players|vendors) covered|segments covered|units?|currency)"
     r"\s*(?:[:|#]|\s-\s)\s*(?P<value>\S.{0,300})$",

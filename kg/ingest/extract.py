@@ -254,7 +254,9 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
     if market.period_start is None:
         warnings.append("no forecast period found")
     regions = tuple(
-        RegionListing(mention, tuple(items), normalize_places(items)) for mention, items in state.regions if items
+        RegionListing(_unnumbered(mention), tuple(cleaned), normalize_places(cleaned))
+        for mention, items in state.regions
+        if (cleaned := [_unnumbered(item) for item in items])
     )
     context = Context(
         product=market.product,
@@ -311,6 +313,11 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
         statements=tuple(_unique(statements)),
         warnings=tuple(warnings),
     )
+
+
+def _unnumbered(text: str) -> str:
+    """A table-of-contents entry without its number: "3.1.1 United States" -> "United States"."""
+    return re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+(?=\D)", "", text).strip()
 
 
 def _unique(items: list) -> list:

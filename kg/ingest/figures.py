@@ -398,6 +398,8 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
         respective = _respective(clause, values, spans)
         for index, match in enumerate(values):
             number, unit = _value(match)
+            if unit not in ("percent", "GWh", "MWh", "TWh") and "/" not in unit and number < 100_000:
+                continue  # "USD 6,960" (a licence price, a price per vehicle): no market figure is that small
             # a value's own words run to the next value: "USD 1.2 billion (EUR 1.1 billion) in 2023"
             following_value = values[index + 1].start() if index + 1 < len(values) else len(clause)
             before, after = clause[: match.start()], clause[match.end() : following_value]
