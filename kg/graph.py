@@ -312,7 +312,7 @@ class Rows(Sequence):
         self.vars = result.vars
         self._result = result
         self._type = namedtuple("Row", result.vars, rename=True)  # type: ignore[misc]
-        self._rows = [self._type(*(python_value(term) for term in row)) for row in result.rows]
+        self._rows = [self._type(*(python_value(term) for term in row)) for row in result.rows]  # type: ignore[arg-type]
 
     def __getitem__(self, index):
         return self._rows[index]
