@@ -293,8 +293,12 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
         # a one-word name the text also writes in lower case is a word there ("Total" beside "total"), not a name
         finder = NameFinder(n for n in known if " " in n or not (n[1:].islower() and n.lower() in lower_words))
         named = {known[c.mention] for c in state.companies.values() if c.mention in known}
+        listed = NameFinder(c.mention for c in state.companies.values())
         for sentence in all_sentences:
-            for _, _, name in finder.find(sentence):
+            taken = [(start, end) for start, end, _ in listed.find(sentence)]
+            for start, end, name in finder.find(sentence):
+                if any(a < end and start < b for a, b in taken):
+                    continue  # "Toyota" inside "Toyota Industries", a company of its own the report lists
                 if known[name] not in named:
                     named.add(known[name])
                     state.add_company(name, "text")
