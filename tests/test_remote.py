@@ -293,7 +293,7 @@ def test_a_push_killed_midway_leaves_every_graph_whole(tmp_path):
         )
         remote = RemoteStore.from_url(base + "/query")
         deadline = time.monotonic() + 60
-        ours = lambda sizes: {g: sizes.get(g) for g in before}  # noqa: E731 (a push stages graphs beside ours)
+        ours = lambda sizes: {g: sizes.get(g) for g in before}  # a push stages graphs beside ours
         while time.monotonic() < deadline and ours(remote.graph_sizes()) == before:
             time.sleep(0.05)  # kill it once the first graph has been replaced
         pushing.send_signal(signal.SIGKILL)
