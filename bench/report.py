@@ -11,9 +11,10 @@ from pathlib import Path
 
 TARGET_SIZE = "1M"
 LOAD_LIMIT_S, LOAD_MEMORY_MB = 5.0, 1024
-SINGLE_ENTITY_LIMIT_S = 0.010
-RAW_RATIO_LIMIT = 1.5
-RDFLIB_SPEEDUP_MIN = 50
+SINGLE_ENTITY_LIMIT_S = 0.002
+RAW_RATIO_LIMIT = 1.2
+SCALE_LOAD_LIMIT_S, SCALE_MEMORY_MB, SCALE_SINGLE_ENTITY_LIMIT_S = 60.0, 4096, 0.005
+MEMORY_STORE_NETX_SIZE = "100k"
 BUILD_LIMIT_S = 2.0
 PAGE_NODES, PAGE_READY_LIMIT_MS, PAGE_SLIDER_LIMIT_MS = 5000, 2000, 100
 
@@ -123,27 +124,40 @@ def targets(results: dict) -> list[dict]:
             not over,
             f"over: {', '.join(over)}" if over else "",
         )
-    speedups = []
-    for case, rdflib in pairs:
-        if {"join", "path"} & set(case["features"]) and not rdflib.get("skipped"):
-            ratio, bound = _rdflib_speedup(case.get("ours", {}), rdflib)
-            if ratio is not None:
-                speedups.append((case["case"], ratio, bound))
-    skipped = [case["case"] for case, rdflib in pairs if rdflib.get("skipped")]
-    if speedups:
-        below = [f"{name} {_ratio(r, b)}" for name, r, b in speedups if r < RDFLIB_SPEEDUP_MIN and not b]
-        undecided = [f"{name} {_ratio(r, b)}" for name, r, b in speedups if r < RDFLIB_SPEEDUP_MIN and b]
-        worst = min(speedups, key=lambda item: item[1])
-        notes = [f"below: {', '.join(below)}"] if below else []
-        notes += [f"rdflib timed out too early to tell: {', '.join(undecided)}"] if undecided else []
-        notes += [f"rdflib not run (timed out at a smaller size): {len(skipped)} cases"] if skipped else []
+    netx = next(
+        (e for e in results.get("netx", ()) if e["size"] == MEMORY_STORE_NETX_SIZE and e["store"] == "memory"), None
+    )
+    if netx and not netx.get("skipped"):
+        finished = "median_s" in netx
         add(
-            f"≥ {RDFLIB_SPEEDUP_MIN}× faster than rdflib in-memory on join and path queries",
-            f"smallest {worst[0]} {_ratio(worst[1], worst[2])}",
-            False if below else (None if undecided else True),
-            "; ".join(notes),
+            f"to_networkx from the rdflib memory store at {MEMORY_STORE_NETX_SIZE}",
+            duration(netx["median_s"]) if finished else _netx_time(netx),
+            finished,
+            "the netx queries run on an Oxigraph copy of the store's quads",
+            at=MEMORY_STORE_NETX_SIZE,
         )
-
+    for scale in results.get("scale", ()):
+        if "error" in scale:
+            add("scale point on the on-disk store", scale["error"], None, at=scale["size"])
+            continue
+        add(
+            f"load {scale['size']} into on-disk Oxigraph < {SCALE_LOAD_LIMIT_S:g} s, peak < {SCALE_MEMORY_MB / 1024:g} GB",
+            f"{duration(scale['load_s'])}, {scale['load_peak_rss_mb']:.0f} MB",
+            scale["load_s"] < SCALE_LOAD_LIMIT_S and scale["load_peak_rss_mb"] < SCALE_MEMORY_MB,
+            f"{scale['triples']:,} triples; store {scale['store_mb']:,.0f} MB on disk",
+            at=scale["size"],
+        )
+        single = [(c["case"], c["median_s"]) for c in scale["cases"] if c["scope"] == "single-entity"]
+        if single:
+            slow = [f"{name} {duration(m)}" for name, m in single if m >= SCALE_SINGLE_ENTITY_LIMIT_S]
+            worst = max(single, key=lambda item: item[1])
+            add(
+                f"single-entity named queries < {SCALE_SINGLE_ENTITY_LIMIT_S * 1000:g} ms median",
+                f"slowest {worst[0]} {duration(worst[1])}",
+                not slow,
+                f"over: {', '.join(slow)}" if slow else "",
+                at=scale["size"],
+            )
     build = results.get("build")
     if build:
         holds = build["median_s"] < BUILD_LIMIT_S if "median_s" in build else None
@@ -173,6 +187,12 @@ def targets(results: dict) -> list[dict]:
                 at=f"{page['nodes']:,} nodes",
             )
     return found
+
+
+def _engine_time(case: dict | None) -> str:
+    if case is None:
+        return "–"
+    return duration(case["median_s"]) if "median_s" in case else f"error: {case['error'][-90:]}"
 
 
 def _netx_time(entry: dict) -> str:
@@ -331,6 +351,63 @@ def markdown(results: dict) -> str:
                 ],
             ),
         ]
+    for scale in results.get("scale", ()):
+        parts.append(f"## Scale point: {scale['size']} on Oxigraph's on-disk store")
+        if "error" in scale:
+            parts.append(f"error: {scale['error']}")
+            continue
+        netx = scale["netx"]
+        serve = scale.get("serve", {})
+        parts.append(
+            f"{scale['triples']:,} triples: bulk load {duration(scale['load_s'])} (CPU {duration(scale['load_cpu_s'])}), "
+            f"peak memory {scale['load_peak_rss_mb']:.0f} MB, {scale['store_mb']:,.0f} MB on disk. "
+            f"`to_networkx` of the whole graph {duration(netx['to_networkx_s'])} ({netx['nodes']:,} nodes, "
+            f"{netx['edges']:,} edges); a {netx['selection_nodes']:,}-node selection ({netx['selection']}, "
+            f"{netx['selection_edges']:,} edges) {duration(netx['select_s'])}. Serving (read-only, every case once): "
+            f"{serve.get('open_rss_mb', '–')} MB after opening, {serve.get('serving_rss_mb', '–')} MB peak."
+        )
+        parts.append(
+            _table(
+                ["case", "scope", "rows", "runs", "median", "first run"],
+                [
+                    [f"`{c['case']}`", c["scope"], c["rows"], c["n"], duration(c["median_s"]), duration(c["first_s"])]
+                    for c in scale["cases"]
+                ],
+            )
+        )
+    for entry in results.get("engines", ()):
+        parts.append(f"## The named queries on servers at {entry['size']} (push, then every case)")
+        if "error" in entry:
+            parts.append(f"error: {entry['error']}")
+            continue
+        engines = entry["engines"]
+        order = [name for name in ("embedded", "oxigraph-server", "virtuoso") if name in engines]
+        parts.append(
+            "Push: "
+            + "; ".join(
+                f"{name} {duration(engines[name]['push_s'])} ({engines[name]['method']})"
+                for name in order
+                if "push_s" in engines[name]
+            )
+            + ". Row counts that differ from embedded Oxigraph: "
+            + (", ".join(f"`{c}`" for c in entry["differing_row_counts"]) or "none")
+            + "."
+        )
+        by_case = {name: {c["case"]: c for c in engines[name]["cases"]} for name in order}
+        parts.append(
+            _table(
+                ["case", "scope", "rows", *order],
+                [
+                    [
+                        f"`{case}`",
+                        first["scope"],
+                        first["rows"],
+                        *(_engine_time(by_case[n].get(case)) for n in order),
+                    ]
+                    for case, first in by_case["embedded"].items()
+                ],
+            )
+        )
     if results.get("page"):
         parts += [
             "## Network page of the whole graph (`kg.viz`: layout + HTML)",

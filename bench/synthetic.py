@@ -43,7 +43,7 @@ from rdflib.term import Node
 
 from kg import countries
 from kg.build import DATA_DIR, ONTOLOGY_DIR
-from kg.inference import add_control, add_geography, control_periods
+from kg.inference import add_control, add_geography, add_memberships, control_periods
 from kg.loader import load_reference
 from kg.namespaces import (
     BKG,
@@ -66,15 +66,15 @@ from kg.triples import add_reference
 
 __all__ = ["SIZES", "Picks", "SyntheticGraph", "cached", "generate", "reference_data"]
 
-SIZES = {"2k": 2_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+SIZES = {"2k": 2_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 
 # Bump when the generated shape changes, so cached files are regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 
 # Triples one organisation brings on average (its facts, stakes, control periods and
 # report mentions), measured on generated data; used to size a dataset to a target.
-_TRIPLES_PER_COMPANY = 85
-_FIXED_TRIPLES = 700  # ontology, concept schemes, countries
+_TRIPLES_PER_COMPANY = 104
+_FIXED_TRIPLES = 2_000  # ontology, concept schemes, countries
 
 # Where headquarters are: industry-heavy countries first, the rest share the remainder.
 _HQ_WEIGHTS = {"CN": 30, "JP": 9, "KR": 8, "US": 10, "DE": 5, "FR": 2, "TW": 3, "IN": 3, "GB": 2, "SE": 1}
@@ -499,14 +499,15 @@ def reference_data(target: int, seed: int = 7, data_dir: Path = DATA_DIR) -> Ref
     """What a dataset of about ``target`` triples is built from: the concept schemes of ``data_dir``
     with made-up organisations (and their stakes) in place of the real ones, and no documents.
 
-    >>> orgs = reference_data(3_000, seed=1).organizations
+    >>> orgs = reference_data(5_000, seed=1).organizations
     >>> len(orgs), orgs[0].id
-    (27, 'synth-000000')
+    (28, 'synth-000000')
     """
     reference = load_reference(data_dir)
     n_companies = max(10, (target - _FIXED_TRIPLES) // _TRIPLES_PER_COMPANY)
     companies = _Companies(random.Random(f"{seed}-companies"), n_companies, _every_country(), pages=n_companies // 3)
-    return replace(reference, organizations=tuple(companies.build()), sources=())
+    # the real plants and agreements name real companies, which are not here (their queries answer nothing)
+    return replace(reference, organizations=tuple(companies.build()), sources=(), plants=(), agreements=())
 
 
 def generate(
@@ -526,6 +527,7 @@ def generate(
         add_reference(_QuadSink(out, CURATED_GRAPH, seen), synthetic)
         inferred = _QuadSink(out, INFERRED_GRAPH, seen)
         add_control(inferred, synthetic.stakes)
+        add_memberships(inferred, synthetic.stakes, (o.id for o in organizations if o.status == "resolved"))
         scoped, report = _claims(
             lambda g: _QuadSink(out, g, seen),
             random.Random(f"{seed}-reports"),

@@ -88,7 +88,8 @@ def test_generation_is_deterministic(small, tmp_path):
 def test_quick_run(tmp_path):
     command = [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)]
     if not CHROMIUM.exists() and os.environ.get("KG_REQUIRE_BROWSER") != "1":
-        command += ["--only", "build,load,queries,netx,page,ingest"]  # no browser here: the rest still runs
+        # no browser here: the rest still runs
+        command += ["--only", "build,load,queries,netx,page,ingest,scale,engines"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads((tmp_path / "results-quick.json").read_text())
@@ -108,3 +109,11 @@ def test_quick_run(tmp_path):
         counts = {case["ours"]["rows"], case["raw"]["rows"]} | ({rdflib["rows"]} if "rows" in rdflib else set())
         assert len(counts) == 1, f"{case_id}: rows differ between our layer, raw pyoxigraph and rdflib: {counts}"
     assert {t["target"].split()[0] for t in results["targets"]} >= {"load", "kg"}
+
+    # the on-disk scale point answers every named query, and Oxigraph server gives the embedded store's rows
+    scale = results["scale"][0]
+    assert "error" not in scale and {case["case"].split("(")[0] for case in scale["cases"]} == names
+    assert scale["serve"]["cases"] == len(scale["cases"]) and scale["netx"]["nodes"] > 0
+    engines = results["engines"][0]["engines"]
+    embedded = {case["case"]: case["rows"] for case in engines["embedded"]["cases"]}
+    assert {case["case"]: case.get("rows") for case in engines["oxigraph-server"]["cases"]} == embedded

@@ -1,0 +1,179 @@
+"""Beyond the in-memory store: a 10M-triple scale point on Oxigraph's on-disk store, and the named queries
+on the servers a team may push the graph to (Oxigraph server, Virtuoso) beside embedded Oxigraph.
+
+Both are tasks of ``bench.measure`` (one fresh process each):
+
+* ``scale``: bulk-load an N-Quads file into an on-disk store (time, peak memory), every named-query case
+  (a few runs each, the slow ones once), ``to_networkx`` of the whole graph and a 50,000-node selection
+  from it; ``serve`` then reopens the store read-only in another fresh process, as ``kg serve`` does, and
+  reports the memory it holds after answering every case once.
+* ``engines``: push a file into a real Oxigraph server and a real Virtuoso on loopback
+  (``kg.remote.push``), then time every named-query case through ``kg.remote.RemoteStore`` on each and
+  on embedded Oxigraph, interleaved; the rows of the three are compared.
+"""
+
+from __future__ import annotations
+
+import collections
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from kg.embedded import OxigraphStore
+from kg.errors import KgError
+from kg.limits import NO_LIMITS, Limits
+from kg.netx import select, to_networkx
+from kg.query import NameIndex, named_queries, run
+from kg.remote import RemoteStore, push
+
+from .cases import all_cases
+from .synthetic import Picks
+
+SELECTION_NODES = 50_000
+
+
+def _answer_size(result) -> int:
+    return len(result.rows) if result.kind == "SELECT" else len(result.triples)
+
+
+def _cases(
+    store, picks: dict, budget_s: float, max_reps: int, names: NameIndex | None = None, limit_s: float | None = None
+) -> list[dict]:
+    """Every named-query case on ``store``: repeated while the runs fit ``budget_s`` (at least once).
+
+    With ``limit_s`` a case is first run once under that time limit (in a forked child, kg.limits), and
+    timed again without it only when it finished.
+    """
+    queries = named_queries()
+    names = names or NameIndex(store)
+    out = []
+    for case in all_cases(queries.values(), Picks(**picks)):
+        samples, rows = [], 0
+        try:
+            if limit_s:
+                store.limits = Limits(limit_s, None)
+                try:
+                    run(store, queries[case.query], case.arguments, names)
+                finally:
+                    store.limits = NO_LIMITS
+            while len(samples) < max_reps and (not samples or sum(samples) + samples[-1] <= budget_s):
+                started = time.perf_counter()
+                rows = _answer_size(run(store, queries[case.query], case.arguments, names))
+                samples.append(time.perf_counter() - started)
+        except KgError as error:  # a server that cannot compile a query: reported, the others still run
+            out.append({"case": case.id, "scope": case.scope, "error": str(error).splitlines()[0][:160]})
+            continue
+        out.append(
+            {
+                "case": case.id,
+                "scope": case.scope,
+                "rows": rows,
+                "n": len(samples),
+                "median_s": round(statistics.median(samples), 6),
+                "first_s": round(samples[0], 6),
+            }
+        )
+    return out
+
+
+def task_scale(path: str, picks: dict, budget_s: float, max_reps: int, location: str, limit_s: float = 120) -> dict:
+    """Load into an on-disk Oxigraph store at ``location`` (left there for ``task_serve``), then query."""
+    from .measure import rss_mb
+
+    shutil.rmtree(location, ignore_errors=True)
+    store = OxigraphStore(Path(location))
+    wall, cpu = time.perf_counter(), time.process_time()
+    store.load_file(Path(path))
+    store.close()
+    loaded = {"load_s": round(time.perf_counter() - wall, 2), "load_cpu_s": round(time.process_time() - cpu, 2)}
+    loaded["load_peak_rss_mb"] = rss_mb()
+    cases = _cases(store, picks, budget_s, max_reps, limit_s=limit_s)
+    started = time.perf_counter()
+    graph = to_networkx(store)
+    netx_s = time.perf_counter() - started
+    # a selection as a page or an analysis would take one: the largest group's neighbourhood, widened
+    # until it holds 50k nodes; where hubs stop it short, the 50k nodes of the most common types instead
+    started = time.perf_counter()
+    depth, chosen, how = 1, None, "focus"
+    while depth <= 8:
+        chosen = select(graph, focus=picks["group"], depth=depth)
+        if chosen.number_of_nodes() >= SELECTION_NODES:
+            break
+        depth += 1
+    else:
+        how = "first 50k nodes"
+        chosen = graph.subgraph(sorted(graph)[:SELECTION_NODES]).copy()
+    select_s = time.perf_counter() - started
+    return loaded | {
+        "cases": cases,
+        "netx": {
+            "nodes": graph.number_of_nodes(),
+            "edges": graph.number_of_edges(),
+            "to_networkx_s": round(netx_s, 2),
+            "selection_nodes": chosen.number_of_nodes() if chosen is not None else 0,
+            "selection_edges": chosen.number_of_edges() if chosen is not None else 0,
+            "selection": how if how != "focus" else f"focus on the largest group, depth {depth}",
+            "select_s": round(select_s, 2),
+        },
+        "store_mb": round(sum(f.stat().st_size for f in Path(location).rglob("*") if f.is_file()) / 1e6, 1),
+    }
+
+
+def task_serve(picks: dict, location: str, limit_s: float = 120) -> dict:
+    """The on-disk store opened read-only, as ``kg serve --store oxigraph:PATH`` opens it; every case once."""
+    from .measure import rss_mb
+
+    store = OxigraphStore(Path(location), read_only=True)
+    opened = rss_mb()
+    cases = _cases(store, picks, 0.0, 1, limit_s=limit_s)
+    result = {"open_rss_mb": opened, "serving_rss_mb": rss_mb(), "cases": len(cases)}
+    shutil.rmtree(location, ignore_errors=True)
+    return result
+
+
+def _rows(result) -> collections.Counter:
+    if result.kind != "SELECT":
+        return collections.Counter(result.triples)
+    return collections.Counter(result.rows)
+
+
+def task_engines(path: str, picks: dict, budget_s: float, max_reps: int) -> dict:
+    """Push ``path`` into Oxigraph server and Virtuoso, then time every case there and embedded."""
+    from tests.servers import VIRTUOSO, oxigraph_server, virtuoso_server
+
+    embedded = OxigraphStore()
+    embedded.load_file(Path(path))
+    out: dict = {"engines": {}}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-engines-") as folder:
+        servers = {"oxigraph-server": oxigraph_server(Path(folder) / "oxigraph")}
+        if VIRTUOSO:
+            servers["virtuoso"] = virtuoso_server(Path(folder) / "virtuoso")
+        baseline = None
+        for engine, server in servers.items():
+            with server as base:
+                if engine == "virtuoso":
+                    writer = RemoteStore(
+                        base + "/sparql-auth",
+                        graph_store=base + "/sparql-graph-crud-auth",
+                        union_default_graph=False,
+                        user="dba",
+                        password="dba",
+                    )
+                    reader = RemoteStore(base + "/sparql", union_default_graph=False, timeout=120)
+                else:
+                    writer = RemoteStore.from_url(base + "/query")
+                    reader = RemoteStore.from_url(base + "/query", timeout=120)
+                report = push(Path(path), writer)
+                cases = _cases(reader, picks, budget_s, max_reps, NameIndex(embedded))
+                if baseline is None:
+                    baseline = _cases(embedded, picks, budget_s, max_reps)
+                out["engines"][engine] = {"push_s": round(report.seconds, 2), "method": report.method, "cases": cases}
+        out["engines"]["embedded"] = {"cases": baseline}
+    # the answers compared once, case by case (sizes here; the rows themselves in tests/test_virtuoso.py)
+    sizes = {engine: {c["case"]: c.get("rows") for c in e["cases"]} for engine, e in out["engines"].items()}
+    out["differing_row_counts"] = sorted(
+        case for case in sizes["embedded"] if len({s.get(case) for s in sizes.values()}) > 1
+    )
+    return out
