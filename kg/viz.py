@@ -124,6 +124,7 @@ _OTHER_EDGE = EdgeStyle("#8c8c8c", "", "", "")
 # event kinds (kg.netx history) after which an organisation no longer exists as itself
 _ENDS_ORGANISATION = frozenset({"Dissolved", "MergedInto"})
 _SMALL_LABELS = frozenset({"plant", "agreement"})
+_BORDERED = frozenset({"plant", "unresolved"})
 _EDGE_LENGTH = 90.0  # pixels between linked nodes, before zoom
 _BIG = 2000  # edges above which dragging and zooming hide edges, to keep the page responsive
 LABEL_MIN_PX = 12  # a label smaller than this on screen is not drawn at all
@@ -404,7 +405,9 @@ def network(
         },
         "nodes": {
             "font": {"size": 14, "strokeWidth": 4, "strokeColor": "#ffffff"},
-            "borderWidth": 1,
+            # a border is a second stroke per node, a good part of drawing 5,000 of them: only the
+            # shapes whose border says something (a plant being built, an unresolved name: dashed) get one
+            "borderWidth": 0,
             # vis-network skips a label below drawThreshold - 1 screen pixels: every drawn label is >= 12 px
             "scaling": {"label": {"drawThreshold": LABEL_MIN_PX + 1, "maxVisible": 40}},
         },
@@ -420,6 +423,7 @@ def network(
                 "color": {"background": style.color, "border": "#333333"},
                 "shape": style.shape,
                 "shapeProperties": {"borderDashes": [4, 3] if style.dashed else False},
+                **({"borderWidth": 1} if name in _BORDERED else {}),
             }
             for name, style in NODE_STYLES.items()
         },
