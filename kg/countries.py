@@ -229,6 +229,11 @@ def _key(text: str) -> str:
     return re.sub(r"^the\s+", "", name_key(text))
 
 
+def all_countries() -> tuple[Country, ...]:
+    """Every current country of the table, in its order."""
+    return tuple(_table().countries)
+
+
 def country(iso2: str) -> Country:
     """The country with this ISO 3166-1 alpha-2 code.
 

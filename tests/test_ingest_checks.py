@@ -105,13 +105,20 @@ def test_local_and_inverted_country_names(tmp_path, reference):
         "| Middle East & Africa | Iran, Islamic Rep., GCC |\n| Asia-Pacific | Korea, Rep., Other Asia |\n"
     )
     result = run(tmp_path, reference, text)
-    found = {(listing.mention, m.iso2 or m.grouping) for listing in result.extraction.regions for m in listing.countries}
+    found = {
+        (listing.mention, m.iso2 or m.grouping) for listing in result.extraction.regions for m in listing.countries
+    }
     assert {("Europe", "DE"), ("Europe", "ES"), ("Middle East & Africa", "IR"), ("Asia-Pacific", "KR")} <= found
     residuals = {
-        m.grouping: m.members for listing in result.extraction.regions for m in listing.countries if m.status == "grouping"
+        m.grouping: m.members
+        for listing in result.extraction.regions
+        for m in listing.countries
+        if m.status == "grouping"
     }
     assert residuals["Rest of Europe"] == () and residuals["Rest of Asia"] == ()  # never silently expanded
     assert residuals["GCC"] == ("BH", "KW", "OM", "QA", "SA", "AE")
+    rest = next(m for listing in result.extraction.regions for m in listing.countries if m.grouping == "Rest of Europe")
+    assert "FR" in rest.candidates and "DE" not in rest.candidates and "CN" not in rest.candidates
 
 
 def test_cjk_and_accented_names(tmp_path, reference):

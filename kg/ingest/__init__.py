@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
 from rdflib import Graph
 
+from ..countries import all_countries, market_regions
 from ..records import PartialDate, ReferenceData, SourceDocument
 from .check import Flag, run_checks
 from .claims import DocumentMeta, build_graph, period_text
@@ -103,6 +104,7 @@ def ingest(path: Path | str, reference: ReferenceData, source: SourceDocument | 
     resolver = _resolver(reference)
     extraction = extract_document(document, resolver.known_names())
     resolutions = resolve_extraction(extraction, resolver, source_id)
+    extraction = _residual_candidates(extraction, resolutions, reference)
     flags = run_checks(extraction, resolutions, reference)
     meta = DocumentMeta(
         source_id=source_id,
@@ -118,6 +120,32 @@ def ingest(path: Path | str, reference: ReferenceData, source: SourceDocument | 
         source_id, Path(name) if url is None else Path(source_id_for(name, sha256)[:-9] + suffix), sha256, extraction, resolutions,
         flags, graph, tuple(warnings), data, url, retrieved, suffix,
     )  # fmt: skip
+
+
+def _residual_candidates(
+    extraction: Extraction, resolutions: tuple[Resolution, ...], reference: ReferenceData
+) -> Extraction:
+    """A residual ("Rest of Europe") under a market region gets that region's other countries as candidates.
+
+    It stays a grouping without members: the report does not say which countries it means, so none is added.
+    """
+    regions = {r.mention: r.id for r in resolutions if r.kind == "region" and r.status == "resolved" and r.id}
+    listings = []
+    for listing in extraction.regions:
+        region_id = regions.get(listing.mention)
+        residual = [m for m in listing.countries if m.status == "grouping" and not m.members and not m.candidates]
+        if region_id is None or not residual:
+            listings.append(listing)
+            continue
+        listed = {code for m in listing.countries for code in ((m.iso2,) if m.iso2 else m.members)}
+        inside = tuple(
+            c.iso2
+            for c in all_countries()
+            if c.iso2 not in listed and region_id in market_regions(c.iso2, reference.regions)
+        )
+        countries = tuple(replace(m, candidates=inside) if m in residual else m for m in listing.countries)
+        listings.append(replace(listing, countries=countries))
+    return replace(extraction, regions=tuple(listings))
 
 
 def to_json(result: IngestResult) -> dict:
