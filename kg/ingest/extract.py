@@ -457,7 +457,13 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
             return
         if label is None and all(_is_place(item.text) for item in items) and not any("," in i.text for i in items):
             return  # "Regions covered: North America, Europe, ...": regions without their countries
-        state.regions.append((label or "", [item.text for item in items]))
+        short = [item.text for item in items if len(item.text.split()) <= 5 and not re.search(r"\d|[.;:]\s", item.text)]
+        for item in items:
+            if item.text not in short:  # a sentence in the list ("Asia Pacific held 45% ..."): prose, not a country
+                state.add_paragraph(item.text, place or label)
+                _players_in(item.text, state)
+        if short:
+            state.regions.append((label or "", short))
     elif section in ("types", "applications"):
         for item in _flatten(items):
             state.add_segment("type" if section == "types" else "application", item.text)
@@ -667,6 +673,13 @@ def _name_list(text: str, state: _State) -> bool:
     return True
 
 
+# "NGK Insulators, the leading NAS battery maker", "Zeta Energy, a Texas-based developer of ..."
+_APPOSITIVE = re.compile(
+    rf"(?:^|[\s(])(?P<name>{_LISTED_NAME}),\s+(?:the|a|an)\s+(?:[\w&'-]+\s+){{0,5}}?"
+    r"(?:maker|manufacturer|supplier|producer|developer|company|firm|start-?up|group|vendor|integrator|recycler)s?\b"
+)
+
+
 def _inline_numbering(text: str) -> str:
     """A list numbered inside a line as a comma list: "include: 1) Samsung SDI 2) LG Energy Solution" ->
     "include: Samsung SDI, LG Energy Solution"."""
@@ -684,6 +697,11 @@ def _players_in(sentence: str, state: _State) -> None:
             for name in split_list(_names_prefix(_LIST_TAIL.sub("", match["list"]))):
                 if not _is_place(name):
                     state.add_company(name, "players-list")
+    if "," in sentence:
+        for match in _APPOSITIVE.finditer(sentence):
+            name = _clean_name(match["name"])
+            if name and not _is_place(name) and not _NOT_A_NAME.match(name):
+                state.add_company(name, "text")
     if not re.search(r"%|percent|per cent", sentence):
         return  # every ownership statement states a share
     for pattern in _OWNERSHIP:
