@@ -77,12 +77,21 @@ class Shown:
         return f"{type(self).__name__}({', '.join(shown)})"
 
     def _repr_html_(self) -> str:
-        rows = [
-            (f.name, _cell(getattr(self, f.name)))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
-            if getattr(self, f.name) is not None and getattr(self, f.name) != ()
-        ]
-        return html_table(Readable(("field", "value"), tuple(rows)), caption=type(self).__name__)
+        rows, nested = [], []
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if value is None or value == ():
+                continue
+            if isinstance(value, tuple) and all(isinstance(item, Shown) for item in value):
+                nested.append((f.name, value))  # e.g. an entity's facts: a table of their own below
+            else:
+                rows.append((f.name, _cell(value)))
+        html = html_table(Readable(("field", "value"), tuple(rows)), caption=type(self).__name__)
+        for name, items in nested:
+            columns = tuple(f.name for f in dataclasses.fields(items[0]))  # type: ignore[arg-type]
+            table = tuple(tuple(_cell(getattr(item, column)) for column in columns) for item in items)
+            html += html_table(Readable(columns, table), caption=f"{name} ({len(items)})")
+        return html
 
 
 def html_table(view: Readable, caption: str = "", footer: str = "") -> str:

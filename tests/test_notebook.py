@@ -32,6 +32,8 @@ def test_records_have_short_reprs_and_html(graph):
     assert "<table>" in html and "Volta America" in html and "https://" not in html
     record = graph.entity("Kiwa")
     assert repr(record).startswith("EntityRecord('Kiwa Electric', parent-group)") and len(repr(record)) < 100
+    html = record._repr_html_()  # the facts as a table of their own, with their sources
+    assert f"facts ({len(record.facts)})" in html and "https://example.org/kiwa/profile" in html
 
 
 def test_rows_show_as_the_people_table(graph):
