@@ -106,4 +106,3 @@ def test_with_kg_data_it_builds_and_answers_and_names_a_stale_build(installed, t
         f"kg query: warning: {clone / 'build' / 'battery-kg.trig'} is older than {clone / 'data' / 'chemistries.yaml'}: "
         "answers leave out those changes until `kg build`"
     ]
-
