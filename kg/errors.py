@@ -122,9 +122,14 @@ class SparqlSyntaxError(QueryError):
         detail = self.detail
         if detail == "unknown prefix" and token and ":" in token[0]:
             detail = f"unknown prefix {token[0].split(':', 1)[0]}: (declare it with PREFIX)"
+        shown, caret = source, start
+        if len(source) > 100:  # a long line (a query on one line): the 80 characters around the place
+            left = max(0, start - 40)
+            shown = ("…" if left else "") + source[left : left + 80] + ("…" if left + 80 < len(source) else "")
+            caret = start - left + (1 if left else 0)
         return (
             f"{origin}: SPARQL syntax error at line {line}, column {start + 1}{near}: {detail}\n"
-            f"  {source}\n  {' ' * start}^"
+            f"  {shown}\n  {' ' * caret}^"
         )
 
 

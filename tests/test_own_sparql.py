@@ -83,3 +83,12 @@ def test_the_endpoint_answers_a_syntax_error_with_the_place(tmp_path):
     with kg_serve(tmp_path) as running:
         url = running.url + "?" + urllib.parse.urlencode({"query": QUESTION, "format": "csv"})
         assert "company/volta-cells" in urllib.request.urlopen(url, timeout=30).read().decode()
+
+
+def test_a_long_line_shows_the_text_around_the_place():
+    triples = " ".join(f"?c <urn:p{i}> ?o{i} ." for i in range(30))
+    with pytest.raises(QueryError) as caught:
+        open_store("oxigraph").query(f"SELECT ?c WHERE {{ {triples} ?c foo:bar ?x . {triples} }}")
+    _, shown, caret = str(caught.value).splitlines()
+    assert len(shown) < 90 and shown.startswith("  …") and shown.endswith("…")
+    assert shown[len(caret) - 1 : len(caret) - 1 + len("foo:bar")] == "foo:bar"
