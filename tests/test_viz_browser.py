@@ -522,6 +522,11 @@ def test_a_focused_ownership_tree_screenshot(seed, seed_graph):
     page.settle()
     # LG Chem above LG Energy Solution, which is above its joint ventures with carmakers
     assert page.position(LG_CHEM)[1] < page.position(LGES)[1] < page.position(ULTIUM)[1]
+    # a closer look at the tree for the README, as a reader would zoom in
+    page.page.evaluate(
+        "(ids) => kgPage.network.fit({nodes: [ids[0], ...kgPage.network.getConnectedNodes(ids[1])], animation: false})",
+        [LG_CHEM, LGES],
+    )
     page.page.screenshot(path=str(DOCS / "network-focus.png"))
 
 

@@ -285,10 +285,12 @@
       parents.get(down).push(up);
       children.get(up).push(down);
     });
-    const attached = new Map();  // organisation -> its plants and agreements that belong to it alone
+    // organisation -> its plants and agreements: an agreement between several goes with its first party,
+    // so that agreements do not tie every group into one flat tree
+    const attached = new Map();
     const isAttached = new Set();
     list.forEach(function (i) {
-      if (org(i) || parents.get(i).length !== 1 || children.get(i).length) { return; }
+      if (org(i) || !parents.get(i).length || children.get(i).length) { return; }
       const p = parents.get(i)[0];
       (attached.get(p) || attached.set(p, []).get(p)).push(i);
       isAttached.add(i);
@@ -418,6 +420,12 @@
       cursorX += b.width;
       rowHeight = Math.max(rowHeight, b.height);
     });
+    // the view opens on the trees, which come first; organisations on their own wait further down
+    const trees = boxes.filter(function (b) { return b.members.length > 1; });
+    if (trees.length && trees.length < boxes.length) {
+      placed.fitTo = [].concat.apply([], trees.map(function (b) { return b.members; }))
+        .map(function (i) { return D.nodes[i].id; });
+    }
     return placed;
   }
   function relax(list, start, iterations) {
@@ -506,11 +514,13 @@
       target = new Map();
       list.forEach(function (i) { target.set(i, start.get(i)); });
     }
-    move(list, start, target, !(options && options.instant), options && options.fit);
+    const restricted = state.focus !== null && state.depth !== null;  // a neighbourhood: all of it in view
+    const fit = options && options.fit ? (restricted ? true : target.fitTo || true) : false;
+    move(list, start, target, !(options && options.instant), fit);
   }
-  function fitView() {
+  function fitView(ids) {
     network.redraw();  // makes vis-network measure its canvas again, which the details panel may have narrowed
-    network.fit({ animation: false });
+    network.fit(Array.isArray(ids) ? { nodes: ids, animation: false } : { animation: false });
   }
   function move(list, start, target, animated, fit) {
     if (animation) { cancelAnimationFrame(animation); animation = null; }
@@ -527,7 +537,7 @@
     };
     const finish = function () {
       set(1);
-      if (fit) { fitView(); }
+      if (fit) { fitView(fit); }
       network.redraw();
     };
     if (!animated || list.length > 3000) { finish(); return; }
