@@ -116,8 +116,8 @@ def virtuoso_server(directory: Path):
     for _ in range(5):  # a free port may be taken between probe and bind
         sql_port, http_port = free_port(), free_port()
         ini = VIRTUOSO_INI.read_text().replace("/var/lib/virtuoso-opensource-7/db/", f"{directory}/")
-        ini = re.sub(r"(\[Parameters\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>{sql_port}", ini)
-        ini = re.sub(r"(\[HTTPServer\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>{http_port}", ini)
+        ini = re.sub(r"(\[Parameters\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>127.0.0.1:{sql_port}", ini)
+        ini = re.sub(r"(\[HTTPServer\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>127.0.0.1:{http_port}", ini)
         (directory / "virtuoso.ini").write_text(ini)
         log = directory / "virtuoso.out"
         with open(log, "wb") as out:
