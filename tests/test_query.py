@@ -325,7 +325,7 @@ def test_chemistries_by_region_counts(graph, reference):
 
 
 def test_sources_behind_the_facts_about_a_company(graph, reference, report_graph, report_id):
-    predicates = {"headquarters": BKG.headquarteredIn, "founded": SDO.foundingDate}
+    predicates = {"headquarters": BKG.headquarteredIn, "founded": SDO.foundingDate, "wikidata": SDO.sameAs}
     for org in resolved(reference):
         expected = set()
         for field, predicate in predicates.items():
@@ -466,7 +466,9 @@ def test_entity_facts_and_description(graph, reference):
         }
         # the description holds what is true now: facts that ended are left to their fact nodes
         current = [
-            f for f in (*org.chemistries, *org.applications, org.headquarters, org.founded) if f and f.end is None
+            f
+            for f in (*org.chemistries, *org.applications, org.headquarters, org.founded, org.wikidata)
+            if f and f.end is None
         ]
         assert cited == {url for f in current for url in f.sources} | {
             url for former in org.former_names for url in former.sources
