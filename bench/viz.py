@@ -34,6 +34,7 @@ import networkx as nx
 from kg.viz import map_layout, write_page
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying hosts a closed network refuses.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

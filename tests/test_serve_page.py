@@ -13,18 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.viz import CHROMIUM, CHROMIUM_ARGS  # one set of launch flags for tests and benchmarks
 from tests.servers import kg_serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path(__file__).parent.parent / "build" / "query-page.png"
 
 

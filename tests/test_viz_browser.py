@@ -19,20 +19,11 @@ from urllib.parse import quote
 import networkx as nx
 import pytest
 
+from bench.viz import CHROMIUM, CHROMIUM_ARGS  # one set of launch flags for tests and benchmarks
 from kg.netx import HUB_TYPES, stake_active, to_networkx
 from kg.store import open_store
 from kg.viz import node_style, write_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FIXTURE = Path(__file__).parent.parent / "kg" / "examples" / "netx-viz.trig"
 DOCS = Path(__file__).parent.parent / "docs"
 ID = "https://w3id.org/battery-kg/id/"
