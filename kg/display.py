@@ -3,7 +3,7 @@
 Records (kg.graph's frozen dataclasses) inherit :class:`Shown`: ``repr`` names
 things by their label rather than dumping IRIs, and Jupyter renders
 ``_repr_html_`` as a small table. Query answers use the same people's view as
-``kg query --format table`` (:func:`kg.formats.readable`).
+``kg query --format table`` (:func:`kg.tables.readable`).
 
 >>> from dataclasses import dataclass
 >>> from rdflib import URIRef
@@ -31,7 +31,7 @@ from html import escape
 
 from rdflib import URIRef
 
-from .formats import Readable, short_iri
+from .tables import Readable, short_iri
 
 __all__ = ["Shown", "html_table"]
 

@@ -40,7 +40,6 @@ from rdflib.term import Node
 
 from .display import Shown, html_table
 from .errors import KgError
-from .formats import readable
 from .limits import NO_LIMITS, Limits
 from .namespaces import BKG, SKOS
 from .query import (
@@ -56,6 +55,7 @@ from .query import (
     short_iri,
 )
 from .store import QueryResult, Store, open_store
+from .tables import readable
 
 if TYPE_CHECKING:
     import networkx

@@ -44,12 +44,13 @@ from .catalogue import (
     read_query_file,
 )
 from .errors import QueryError, SparqlSyntaxError, UnknownName
-from .formats import FORMATS, format_result, short_iri
+from .formats import FORMATS, format_result
 from .limits import Limits
 from .lookup import EXAMPLE, NameIndex, expand, kind_of
 from .namespaces import PREFIXES
 from .parameters import bind, literal_argument
 from .store import QueryResult, Store
+from .tables import short_iri
 
 __all__ = [
     "ENTITY_TYPES",

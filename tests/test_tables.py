@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from rich.cells import cell_len
 
 from kg.cli import main
-from kg.formats import readable_number
 from kg.query import EXAMPLE, named_queries, run
 from kg.store import open_store
+from kg.tables import readable_number
 
 # every named query's columns, whichever parameters are given; a change here is a change for every script
 COLUMNS = {

@@ -12,7 +12,6 @@ import click
 from ..catalogue import parse_columns
 from ..errors import QueryError
 from ..explain import why_empty
-from ..formats import TableView
 from ..limits import Limits
 from ..query import (
     FORMATS,
@@ -29,6 +28,7 @@ from ..query import (
     run,
 )
 from ..store import checked
+from ..tables import TableView
 
 NAMES_NOTE = """\
 Names: a parameter takes a label, alias, code, id or IRI, compared without case, accents or legal form
