@@ -172,9 +172,9 @@ def _text(result: IngestResult, note: str | None) -> str:
         lines.append(f"  {note}")
     lines.append(f"  companies ({len(extraction.companies)}):")
     for company in extraction.companies:
-        r = by_key[("company", company.mention)]
-        target = r.id or ", ".join(c.id for c in r.candidates) or "new entity"
-        lines.append(f"    {company.mention} → {target} [{r.status} {r.confidence:.2f}]")
+        found = by_key[("company", company.mention)]
+        target = found.id or ", ".join(c.id for c in found.candidates) or "new entity"
+        lines.append(f"    {company.mention} → {target} [{found.status} {found.confidence:.2f}]")
         for relation in company.relations:
             lines.append(f"      {relation.relation} {relation.object}")
     lines.append(f"  segments ({len(extraction.segments)}):")

@@ -268,7 +268,7 @@ def shares_that_do_not_add_up(data: _Input) -> list[Flag]:
         (i, f) for i, f in enumerate(data.extraction.figures) if f.metric == "market_share" and f.unit == "percent"
     ]
     regions = [(i, f, data.resolved("region", f.scope)) for i, f in shares if f.scope_kind == "region"]
-    countries = [(i, f, (_country_of(f.scope) or [None])[0]) for i, f in shares if f.scope_kind == "country"]
+    countries = [(i, f, next(iter(_country_of(f.scope)), None)) for i, f in shares if f.scope_kind == "country"]
     flags = []
     covered_countries: set[int] = set()
     for ci, cf, iso2 in countries:
@@ -394,7 +394,7 @@ def dominance_against_shares(data: _Input) -> list[Flag]:
                     About("figure", str(leader_index)),
                     *(About("figure", str(i)) for _, (i, _) in stated),
                 ),
-            )  # fmt: skip
+            )
         )
     return flags
 
@@ -523,7 +523,7 @@ def figure_scope_differs(data: _Input) -> list[Flag]:
 # ---------------------------------------------------------------- against curated facts
 
 
-def _ancestors(reference: ReferenceData, concept_id: str) -> set[str]:
+def _ancestors(reference: ReferenceData, concept_id: str | None) -> set[str]:
     parents = {c.id: c.broader for c in reference.chemistries}
     chain = set()
     while concept_id and concept_id not in chain:
@@ -566,13 +566,13 @@ def ended_entities(data: _Input) -> list[Flag]:
     orgs = {org.id: org for org in data.reference.organizations}
     for company in data.extraction.companies:
         resolution = data.resolved("company", company.mention)
-        if resolution is None or company.context == "relation":
+        if resolution is None or resolution.id is None or company.context == "relation":
             continue
         org = orgs[resolution.id]
         stated = {
             target.id
             for relation in company.relations
-            if (target := data.resolved("company", relation.object)) is not None
+            if (target := data.resolved("company", relation.object)) is not None and target.id is not None
         }
         evidence = company.sentences[:2]
         about = (About("company", company.mention),)

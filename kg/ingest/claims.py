@@ -202,9 +202,9 @@ class _Builder:
                     self.add(claim, BKG.sharePercent, decimal_literal(relation.share))
             for name, value in company.attributes:
                 if name == "headquarters":
-                    for match in _countries(value):
-                        claim = self.mint("claim", "headquarters", company.mention, match.iso2)
-                        country = iri("country", match.iso2)
+                    for code in _countries(value):
+                        claim = self.mint("claim", "headquarters", company.mention, code)
+                        country = iri("country", code)
                         self.relation_claim(claim, subject, BKG.headquarteredIn, country, f"{company.mention}: {value}")
 
     def relation_claim(self, claim: URIRef, subject: URIRef, relation: URIRef, obj: URIRef, text: str) -> None:
@@ -306,7 +306,7 @@ class _Builder:
         if figure.scope_kind == "country":
             found = _countries(figure.scope)
             if found:
-                return iri("country", found[0].iso2)
+                return iri("country", found[0])
         if figure.scope_kind == "segment" and figure.scope.casefold() in self.segment_nodes:
             return self.segment_nodes[figure.scope.casefold()]
         # another market, or a scope no reference entity stands for: a node of this document
@@ -342,8 +342,9 @@ class _Builder:
         return self.doc
 
 
-def _countries(text: str) -> list[CountryMatch]:
-    return [m for m in normalize(text) if m.iso2]
+def _countries(text: str) -> list[str]:
+    """The ISO 3166 codes of the countries a text names."""
+    return [m.iso2 for m in normalize(text) if m.iso2]
 
 
 def build_graph(

@@ -401,7 +401,7 @@ class _Walker:
         if any(metadata):
             # metadata lines become blocks of their own; the other lines stay paragraphs between them
             rest: list[str] = []
-            for line, match in zip(lines, metadata):
+            for line, match in zip(lines, metadata, strict=True):
                 if match:
                     if rest:
                         self.add_paragraph("\n".join(rest), lead)

@@ -260,7 +260,9 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
     )
     context = Context(
         product=market.product,
-        period=(market.period_start, market.period_end) if market.period_start else None,
+        period=(market.period_start, market.period_end)
+        if market.period_start is not None and market.period_end is not None
+        else None,
         companies=tuple(c.mention for c in state.companies.values()),
         regions=tuple(r.mention for r in regions if r.mention),
         segments=tuple(s.mention for s in state.segments.values()),
@@ -602,7 +604,7 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         # "Type: 18650, 21700" / "Application: power tools, e-bikes", or sub-labels inside a segment section
         kinds = [_classify(match["label"]) or section for match in labelled if match is not None]
         if all(kind in ("types", "applications") for kind in kinds):
-            for match, kind in zip(labelled, kinds):
+            for match, kind in zip(labelled, kinds, strict=True):
                 if match is not None:
                     for name in split_list(match["list"]):
                         state.add_segment("type" if kind == "types" else "application", name)
@@ -772,10 +774,7 @@ def _relations(name: str, sentence: str) -> list[StatedRelation]:
         relation = _RELATION.match(sentence[match.end() :])
         if not relation:
             continue
-        if relation["formerly"]:
-            kind = "formerly"
-        else:
-            kind = _RELATION_NAMES[(relation["rel"] or relation["by"]).lower()]
+        kind = "formerly" if relation["formerly"] else _RELATION_NAMES[(relation["rel"] or relation["by"]).lower()]
         if relation["adj"] and relation["adj"].strip().lower() == "former":
             kind = f"formerly-{kind}"
         obj = re.split(
@@ -798,7 +797,7 @@ def _market_and_info(document: Document, state: _State) -> tuple[Market, Documen
     headings = [b for b in document.blocks if b.kind == "heading"]
     real = [b for b in headings if b.level <= 6]
     paragraphs = [p.text for p in state.paragraphs[:3]]
-    title_block = (real or headings or [b for b in document.blocks if b.kind == "paragraph"] or [None])[0]
+    title_block = next(iter(real or headings or [b for b in document.blocks if b.kind == "paragraph"]), None)
     title = title_block.text.split("\n")[0].strip()[:300] if title_block else None
     candidates = [title or ""] + [b.text for b in headings[:5]] + paragraphs
     name = None

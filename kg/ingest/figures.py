@@ -369,8 +369,10 @@ def _time(windows: tuple[str, ...], report_period: tuple[int, int] | None) -> tu
         _, kind, match = (max if position == 1 else min)(hits, key=lambda hit: hit[0])
         if kind == "period":
             return None, int(match.group(1)), int(match.group(2))
-        if kind == "forecast":
+        if kind == "forecast" and report_period is not None:
             return None, report_period[0], report_period[1]
+        if kind == "forecast":
+            return None, None, None
         if kind == "until":
             return None, None, int(match.group(1))
         return int(match.group(1)), None, None
@@ -407,6 +409,7 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
                 _STAKE_AFTER.search(after) or _STAKE_BEFORE.search(before[-40:]) or _OWNERSHIP_WORDS.search(clause)
             ):
                 continue
+            scope: _Span | None
             if respective is not None:
                 scope = respective[index]
             else:
@@ -496,8 +499,8 @@ def statements_in(sentence: str, context: Context) -> list[Statement]:
             category = next((name for name, pattern in _CATEGORY if pattern.search(inverted.group("what"))), "segment")
             rest = clause[inverted.end() :]
             spans = [s for s in _spans(rest, context) if s.kind not in ("market", "other-market")]
-            named = re.match(r"(?:the\s+)?([^\W\d_a-z][\w&'-]*(?:\s+(?:[^\W\d_a-z][\w&'-]*|&)){0,4})", rest)
-            subject = spans[0].text if spans and spans[0].start <= 5 else named.group(1) if named else None
+            leader = re.match(r"(?:the\s+)?([^\W\d_a-z][\w&'-]*(?:\s+(?:[^\W\d_a-z][\w&'-]*|&)){0,4})", rest)
+            subject = spans[0].text if spans and spans[0].start <= 5 else leader.group(1) if leader else None
             if subject:
                 future = bool(_FUTURE.search(clause))
                 found.append(Statement("dominance", (subject,), category, sentence.strip(), future))
@@ -507,19 +510,19 @@ def statements_in(sentence: str, context: Context) -> list[Statement]:
             continue
         spans = _spans(clause, context)
         future = bool(_FUTURE.search(clause))
-        category = next((name for name, pattern in _CATEGORY if pattern.search(keyword.group())), None)
+        named_category = next((name for name, pattern in _CATEGORY if pattern.search(keyword.group())), None)
         for kinds, object_kind in (
             (("region", "country"), "region"),
             (("segment",), "segment"),
             (("company",), "company"),
         ):
-            if category not in (None, object_kind):
+            if named_category not in (None, object_kind):
                 continue
             named = [s for s in spans if s.kind in kinds]
             subjects = [s.text for s in named if s.end <= keyword.start()] or (
                 [s.text for s in named] if object_kind == "region" else []
             )
-            if not subjects and object_kind == "segment" and category == "segment":
+            if not subjects and object_kind == "segment" and named_category == "segment":
                 # "Stationary storage was the largest application": the clause's subject, named or not
                 subject = re.sub(
                     r"^(?:in (?:19|20)\d\d,?\s*|the\s+)+", "", clause[: keyword.start()].strip(), flags=re.I
@@ -652,9 +655,14 @@ def table_figures(
             if unit_scale is None:
                 continue
             unit, scale = unit_scale
-            if own_unit is None and head_unit is None and caption_unit is not None and caption_unit[0] != "percent":
-                if re.search(r"%|share|cagr", head, re.I):
-                    unit, scale = "percent", 1.0
+            if (
+                own_unit is None
+                and head_unit is None
+                and caption_unit is not None
+                and caption_unit[0] != "percent"
+                and re.search(r"%|share|cagr", head, re.I)
+            ):
+                unit, scale = "percent", 1.0
             metric = _table_metric(head, unit, scope_kind)
             if metric is None:
                 continue
