@@ -79,7 +79,9 @@ def test_bad_data_is_named_and_previous_output_survives(good_build, path):
     names = sorted(p.name for p in out.iterdir())
     generations = [name for name in names if name.startswith(".generation-")]
     assert len(generations) == 1 and os.readlink(out / ".current") == generations[0]
-    assert [name for name in names if name not in generations] == sorted([".current", *before]), "a file was left behind"
+    assert [name for name in names if name not in generations] == sorted([".current", *before]), (
+        "a file was left behind"
+    )
 
 
 def test_bad_concept_reference_names_the_file(good_build, tmp_path):

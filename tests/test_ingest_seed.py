@@ -227,6 +227,7 @@ def test_named_graph(result):
     assert len(cagr) == 1 and graph.value(cagr[0], BKG.unit) == QUDT_UNIT["PERCENT"]
     assert str(graph.value(cagr[0], BKG.period)) == "2025-2032"
     segments = set(graph.subjects(RDF.type, BKG.CapacitySegment))
+
     def number(node):
         return None if node is None else node.toPython()
 
