@@ -317,3 +317,14 @@ def test_cli_reports_bad_input_in_one_line(tmp_path):
     bad_type = runner.invoke(main, ["viz", "--store", str(FIXTURE), "--types", "company,widget"])
     assert bad_type.exit_code == 2 and "widget" in bad_type.output
     assert not (tmp_path / "g.html").exists()
+
+
+def test_an_agreement_leaves_the_map_when_it_ends():
+    """The real graph: a supply deal signed in 2023 for 2026-2030 is on the map from 2023 until its end (2031)."""
+    import kg
+
+    network = kg.load().to_networkx()
+    deal = "https://w3id.org/battery-kg/id/agreement/albemarle-ford-lithium-hydroxide-2023"
+    page = viz.payload(network.subgraph([deal]).copy())
+    [meta] = [meta for node, meta in zip(page["nodes"], page["nodeMeta"], strict=True) if node["id"] == deal]
+    assert (meta["from"], meta["until"]) == (2023, 2031)
