@@ -493,7 +493,7 @@ def test_neighbors_of_a_company(graph, reference):
 
 
 def test_the_committed_example_graph_is_what_the_build_makes_today(built):
-    """kg/examples/query-graph.trig feeds the doctests and other helpers' tests; rebuild it with
+    """kg/examples/query-graph.trig feeds the doctests and other test modules; rebuild it with
     `.venv/bin/python tests/query_fixture.py` when this fails after a change to the build."""
     from rdflib import BNode, Dataset
 
