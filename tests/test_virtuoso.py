@@ -176,7 +176,6 @@ def built_on_virtuoso(virtuoso, built_trig):
 KNOWN_TO_DIFFER = {
     "capacity": "different rows on Virtuoso",
     "events": "Virtuoso's compiler fails on a sub-select: 'selid is used outside its scope'",
-    "facts": "different rows on Virtuoso without arguments",
     "owner-changes": "different rows on Virtuoso between 2010 and 2024",
 }
 
