@@ -164,12 +164,17 @@ def test_a_push_killed_midway_leaves_every_graph_old_or_new(virtuoso, tmp_path, 
 
 
 @pytest.fixture(scope="module")
-def built_on_virtuoso(virtuoso, built_trig):
-    """The built graph pushed into Virtuoso, and the same file in embedded Oxigraph."""
-    push(built_trig, by_graph_store(virtuoso))
-    embedded = OxigraphStore()
-    embedded.load_file(built_trig)
-    return reader(virtuoso), embedded
+def built_on_virtuoso(tmp_path_factory, built_trig):
+    """The built graph pushed into a Virtuoso of its own, and the same file in embedded Oxigraph.
+
+    Its own: Virtuoso's default graph is the union of every graph it holds, so graphs the push tests
+    left behind would answer too.
+    """
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso-built")) as base:
+        push(built_trig, by_graph_store(base))
+        embedded = OxigraphStore()
+        embedded.load_file(built_trig)
+        yield reader(base), embedded
 
 
 # Named queries not yet written in the portable forms of docs/scale.md: issue 19 stays open until this is empty.
@@ -218,10 +223,10 @@ def test_the_queries_known_to_differ_are_listed_while_they_differ(built_on_virtu
     "name, params",
     [("ownership-stakes", ["company=A123 Systems"]), ("entity-names", ["text=lithium"]), ("companies", [])],
 )
-def test_kg_query_endpoint_gives_the_rows_of_the_embedded_store(built_on_virtuoso, virtuoso, built_trig, name, params):
+def test_kg_query_endpoint_gives_the_rows_of_the_embedded_store(built_on_virtuoso, built_trig, name, params):
     arguments = [option for param in params for option in ("--param", param)]
     local = kg("query", name, *arguments, "--data", str(built_trig), "--format", "csv")
-    remote = kg("query", name, *arguments, "--endpoint", virtuoso + "/sparql", "--format", "csv")
+    remote = kg("query", name, *arguments, "--endpoint", built_on_virtuoso[0].endpoint, "--format", "csv")
     assert local.returncode == 0 and remote.returncode == 0, local.stderr + remote.stderr
     head, *rows = local.stdout.splitlines()
     assert len(rows) > 0
