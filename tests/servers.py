@@ -73,6 +73,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _answers(process: subprocess.Popen, url: str, seconds: float) -> bool:
+    """Whether a server started as ``process`` answers ``url`` within ``seconds`` (False once it has exited)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    return False
+
+
 @contextlib.contextmanager
 def oxigraph_server(location: Path):
     """A real Oxigraph server (the ``oxigraph`` package's CLI) on a free loopback port; yields its base URL."""
@@ -87,14 +99,7 @@ def oxigraph_server(location: Path):
                 stdin=subprocess.DEVNULL,
             )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.1)
-        if process.poll() is None:
+        if _answers(process, base + "/query?query=ASK%7B%7D", seconds=30):
             try:
                 yield base
             finally:
@@ -129,14 +134,7 @@ def virtuoso_server(directory: Path):
                 stdin=subprocess.DEVNULL,
             )
         base = f"http://127.0.0.1:{http_port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5).read()
-                break
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.5)
-        if process.poll() is None:
+        if _answers(process, base + "/sparql?query=ASK%7B%7D", seconds=120):
             try:
                 yield base
             finally:
