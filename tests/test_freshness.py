@@ -45,7 +45,10 @@ def test_kg_viz_says_the_build_is_older_in_one_line(old_build, tmp_path):
     out = CliRunner().invoke(main, ["viz", "-o", str(tmp_path / "g.html"), "--store", str(old_build)])
     assert out.exit_code == 0, out.output
     [warning] = [line for line in out.stderr.splitlines() if "warning" in line]
-    assert warning.startswith(f"kg viz: warning: {old_build} is older than {builder.DATA_DIR}")
+    # Which file under data/ or ontology/ is newest depends on the checkout, so the test names neither.
+    prefix = f"kg viz: warning: {old_build} is older than "
+    assert warning.startswith(prefix)
+    assert warning[len(prefix) :].startswith((str(builder.DATA_DIR), str(builder.ONTOLOGY_DIR)))
     assert (tmp_path / "g.html").is_file()
 
 
