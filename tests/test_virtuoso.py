@@ -179,7 +179,6 @@ def built_on_virtuoso(tmp_path_factory, built_trig):
 
 # Named queries not yet written in the portable forms of docs/scale.md: issue 19 stays open until this is empty.
 KNOWN_TO_DIFFER = {
-    "capacity": "different rows on Virtuoso",
     "events": "Virtuoso's compiler fails on a sub-select: 'selid is used outside its scope'",
     "owner-changes": "different rows on Virtuoso between 2010 and 2024",
 }
