@@ -11,9 +11,12 @@ other entity, otherwise ``whole-graph``; its ``features`` say whether the
 SPARQL joins three or more triple patterns (in all) or follows a ``*``/``+`` property path.
 
 >>> from kg.query import named_query
->>> picks = Picks("urn:c", 2010, "urn:g", "urn:ch", "urn:ap", "urn:r", "urn:co", "urn:s", "Volt")
+>>> picks = Picks("urn:c", 2010, "urn:g", "urn:ch", "urn:ap", "urn:r", "urn:co", "urn:s", "Volt",
+...               "urn:op", "urn:og", 2024, "urn:pc", "urn:pr", "urn:pch", "supply")
 >>> [(c.id, c.scope) for c in query_cases(named_query("ultimate-parent"), picks)]
 [('ultimate-parent(company,year)', 'single-entity'), ('ultimate-parent()', 'whole-graph')]
+>>> [str(c.arguments["company"]) for c in query_cases(named_query("plants"), picks)]
+['urn:og', 'urn:op']
 >>> query_cases(named_query("companies"), picks)[0].features
 ('join', 'path')
 """
@@ -41,6 +44,10 @@ _INDIVIDUAL_TYPES = {"company", "entity", "source"}
 # Not data but vocabulary: the one value a free IRI parameter (stake kind) gets.
 _IRI_VALUE = BKG.ParentStake
 _LATER_YEAR = 2024  # the second year of two-year questions ("owner changes between")
+# Questions about plants, capacity, agreements and events: asked of the company that runs the most plants, or,
+# with include_controlled, of the group with the most, where it has capacity.
+_INDUSTRY_QUERIES = {"plants", "capacity", "agreements", "events"}
+_EVENT_KIND = "stake-start"  # the most common kind of event: every dated stake has one
 
 
 @dataclass(frozen=True)
@@ -54,9 +61,18 @@ class Case:
     features: tuple[str, ...]  # of: join, path
 
 
-def _value(parameter: Parameter, picks: Picks) -> object:
+def _value(parameter: Parameter, picks: Picks, query: str, names: set[str]) -> object:
     """The argument a parameter gets: entities as IRIs (no name look-up to time), the rest as values."""
-    by_name = {"group": picks.group, "to_year": _LATER_YEAR}
+    by_name: dict[str, object] = {"group": picks.group, "to_year": _LATER_YEAR}
+    if query in _INDUSTRY_QUERIES:
+        by_name |= {
+            "company": picks.operator_group if "include_controlled" in names else picks.operator,
+            "year": picks.plant_year,
+            "country": picks.plant_country,
+            "region": picks.plant_region,
+            "chemistry": picks.plant_chemistry,
+            "kind": _EVENT_KIND if query == "events" else picks.agreement_kind,
+        }
     if parameter.name in by_name:
         value = by_name[parameter.name]
     else:
@@ -114,7 +130,8 @@ def query_cases(query: NamedQuery, picks: Picks) -> list[Case]:
         variants.append(required)
     cases = []
     for parameters in variants:
-        arguments = {p.name: _value(p, picks) for p in parameters}
+        names = {p.name for p in parameters}
+        arguments = {p.name: _value(p, picks, query.name, names) for p in parameters}
         scope = "single-entity" if any(p.type in _INDIVIDUAL_TYPES for p in parameters) else "whole-graph"
         cases.append(Case(f"{query.name}({','.join(arguments)})", query.name, arguments, scope, _features(query.text)))
     return cases

@@ -8,7 +8,8 @@ regions, M49 areas), then made-up organisations run through the **same code
 the build uses** (``kg.triples.add_reference`` for labels, sourced facts and
 dated ownership stakes, ``kg.inference.add_control`` for control periods and
 current parent edges, ``kg.inference.add_geography`` for countries and their
-regions), plus report documents whose mentions and market claims sit in one
+regions; made-up plants and agreements between the made-up organisations go
+through ``add_reference`` too), plus report documents whose mentions and market claims sit in one
 named graph per document. Nothing is serialised through rdflib: the build's
 functions write into a sink that emits N-Quads lines, so 1M triples take
 seconds, not minutes.
@@ -17,7 +18,8 @@ The shape follows the industry: headquarters skewed towards a few countries
 (China, Japan, Korea, the US, Germany) with a long tail over every ISO 3166
 country; ownership forests grown by preferential attachment (a few large
 groups, many small ones, chains up to six levels), with owner changes,
-minority and joint-venture stakes, and dates as precise as sources give them.
+minority and joint-venture stakes, and dates as precise as sources give them;
+plants and agreements in the proportions of ``data/plants/`` and ``data/agreements/``.
 
 >>> graph = generate(3_000, seed=1, path=Path(tempfile.mkdtemp()) / "tiny.nq")
 >>> graph.triples == sum(1 for _ in open(graph.path))
@@ -43,7 +45,7 @@ from rdflib.term import Node
 
 from kg import countries
 from kg.build import DATA_DIR, ONTOLOGY_DIR
-from kg.inference import add_control, add_geography, add_memberships, control_periods
+from kg.inference import add_control, add_geography, add_memberships, control_periods, memberships
 from kg.loader import load_reference
 from kg.namespaces import (
     BKG,
@@ -61,7 +63,27 @@ from kg.namespaces import (
     iri,
     source_graph,
 )
-from kg.records import LineageEvent, Organization, PartialDate, ReferenceData, Sourced, Stake
+from kg.records import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Capacity,
+    LineageEvent,
+    Organization,
+    PartialDate,
+    Party,
+    PartyRole,
+    Plant,
+    PlantOperator,
+    PlantStatus,
+    ReferenceData,
+    Role,
+    Site,
+    Sourced,
+    Stake,
+    StatusChange,
+    choices,
+)
 from kg.triples import add_reference
 
 __all__ = ["SIZES", "Picks", "SyntheticGraph", "cached", "generate", "reference_data"]
@@ -69,11 +91,11 @@ __all__ = ["SIZES", "Picks", "SyntheticGraph", "cached", "generate", "reference_
 SIZES = {"2k": 2_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 
 # Bump when the generated shape changes, so cached files are regenerated.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
-# Triples one organisation brings on average (its facts, stakes, control periods and
+# Triples one organisation brings on average (its facts, stakes, control periods, plants, agreements and
 # report mentions), measured on generated data; used to size a dataset to a target.
-_TRIPLES_PER_COMPANY = 104
+_TRIPLES_PER_COMPANY = 166
 _FIXED_TRIPLES = 2_000  # ontology, concept schemes, countries
 
 # Where headquarters are: industry-heavy countries first, the rest share the remainder.
@@ -132,6 +154,60 @@ _SYLLABLES = [
     "ra",
 ]
 _SUFFIXES = ("Energy", "Battery", "Power", "Cells", "New Energy", "Technology", "Materials", "Storage")
+# Plants and agreements in the seed data's proportions (data/plants/, data/agreements/): about one plant per
+# organisation, run by two in five of them with a long tail (a few makers run a dozen), a sixth of them run
+# by joint ventures; one agreement per two organisations.
+_PLANTS_PER_ORGANIZATION = 0.95
+_NEW_OPERATOR = 0.45  # a plant goes to a new operator; otherwise to one in proportion to the plants it runs
+_MOST_PLANTS = 15  # the most any one operator runs (CATL, Gotion and BYD run 10-12 in the seed data)
+_JOINT_VENTURE_PLANTS = 0.16
+_AGREEMENTS_PER_ORGANIZATION = 0.47
+_PLANT_COUNTRY_WEIGHTS = {"CN": 56, "US": 38, "HU": 12, "JP": 9, "DE": 8, "FR": 6, "CA": 6, "PL": 6, "SE": 5, "KR": 5}
+_PLANT_TAIL_SHARE = 0.17
+_PRODUCT_WEIGHTS = {
+    "cells": 149,
+    "modules": 6,
+    "cathode": 9,
+    "electrolyte": 6,
+    "separator": 5,
+    "anode": 4,
+    "lithium": 2,
+}
+_PLANT_CHEMISTRY_WEIGHTS = {
+    "lithium-ion": 38,
+    "lfp": 24,
+    "nmc": 10,
+    "solid-state-li-ion": 5,
+    "solid-state-li-metal": 4,
+    "li-metal-liquid": 3,
+    "nca": 2,
+    "sodium-ion": 1,
+}
+# Status histories, oldest first, as often as in the seed data (a few plants have none sourced).
+_HISTORIES: dict[tuple[PlantStatus, ...], float] = {
+    ("operating",): 35,
+    ("announced",): 20,
+    ("under-construction",): 10,
+    ("announced", "under-construction"): 12,
+    ("under-construction", "operating"): 8,
+    ("announced", "operating"): 3,
+    ("announced", "under-construction", "operating"): 4,
+    ("announced", "cancelled"): 4,
+    ("announced", "under-construction", "paused"): 2,
+    ("operating", "paused"): 1,
+    ("operating", "closed"): 1,
+    (): 5,
+}
+_GWH = (0.2, 1, 2, 4, 5, 8, 10, 12, 15, 16.5, 20, 24, 30, 36, 40, 45, 50, 60, 70, 100)
+_AGREEMENT_KINDS: dict[AgreementKind, float] = {"supply": 43, "development": 9, "acquisition": 7, "licence": 4}
+_ROLES: dict[AgreementKind, tuple[PartyRole, ...]] = {
+    "supply": ("supplier", "customer"),
+    "development": ("partner", "partner"),
+    "licence": ("licensor", "licensee"),
+    "acquisition": ("buyer", "seller"),
+}
+_VERBS = {"supply": "supplies", "development": "develops with", "licence": "licenses to", "acquisition": "buys from"}
+_CURRENCIES = {"USD": 10, "KRW": 8, "EUR": 2, "CAD": 2, "CNY": 1, "JPY": 1}
 
 
 @dataclass(frozen=True)
@@ -142,7 +218,13 @@ class Picks:
     year in which its chain differed from today's; ``group`` controls the most
     companies; the concepts and ``country`` are the most common ones;
     ``report`` makes the most claims; ``text`` is the first word of the
-    company's name (for name searches).
+    company's name (for name searches). For the plant, capacity, agreement
+    and event questions: ``operator`` runs the most plants, ``operator_group``
+    has the most plants among the companies it controls and its joint
+    ventures, and the group has capacity in ``plant_country`` (and so in
+    ``plant_region``) of ``plant_chemistry`` with a figure as of
+    ``plant_year``; ``agreement_kind`` is the group's most common kind of
+    agreement.
     """
 
     company: str
@@ -154,6 +236,13 @@ class Picks:
     country: str
     report: str
     text: str
+    operator: str
+    operator_group: str
+    plant_year: int
+    plant_country: str
+    plant_region: str
+    plant_chemistry: str
+    agreement_kind: str
 
 
 @dataclass(frozen=True)
@@ -333,7 +422,7 @@ class _Companies:
                 share = rng.choice((100.0, 100.0, 100.0, float(rng.randint(51, 99))))
                 stakes.append(Stake(owner, key, "parent", share, _date(rng, start), None, self._source()))
                 held = share
-        elif i > 2 and rng.random() < 0.05:
+        elif i > 2 and rng.random() < 0.15:
             # A joint venture of two earlier companies, half each: neither controls it.
             a, b = rng.sample(range(i), 2)
             start = _date(rng, rng.randint(1995, 2023))
@@ -350,6 +439,220 @@ class _Companies:
                     Stake(f"synth-{owner:06d}", key, "minority", share, _date(rng, start), end, self._source())
                 )
         return tuple(stakes)
+
+
+class _Industry:
+    """Made-up plants and agreements of the made-up organisations, as ``kg.records`` records."""
+
+    def __init__(self, rng: random.Random, organizations: list[Organization], codes: list[str], pages: int):
+        self.rng, self.pages = rng, max(pages, 1)
+        self.resolved = [o for o in organizations if o.status == "resolved"]
+        self.names = {o.id: o.name for o in self.resolved}
+        self.headquarters = {o.id: str(o.headquarters.value) for o in self.resolved if o.headquarters}
+        # a joint venture's partners are the owners of its joint-venture stakes
+        self.partners = {
+            o.id: [s for s in o.owners if s.kind == "joint-venture"]
+            for o in self.resolved
+            if any(s.kind == "joint-venture" for s in o.owners)
+        }
+        tail = [c for c in codes if c not in _PLANT_COUNTRY_WEIGHTS]
+        head_total = sum(_PLANT_COUNTRY_WEIGHTS.values())
+        self.country_weights = {c: w * (1 - _PLANT_TAIL_SHARE) / head_total for c, w in _PLANT_COUNTRY_WEIGHTS.items()}
+        self.country_weights.update({c: _PLANT_TAIL_SHARE / len(tail) for c in tail})
+
+    def _source(self) -> tuple[str, ...]:
+        return (f"https://example.org/synthetic/page/{self.rng.randrange(self.pages)}",)
+
+    def _place(self) -> str:
+        return "".join(self.rng.choice(_SYLLABLES) for _ in range(2)).capitalize()
+
+    def plants(self) -> list[Plant]:
+        """About one plant per organisation; operators picked in proportion to the plants they already run."""
+        rng = self.rng
+        newcomers = [o.id for o in self.resolved if o.id not in self.partners]
+        rng.shuffle(newcomers)
+        joint_ventures = sorted(self.partners)
+        runs: Counter[str] = Counter()
+        attach: list[str] = []
+        plants = []
+        for k in range(round(len(self.resolved) * _PLANTS_PER_ORGANIZATION)):
+            if joint_ventures and rng.random() < _JOINT_VENTURE_PLANTS:
+                operator = rng.choice(joint_ventures)
+            else:
+                operator = rng.choice(attach) if attach and rng.random() > _NEW_OPERATOR else ""
+                if (not operator or runs[operator] >= _MOST_PLANTS) and newcomers:
+                    operator = newcomers.pop()
+                attach.append(operator)
+            if runs[operator] >= _MOST_PLANTS:
+                continue
+            runs[operator] += 1
+            plants.append(self._plant(k, operator))
+        return plants
+
+    def _plant(self, k: int, operator: str) -> Plant:
+        rng = self.rng
+        product = _weighted(rng, _PRODUCT_WEIGHTS)[0]
+        home = self.headquarters.get(operator)
+        country = home if home and rng.random() < 0.5 else _weighted(rng, self.country_weights)[0]
+        place = self._place()
+        site = Site(
+            country,
+            f"{place} City" if rng.random() < 0.9 else None,
+            f"{self._place()} Province" if rng.random() < 0.87 else None,
+            None,
+            None,
+            self._source(),
+        )
+        chemistries: tuple[Sourced, ...] = ()
+        if product == "cells" and rng.random() < 0.55:
+            count = 2 if rng.random() < 0.05 else 1
+            chemistries = tuple(Sourced(c, self._source()) for c in _weighted(rng, _PLANT_CHEMISTRY_WEIGHTS, count))
+        history = rng.choices(list(_HISTORIES), weights=list(_HISTORIES.values()))[0]
+        year = rng.randint(2008, 2026 - 2 * len(history))
+        status = []
+        for state in history:
+            status.append(StatusChange(state, _date(rng, year), self._source()))
+            year += rng.randint(1, 2)
+        operators = self._operators(operator, status)
+        capacity = []
+        planned = ("announced", "under-construction", "operating")
+        for _ in range(rng.choices((0, 1, 2, 3), weights=(32, 46, 18, 4))[0]):
+            # a figure dated at a change of status refers to that state; without a history, to the plant as announced
+            change = rng.choice(status) if status else None
+            as_of = change.since if change and change.since else _date(rng, rng.randint(2015, 2025))
+            state = change.status if change and change.status in planned else ("announced" if not change else None)
+            if product in ("cells", "modules"):
+                value, unit = float(rng.choice(_GWH)), "gwh"
+            else:
+                value, unit = float(rng.choice((5_000, 10_000, 20_000, 50_000, 100_000))), "tonnes"
+            capacity.append(Capacity(value, unit, as_of, state, self._source()))  # type: ignore[arg-type]
+        start, planned_start = None, False
+        operating = next((c for c in status if c.status == "operating"), None)
+        if operating and operating.since and rng.random() < 0.8:
+            start = Sourced(operating.since, self._source())
+        elif status and status[-1].status in ("announced", "under-construction") and rng.random() < 0.6:
+            start, planned_start = Sourced(PartialDate(year + rng.randint(0, 2)), self._source()), True
+        return Plant(
+            id=f"synth-plant-{k:06d}",
+            name=f"{self.names[operator].split()[0]} {place} {'pilot line' if product == 'cells' and rng.random() < 0.07 else 'plant'} {k}",
+            kind="pilot" if rng.random() < 0.07 else "production",
+            product=product,  # type: ignore[arg-type]
+            operators=operators,
+            site=site,
+            chemistries=chemistries,
+            status=tuple(status),
+            capacity=tuple(capacity),
+            production_start=start,
+            production_start_planned=planned_start,
+        )
+
+    def _operators(self, operator: str, status: list[StatusChange]) -> tuple[PlantOperator, ...]:
+        """Who runs the plant: a few changed hands at their latest change of status, a quarter give a start."""
+        rng = self.rng
+        first = status[0].since if status else None
+        if len(status) >= 2 and rng.random() < 0.05:
+            before = rng.choice(self.resolved).id
+            handover = status[-1].since
+            if before != operator and first and handover and first.year < handover.year:
+                return (
+                    PlantOperator(before, first, handover, self._source()),
+                    PlantOperator(operator, handover, None, self._source()),
+                )
+        start = first if rng.random() < 0.24 else None
+        return (PlantOperator(operator, start, None, self._source()),)
+
+    def agreements(self, plants: list[Plant]) -> list[Agreement]:
+        """One joint-venture agreement per joint venture, then supply, development, acquisition and licence deals."""
+        rng = self.rng
+        runs: dict[str, list[Plant]] = defaultdict(list)
+        for plant in plants:
+            runs[plant.operators[-1].org].append(plant)
+        found: list[Agreement] = []
+        for joint_venture in sorted(self.partners):
+            if any(s.owner not in self.names for s in self.partners[joint_venture]):
+                continue  # a partner is an unresolved name, which cannot be party to anything
+            found.append(self._joint_venture(len(found), joint_venture, runs[joint_venture]))
+        operators = sorted(runs)
+        for k in range(len(found), round(len(self.resolved) * _AGREEMENTS_PER_ORGANIZATION)):
+            kind = _weighted(rng, _AGREEMENT_KINDS)[0]
+            first = rng.choice(operators) if operators and rng.random() < 0.7 else rng.choice(self.resolved).id
+            second = rng.choice(self.resolved).id
+            if second == first:
+                continue
+            parties = [Party(first, _ROLES[kind][0]), Party(second, _ROLES[kind][1])]
+            title = f"{self.names[first]} {_VERBS[kind]} {self.names[second]}"
+            if kind == "acquisition" and rng.random() < 0.7:
+                target = rng.choice(self.resolved).id
+                if target not in (first, second):
+                    parties.append(Party(target, "target"))
+                    title = f"{self.names[first]} buys {self.names[target]} from {self.names[second]}"
+            if kind == "acquisition":
+                status = rng.choices(("completed", "not-closed", "announced"), weights=(6, 2, 2))[0]
+            else:
+                status = rng.choices(("active", "announced", "ended", "terminated"), weights=(15, 3, 1, 1))[0]
+            plant = rng.choice(runs[first]).id if kind == "supply" and runs[first] and rng.random() < 0.1 else None
+            found.append(self._agreement(k, kind, title, tuple(parties), status, plant))  # type: ignore[arg-type]
+        return found
+
+    def _agreement(
+        self,
+        k: int,
+        kind: AgreementKind,
+        title: str,
+        parties: tuple[Party, ...],
+        status: AgreementStatus,
+        plant: str | None,
+        signed: PartialDate | None = None,
+    ) -> Agreement:
+        rng = self.rng
+        year = signed.year if signed else rng.randint(2010, 2025)
+        if signed is None and rng.random() < 0.92:
+            signed = _date(rng, year)
+        start = (signed if signed and rng.random() < 0.5 else _date(rng, year + 1)) if rng.random() < 0.42 else None
+        end = _date(rng, year + rng.randint(2, 10)) if rng.random() < 0.31 else None
+        if end and end.year < 2026 and status == "active":
+            status = "ended"
+        volume = float(rng.choice(_GWH)) if kind in ("supply", "joint-venture") and rng.random() < 0.35 else None
+        amount = float(rng.choice((5e7, 1e8, 2.5e8, 5e8, 1e9, 3.5e9))) if rng.random() < 0.28 else None
+        return Agreement(
+            id=f"synth-agreement-{k:06d}",
+            kind=kind,
+            title=title,
+            parties=parties,
+            status=status,
+            sources=self._source(),
+            signed=signed,
+            start=start,
+            end=end,
+            volume_gwh=volume,
+            volume_note="over the term of the agreement" if volume and rng.random() < 0.5 else None,
+            amount=amount,
+            currency=_weighted(rng, _CURRENCIES)[0] if amount else None,
+            plant=plant,
+        )
+
+    def _joint_venture(self, k: int, joint_venture: str, plants: list[Plant]) -> Agreement:
+        partners = self.partners[joint_venture]
+        parties = tuple(Party(s.owner, "partner") for s in partners)
+        if self.rng.random() < 0.15:
+            parties += (Party(joint_venture, "target"),)
+        title = f"{' and '.join(self.names[s.owner] for s in partners)} form {self.names[joint_venture]}"
+        plant = plants[0].id if plants else None
+        return self._agreement(k, "joint-venture", title, parties, "active", plant, partners[0].start)
+
+    def roles(self, organizations: list[Organization], plants: list[Plant]) -> list[Organization]:
+        """Organisations with the roles their plants and stakes give them: cell maker, materials supplier, joint venture."""
+        roles: dict[str, set[Role]] = defaultdict(set)
+        for plant in plants:
+            for operator in plant.operators:
+                roles[operator.org].add("cell-maker" if plant.product in ("cells", "modules") else "materials-supplier")
+        for joint_venture in self.partners:
+            roles[joint_venture].add("joint-venture")
+        order = {role: i for i, role in enumerate(choices(Role))}
+        return [
+            replace(o, roles=tuple(sorted(roles[o.id], key=order.__getitem__))) if o.id in roles else o
+            for o in organizations
+        ]
 
 
 def _claims(
@@ -477,6 +780,10 @@ def _picks(organizations: list[Organization], reference: ReferenceData, report: 
         top[tops[chem]] += n
     applications = {a.id: a.broader or a.id for a in reference.applications}
     served = Counter(applications[f.value] for o in organizations for f in o.applications)
+    operator, operator_group, plant = _plant_picks(reference)
+    in_group = _members(reference, operator_group)
+    kinds = Counter(a.kind for a in reference.agreements if any(p.org in in_group for p in a.parties))
+    regions = countries.market_regions(plant.country, reference.regions)
     return Picks(
         company=str(iri("company", company)),
         year=year,
@@ -487,7 +794,55 @@ def _picks(organizations: list[Organization], reference: ReferenceData, report: 
         country=str(iri("country", country)),
         report=report,
         text=next(o.name for o in organizations if o.id == company).split()[0],
+        operator=str(iri("company", operator)),
+        operator_group=str(iri("company", operator_group)),
+        plant_year=plant.as_of.year,
+        plant_country=str(iri("country", plant.country)),
+        plant_region=str(iri("region", regions[0] if regions else "europe")),
+        plant_chemistry=str(iri("chemistry", plant.chemistry)),
+        agreement_kind=max(kinds, key=lambda k: (kinds[k], k), default="supply"),
     )
+
+
+@dataclass(frozen=True)
+class _PlantPick:
+    country: str
+    chemistry: str
+    as_of: PartialDate
+
+
+def _members(reference: ReferenceData, group: str) -> set[str]:
+    """The group itself, the companies it controls and its joint ventures, now."""
+    return {group} | {m.member for m in memberships(reference.stakes) if m.group == group and m.until_year is None}
+
+
+def _plant_picks(reference: ReferenceData) -> tuple[str, str, _PlantPick]:
+    """The company that runs the most plants, the group with the most, and where the group has capacity."""
+    runs: dict[str, list[Plant]] = defaultdict(list)
+    for plant in reference.plants:
+        for operator in plant.operators:
+            if operator.end is None:
+                runs[operator.org].append(plant)
+    operator = max(runs, key=lambda o: (len(runs[o]), o))
+    groups: dict[str, set[str]] = defaultdict(set)
+    for m in memberships(reference.stakes):
+        if m.until_year is None:
+            groups[m.group].add(m.member)
+    plants = {g: [p for member in members | {g} for p in runs.get(member, ())] for g, members in groups.items()}
+    group = max(plants, key=lambda g: (len(plants[g]), g), default=operator)
+    # the country and chemistry with the most capacity figures among the group's plants, and the latest such figure
+    figures = [
+        _PlantPick(p.site.country, str(c.value), f.as_of)
+        for p in plants.get(group, runs[operator])
+        for c in p.chemistries
+        for f in p.capacity
+    ]
+    if not figures:
+        return operator, group, _PlantPick("CN", "lfp", PartialDate(2025))
+    common = Counter((f.country, f.chemistry) for f in figures)
+    country, chemistry = max(common, key=lambda k: (common[k], k))
+    latest = max((f for f in figures if (f.country, f.chemistry) == (country, chemistry)), key=lambda f: str(f.as_of))
+    return operator, group, latest
 
 
 def _ontology_lines(ontology_dir: Path) -> list[str]:
@@ -501,13 +856,22 @@ def reference_data(target: int, seed: int = 7, data_dir: Path = DATA_DIR) -> Ref
 
     >>> orgs = reference_data(5_000, seed=1).organizations
     >>> len(orgs), orgs[0].id
-    (28, 'synth-000000')
+    (18, 'synth-000000')
     """
     reference = load_reference(data_dir)
     n_companies = max(10, (target - _FIXED_TRIPLES) // _TRIPLES_PER_COMPANY)
-    companies = _Companies(random.Random(f"{seed}-companies"), n_companies, _every_country(), pages=n_companies // 3)
-    # the real plants and agreements name real companies, which are not here (their queries answer nothing)
-    return replace(reference, organizations=tuple(companies.build()), sources=(), plants=(), agreements=())
+    codes = _every_country()
+    organizations = _Companies(random.Random(f"{seed}-companies"), n_companies, codes, pages=n_companies // 3).build()
+    # made-up plants and agreements in place of the real ones, which name real companies
+    industry = _Industry(random.Random(f"{seed}-industry"), organizations, codes, pages=n_companies // 3)
+    plants = industry.plants()
+    return replace(
+        reference,
+        organizations=tuple(industry.roles(organizations, plants)),
+        sources=(),
+        plants=tuple(plants),
+        agreements=tuple(industry.agreements(plants)),
+    )
 
 
 def generate(
@@ -536,8 +900,9 @@ def generate(
             [r.id for r in synthetic.regions],
             _every_country(),
         )
-        headquarters = {iri("country", o.headquarters.value) for o in organizations if o.headquarters}
-        add_geography(inferred, headquarters | scoped, synthetic.regions)
+        located = {iri("country", o.headquarters.value) for o in organizations if o.headquarters}
+        located |= {iri("country", p.site.country) for p in synthetic.plants}
+        add_geography(inferred, located | scoped, synthetic.regions)
     temporary.replace(path)
     return SyntheticGraph(
         path,

@@ -13,10 +13,11 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 
 import bench.cases
 import bench.measure
@@ -25,7 +26,7 @@ import bench.synthetic
 from bench.synthetic import generate, reference_data
 from kg.build import ONTOLOGY_DIR, PROJECT_DIR
 from kg.inference import add_control
-from kg.namespaces import BKG, CURATED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF
+from kg.namespaces import BKG, CURATED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF, SDO
 from kg.query import named_queries
 from kg.shacl import check
 from kg.triples import add_reference
@@ -72,6 +73,40 @@ def test_every_report_sits_in_its_own_named_graph(small_dataset):
         graph = small_dataset.value(document, BKG.namedGraph)
         assert (document, RDF.type, BKG.SourceDocument) in small_dataset.graph(graph)
         assert any(True for _ in small_dataset.graph(graph).subjects(RDF.type, BKG.MarketClaim))
+
+
+def test_plants_and_agreements_have_the_seed_data_proportions():
+    reference = reference_data(60_000, seed=3)
+    organizations = {o.id: o for o in reference.organizations}
+    plants, agreements = reference.plants, reference.agreements
+    assert 0.8 < len(plants) / len(organizations) < 1.1 and 0.35 < len(agreements) / len(organizations) < 0.6
+    runs = Counter(p.operators[-1].org for p in plants)
+    assert max(runs.values()) >= 5 and sum(1 for n in runs.values() if n == 1) > len(runs) / 3  # a long tail
+    assert sum(len(p.status) >= 2 for p in plants) > len(plants) / 5
+    assert all(f.as_of and f.sources for p in plants for f in p.capacity)
+    assert sum(bool(p.chemistries) for p in plants) > len(plants) / 3
+    assert len({p.site.country for p in plants}) > 10
+    # joint ventures run plants and are organisations with the role and their partners' stakes
+    joint_ventures = {p.operators[-1].org for p in plants} & {
+        o.id for o in organizations.values() if "joint-venture" in o.roles
+    }
+    assert joint_ventures and all(
+        sum(s.kind == "joint-venture" for s in organizations[jv].owners) == 2 for jv in joint_ventures
+    )
+    assert {a.kind for a in agreements} == {"licence", "supply", "development", "acquisition", "joint-venture"}
+    assert any(a.volume_gwh for a in agreements) and any(a.amount for a in agreements)
+    assert all(organizations[p.org].status == "resolved" for a in agreements for p in a.parties)
+
+
+def test_plants_and_agreements_are_in_the_graph(small, small_dataset):
+    # the picked operator runs plants with a status history; the picked group is party to agreements
+    operator, group = URIRef(small.picks.operator), URIRef(small.picks.operator_group)
+    plants = set(small_dataset.subjects(BKG.operatedBy, operator))
+    assert plants and any(True for p in plants for _ in small_dataset.subjects(BKG.statusOf, p))
+    assert any(True for _ in small_dataset.subjects(RDF.type, BKG.CapacityFigure))
+    assert any(True for _ in small_dataset.subjects(RDF.type, BKG.Agreement))
+    assert small_dataset.value(group, BKG.hasRole) is not None or (None, BKG.operatedBy, group) in small_dataset
+    assert (URIRef(small.picks.plant_country), RDF.type, SDO.Country) in small_dataset
 
 
 def test_synthetic_graph_passes_the_shapes(small_dataset):
