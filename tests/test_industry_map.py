@@ -78,8 +78,9 @@ def test_european_lfp_makers_by_plants_include_asian_makers(g, reference):
 
 
 def test_lfp_capacity_in_europe_this_year_includes_makers_headquartered_elsewhere(g, reference):
-    """Issue 13 asks for two makers from outside Europe among the operating ones; the data has one operating
-    (Gotion in Göttingen) and a second (AESC in Spain) under construction, so both forms are checked."""
+    """Two makers from outside Europe among the operating ones is the aim; the sources name one operating
+    (Gotion in Göttingen) and others under construction (CATL in Debrecen, the Stellantis–CATL plant in
+    Zaragoza, AESC in Navalmoral), so the operating form names Gotion and the planned one asks for two."""
 
     def outside_makers(capacity) -> set[str]:
         found = set()
