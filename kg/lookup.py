@@ -1,26 +1,24 @@
 """Names to IRIs: what a user types for a company, chemistry, region ... and the one thing it stands for.
 
-Labels, aliases, codes and ids are compared in kg.names' normal form (the one
-report ingestion and country look-up use too), company names also without
-their legal form; an unknown name is an error that suggests near matches, and
-a name that fits several things lists them.
+Labels, aliases, codes and ids are matched by kg.names' NameTable (the one
+report ingestion uses too, with the normal form country look-up uses),
+company names also without their legal form; here the table is built from a
+store, and an unknown name is an error that suggests near matches, a name that
+fits several things one that lists them.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
 from pathlib import Path
 
-from rapidfuzz import process
 from rdflib import URIRef
 
 from .catalogue import internal_query, named_query
 from .errors import QueryError, UnknownName
 from .limits import Limits
-from .names import company_key, name_key
-from .namespaces import ID, PREFIXES
+from .names import NameTable, kind_of, name_key
+from .namespaces import PREFIXES
 from .store import Store
 from .terms import iri_problem
 
@@ -28,21 +26,6 @@ __all__ = ["EXAMPLE", "NameIndex", "expand", "kind_of"]
 
 # made-up data for the doctests, shipped with the package (which never reads tests/)
 EXAMPLE = Path(__file__).parent / "examples" / "query-graph.trig"
-
-# kinds of IRI that are bookkeeping, not things anyone names: reachable by IRI only
-_UNNAMED = frozenset({"stake", "control", "fact", "claim", "flag", "mention", "event"})
-
-
-def kind_of(iri: URIRef | str) -> str | None:
-    """The kind an IRI was minted with (``company``, ``chemistry``, ...), or None for other IRIs.
-
-    >>> kind_of(ID["company/a123-systems"])
-    'company'
-    """
-    text = str(iri)
-    if not text.startswith(str(ID)):
-        return None
-    return text[len(str(ID)) :].split("/", 1)[0]
 
 
 def expand(text: str) -> URIRef | None:
@@ -78,29 +61,22 @@ def expand(text: str) -> URIRef | None:
 class NameIndex:
     """Every label, alias and code of the things in a store, for turning names into IRIs.
 
-    Built from the named query ``entity-names``, so it sees exactly what SPARQL sees.
+    Built from the named query ``entity-names``, so it sees exactly what SPARQL sees; the matching is
+    kg.names' :class:`~kg.names.NameTable`, the one report ingestion uses too.
     """
 
     def __init__(self, store: Store):
         # every name in the graph: the row limit is for answers people asked for, not for this table
         everything = Limits(timeout=store.limits.timeout, max_rows=None)
         rows = store.query(named_query("entity-names").text, limits=everything).dicts()
-        self._by_name: dict[str, set[URIRef]] = defaultdict(set)
-        self._by_core: dict[str, set[URIRef]] = defaultdict(set)
-        self._by_key: dict[str, set[URIRef]] = defaultdict(set)
-        self.labels: dict[URIRef, str] = {}
-        for row in rows:
-            entity, name = URIRef(str(row["entity"])), str(row["name"])
-            if str(row["alias"]) != "true" and entity not in self.labels:
-                self.labels[entity] = name
-            if kind_of(entity) not in _UNNAMED:
-                self._by_name[name_key(name)].add(entity)
-                self._by_core[company_key(name)].add(entity)
-                self._by_key[name_key(str(entity).rsplit("/", 1)[-1])].add(entity)
-        self.iris = frozenset(URIRef(str(row["entity"])) for row in rows)
         # the sense a name has when it fits several things (internal/preferred-senses.rq)
         preferred = store.query(internal_query("preferred-senses").text, limits=everything).dicts()
-        self.preferred = frozenset(URIRef(str(row["entity"])) for row in preferred)
+        self.table = NameTable(
+            ((URIRef(str(row["entity"])), str(row["name"]), str(row["alias"]) == "true") for row in rows),
+            (URIRef(str(row["entity"])) for row in preferred),
+        )
+        self.labels = self.table.labels
+        self.iris = self.table.iris
 
     def resolve(self, name: str | URIRef, kind: str | None = None) -> URIRef:
         """The one IRI that ``name`` (IRI, label, alias, code or id) stands for, among things of ``kind``.
@@ -122,26 +98,11 @@ class NameIndex:
         """
         text = str(name).strip()
         wanted = "thing" if kind is None else kind
-
-        def of_kind(found: Iterable[URIRef]) -> set[URIRef]:
-            return {iri for iri in found if kind is None or kind_of(iri) == kind}
-
         iri = expand(text)
-        if iri is not None and iri in self.iris and of_kind([iri]):
+        if iri is not None and iri in self.iris and (kind is None or kind_of(iri) == kind):
             return iri
-        # an id as written wins over names ("europe" is the market region, "Europe" also the M49 area)
-        exact = {m for m in of_kind(self._by_key.get(name_key(text), ())) if str(m).rsplit("/", 1)[-1] == text}
-        if len(exact) == 1:
-            return next(iter(exact))
-        for table, form in ((self._by_name, name_key), (self._by_key, name_key), (self._by_core, company_key)):
-            matches = of_kind(table.get(form(text), ()))
-            if len(matches) > 1 and len(matches & self.preferred) == 1:
-                matches = matches & self.preferred
-            if len(matches) == 1:
-                return next(iter(matches))
-            if matches:
-                raise self._several(text, matches)
-        if kind in ("source", None):
+        matches = self.table.exact(text, kind)
+        if kind in ("source", None) and not matches:
             # a report by the start of its id (without the hash an ingested report's id ends with) or of its title
             key = name_key(text)
             matches = {
@@ -150,19 +111,15 @@ class NameIndex:
                 if kind_of(iri) == "source"
                 and key
                 and (
-                    re.match(re.escape(text.strip()) + r"([-.]|$)", str(iri).rsplit("/", 1)[-1])
+                    re.match(re.escape(text) + r"([-.]|$)", str(iri).rsplit("/", 1)[-1])
                     or f"{name_key(label)} ".startswith(f"{key} ")
                 )
             }
-            if len(matches) == 1:
-                return next(iter(matches))
-            if matches:
-                raise self._several(text, matches)
-        choices = sorted({self.labels[i] for i in self.labels if of_kind([i]) and kind_of(i) not in _UNNAMED})
-        near = tuple(match for match, _, _ in process.extract(text, choices, limit=3, score_cutoff=70))
+        if len(matches) == 1:
+            return next(iter(matches))
+        if matches:
+            listed = ", ".join(f"{self.labels.get(m, m)} (id {str(m).rsplit('/', 1)[-1]})" for m in sorted(matches))
+            raise UnknownName(f"{text!r} names several: {listed}; give the id or IRI", matches=tuple(sorted(matches)))
+        near = self.table.near(text, kind)
         hint = f"; did you mean: {', '.join(near)}?" if near else ""
         raise UnknownName(f"no {wanted} is called {text!r}{hint}", near)
-
-    def _several(self, text: str, matches: set[URIRef]) -> UnknownName:
-        listed = ", ".join(f"{self.labels.get(m, m)} (id {str(m).rsplit('/', 1)[-1]})" for m in sorted(matches))
-        return UnknownName(f"{text!r} names several: {listed}; give the id or IRI", matches=tuple(sorted(matches)))

@@ -27,10 +27,10 @@ from pathlib import Path
 import yaml
 
 from ..errors import IngestError
+from ..names import company_key
 from ..records import ReferenceData
 from . import IngestResult, ingest
 from .claims import period_text
-from .resolve import company_key
 
 __all__ = ["DocumentScore", "Score", "corpus_documents", "expected_of", "score_corpus", "score_result"]
 

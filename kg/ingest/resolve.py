@@ -1,43 +1,50 @@
 """Mentions → reference entities, each with a status and a confidence.
 
-Companies match organisation names and aliases, concepts (chemistries,
-applications, regions) match labels and alternative labels: first exactly
-(after normalising case, punctuation and legal suffixes), then by a
-word-prefix, then fuzzily with rapidfuzz. A mention that fits several
-entities is ``ambiguous`` with its candidates; one that fits none is
-``unresolved`` and becomes a new entity of its own document. A reference
-organisation whose status is ``unresolved`` (a name the curators could not
-tie to a company) stays unresolved. Nothing is merged silently or dropped.
+Names are matched by the one resolver kg query, the API and kg viz --focus use
+(:class:`kg.names.NameTable`), built here from the reference records before a
+store exists: the same labels, aliases, former names and preferred senses the
+store's ``entity-names`` query reads. Companies match organisation names;
+concepts (chemistries, applications, market regions) their labels: as written
+or compared (case, punctuation, legal forms, plurals), then in running text by
+a word-prefix, then fuzzily. A mention that fits several entities is
+``ambiguous`` with its candidates; one that fits none is ``unresolved`` and
+becomes a new entity of its own document. A reference organisation whose
+status is ``unresolved`` (a name the curators could not tie to a company)
+stays unresolved. Nothing is merged silently or dropped.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
-from ..names import company_key
+from ..names import Match, NameTable
 from ..namespaces import iri
-from ..records import Organization, ReferenceData
+from ..records import ReferenceData
+from ..triples import concept_iri
 from .model import Extraction
 from .text import slug
 
-__all__ = ["Candidate", "Resolution", "Resolver", "resolve_extraction"]
-
-RESOLVED_MIN = 90.0  # fuzzy score at or above which a single best match is accepted
-AMBIGUOUS_MIN = 80.0  # below this a mention is unresolved (its near misses are kept as candidates)
-CLOSE_CALL = 3.0  # two entities scoring within this of each other make a mention ambiguous
+__all__ = ["Candidate", "Resolution", "Resolver", "reference_names", "resolve_extraction"]
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """An entity a mention may stand for, by its reference id (or, for a curated unresolved name, a name)."""
+
     id: str
     label: str
     score: float
+
+
+def _candidates(match: Match) -> tuple[Candidate, ...]:
+    return tuple(Candidate(_id(c.iri), c.label, c.score) for c in match.candidates)
+
+
+def _id(entity: URIRef) -> str:
+    return str(entity).rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -53,60 +60,6 @@ class Resolution:
     confidence: float = 0.0
     candidates: tuple[Candidate, ...] = ()
     reason: str | None = None
-
-
-def concept_key(text: str) -> str:
-    """A comparable form of a concept label: lower case, singular words, no punctuation.
-
-    >>> concept_key("Lithium-ion batteries"), concept_key("Aerospace & Defense")
-    ('lithium ion battery', 'aerospace and defense')
-    """
-    text = text.casefold().replace("&", " and ")
-    words = re.findall(r"[a-z0-9]+", text)
-    singular = []
-    for word in words:
-        if word.endswith("ies") and len(word) > 4:
-            word = word[:-3] + "y"
-        elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-            word = word[:-1]
-        singular.append(word)
-    return " ".join(singular)
-
-
-# Words many battery company names share; fuzzy scores are taken on the other, distinctive words
-# so that "HiNa Battery Technology" does not come close to "China Lithium Battery Technology".
-_GENERIC = frozenset(
-    [
-        "battery",
-        "batteries",
-        "energy",
-        "technology",
-        "technologies",
-        "tech",
-        "power",
-        "systems",
-        "system",
-        "group",
-        "holdings",
-        "holding",
-        "new",
-        "materials",
-        "material",
-        "electric",
-        "electronics",
-        "industries",
-        "industrial",
-        "international",
-        "global",
-        "solutions",
-        "advanced",
-    ]
-)
-
-
-def _distinctive(key: str) -> str:
-    words = [w for w in key.split() if w not in _GENERIC]
-    return " ".join(words) or key
 
 
 # One-word names that are also English words or places, which running text uses as such ("Total revenue ...",
@@ -141,71 +94,26 @@ _ENGLISH_WORDS = frozenset(
 )
 
 
-class _Index:
-    """Names of a set of entities by comparable key."""
+def reference_names(reference: ReferenceData) -> Iterator[tuple[URIRef, str, bool]]:
+    """The names of the things reports are resolved against, as kg.triples writes them (``rdfs:label``,
+    ``skos:altLabel``): ``(iri, name, alias)`` rows of a :class:`~kg.names.NameTable`.
 
-    def __init__(self, entries: Iterable[tuple[str, str, str]], key) -> None:
-        self.key = key
-        self.by_key: dict[str, set[str]] = defaultdict(set)
-        self.labels: dict[str, str] = {}
-        self.acronyms: dict[str, set[str]] = defaultdict(set)
-        for entity_id, label, name in entries:
-            self.labels.setdefault(entity_id, label)
-            name_key = key(name)
-            if name_key:
-                self.by_key[name_key].add(entity_id)
-            if re.fullmatch(r"[A-Z0-9&-]{2,6}", name.strip()):
-                self.acronyms[name.strip()].add(entity_id)
-        self.keys = list(self.by_key)
-        self.fuzzy_keys = [_distinctive(k) for k in self.keys]
-
-    def candidates(self, ids: Iterable[str], score: float) -> tuple[Candidate, ...]:
-        return tuple(Candidate(i, self.labels[i], round(score, 1)) for i in sorted(ids))
-
-    def match(self, mention: str) -> tuple[str, tuple[Candidate, ...], float]:
-        """(status, candidates, confidence) of a mention against this index."""
-        key = self.key(mention)
-        if not key:
-            return "unresolved", (), 0.0
-        if key in self.by_key:
-            ids = self.by_key[key]
-            return ("resolved" if len(ids) == 1 else "ambiguous"), self.candidates(ids, 100.0), 1.0
-        prefixed = {i for k, ids in self.by_key.items() if k.startswith(key + " ") for i in ids}
-        if len(prefixed) == 1:
-            return "resolved", self.candidates(prefixed, 85.0), 0.85
-        if len(prefixed) > 1:
-            return "ambiguous", self.candidates(prefixed, 85.0), 0.5
-        if len(key.replace(" ", "")) <= 4:
-            return "unresolved", (), 0.0  # a short name ("GEM") must match exactly: fuzzily it is close to any other
-        best: dict[str, float] = {}
-        for _, score, position in process.extract(
-            _distinctive(key), self.fuzzy_keys, scorer=fuzz.token_sort_ratio, limit=12, score_cutoff=60
-        ):
-            for entity_id in self.by_key[self.keys[position]]:
-                best[entity_id] = max(best.get(entity_id, 0.0), score)
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-        if not ranked or ranked[0][1] < AMBIGUOUS_MIN:
-            near = tuple(Candidate(i, self.labels[i], round(s, 1)) for i, s in ranked[:3])
-            return "unresolved", near, 0.0
-        top = ranked[0][1]
-        close = [(i, s) for i, s in ranked if top - s <= CLOSE_CALL and s >= AMBIGUOUS_MIN]
-        found = tuple(Candidate(i, self.labels[i], round(s, 1)) for i, s in close)
-        if top >= RESOLVED_MIN and len(close) == 1:
-            return "resolved", found, round(top / 100, 2)
-        return "ambiguous", found, round(top / 100, 2)
-
-    def contained(self, phrase: str) -> tuple[str, ...]:
-        """Entities whose name occurs as whole words inside a longer phrase, longest name first."""
-        key = f" {self.key(phrase)} "
-        hits = sorted((k for k in self.keys if len(k) >= 3 and f" {k} " in key), key=len, reverse=True)
-        ids = [i for k in hits[:1] for i in sorted(self.by_key[k])]
-        ids += sorted(
-            i
-            for acronym, found in self.acronyms.items()
-            if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", phrase)
-            for i in found
-        )
-        return tuple(dict.fromkeys(ids))
+    Organisations with their aliases and former names; chemistries, applications and market regions with
+    their alternative labels (countries and UN M49 areas are read by kg.countries).
+    """
+    for org in reference.organizations:
+        yield iri("company", org.id), org.name, False
+        for alias in (*org.aliases, *(former.name for former in org.former_names)):
+            yield iri("company", org.id), alias, True
+    for scheme, concepts in (
+        ("chemistries", reference.chemistries),
+        ("applications", reference.applications),
+        ("regions", reference.regions),
+    ):
+        for concept in concepts:
+            yield concept_iri(scheme, concept.id), concept.label, False
+            for alt in concept.alt:
+                yield concept_iri(scheme, concept.id), alt, True
 
 
 class Resolver:
@@ -213,18 +121,8 @@ class Resolver:
 
     def __init__(self, reference: ReferenceData) -> None:
         self.organizations = {org.id: org for org in reference.organizations}
-        self.companies = _Index(
-            ((org.id, org.name, name) for org in reference.organizations for name in (org.name, *org.aliases)),
-            company_key,
-        )
-        self.concepts = {
-            kind: _Index(((c.id, c.label, name) for c in concepts for name in (c.label, *c.alt)), concept_key)
-            for kind, concepts in (
-                ("chemistry", reference.chemistries),
-                ("application", reference.applications),
-                ("region", reference.regions),
-            )
-        }
+        # a name that fits several things means the preferred one: the market region (all regions here)
+        self.names = NameTable(reference_names(reference), (concept_iri("regions", r.id) for r in reference.regions))
 
     def known_names(self) -> dict[str, str]:
         """Names and aliases distinctive enough to be recognised in running text.
@@ -252,56 +150,50 @@ class Resolver:
 
     def company(self, mention: str, source_id: str) -> Resolution:
         """A company mention: a reference organisation, or a new entity of the source ``source_id``."""
-        status, candidates, confidence = self.companies.match(mention)
-        if status == "resolved":
-            org: Organization = self.organizations[candidates[0].id]
+        match = self.names.match(mention, "company")
+        candidates = _candidates(match)
+        if match.status == "resolved":
+            org = self.organizations[candidates[0].id]
             if org.status == "unresolved":
                 return Resolution(
-                    "company", mention, "unresolved", iri("company", org.id), org.id, org.name, confidence,
+                    "company", mention, "unresolved", iri("company", org.id), org.id, org.name, match.confidence,
                     tuple(Candidate(name, name, 0.0) for name in org.candidates),
                     org.reason or "the curated data keeps this name unresolved",
                 )  # fmt: skip
             return Resolution(
-                "company", mention, "resolved", iri("company", org.id), org.id, org.name, confidence, candidates
+                "company", mention, "resolved", iri("company", org.id), org.id, org.name, match.confidence, candidates
             )
         entity = iri("company", f"unresolved.{source_id}.{slug(mention)[:60]}")
-        if status == "ambiguous":
+        if match.status == "ambiguous":
             reason = "fits several organisations: " + ", ".join(c.label for c in candidates)
         else:
             reason = "no organisation in the reference data has this name or a close one"
-        return Resolution("company", mention, status, entity, None, mention, confidence, candidates, reason)
+        return Resolution("company", mention, match.status, entity, None, mention, match.confidence, candidates, reason)
 
     def concept(self, kind: str, mention: str, source_id: str, *, contained: bool = False) -> Resolution | None:
         """A chemistry, application or region mention; with ``contained`` also a concept named inside a phrase."""
-        index = self.concepts[kind]
-        status, candidates, confidence = index.match(mention)
-        if status != "resolved" and contained:
-            inside = index.contained(mention)
-            if len(inside) == 1:
-                status, candidates, confidence = "resolved", index.candidates(inside, 90.0), 0.9
-            elif len(inside) > 1:
-                status, candidates, confidence = "ambiguous", index.candidates(inside, 90.0), 0.5
-            else:
+        match = self.names.match(mention, kind)
+        if match.status != "resolved" and contained:
+            inside = self.names.contained(mention, kind)
+            if not inside:
                 return None
-        if status == "resolved":
-            concept_id = candidates[0].id
+            single = len(inside) == 1
+            match = Match(
+                "resolved" if single else "ambiguous", self.names.candidates(inside, 90.0), 0.9 if single else 0.5
+            )
+        candidates = _candidates(match)
+        if match.status == "resolved":
+            found = match.candidates[0]
             return Resolution(
-                kind,
-                mention,
-                status,
-                iri(kind, concept_id),
-                concept_id,
-                index.labels[concept_id],
-                confidence,
-                candidates,
+                kind, mention, "resolved", found.iri, _id(found.iri), found.label, match.confidence, candidates
             )
         entity = iri(kind, f"unresolved.{source_id}.{slug(mention)[:60]}")
         reason = (
             "fits several concepts: " + ", ".join(c.label for c in candidates)
-            if status == "ambiguous"
+            if match.status == "ambiguous"
             else f"no {kind} in the reference data has this name or a close one"
         )
-        return Resolution(kind, mention, status, entity, None, mention, confidence, candidates, reason)
+        return Resolution(kind, mention, match.status, entity, None, mention, match.confidence, candidates, reason)
 
 
 def resolve_extraction(
