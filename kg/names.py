@@ -305,7 +305,8 @@ class NameTable:
         the words that are not common to many company names. A short name must fit exactly.
 
         >>> from kg.namespaces import iri
-        >>> table = NameTable([(iri("company", "a"), "Samsung SDI", False), (iri("company", "b"), "Samsung Electronics", False)])
+        >>> samsung = [(iri("company", "a"), "Samsung SDI", False), (iri("company", "b"), "Samsung Electronics", False)]
+        >>> table = NameTable(samsung)
         >>> table.match("Samsung", "company").status, table.match("Samsung SD", "company").status
         ('ambiguous', 'resolved')
         >>> table.match("Panasonic", "company")

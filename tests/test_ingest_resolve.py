@@ -8,12 +8,17 @@ from kg.ingest.check import run_checks
 from kg.ingest.model import CompanyMention, DocumentInfo, Extraction, Figure, Market, Statement
 from kg.ingest.resolve import Resolver
 from kg.namespaces import iri
-from kg.records import Concept, LineageEvent, Organization, PartialDate, ReferenceData, Stake
+from kg.records import Concept, FormerName, LineageEvent, Organization, PartialDate, ReferenceData, Stake
 
 URL = ("https://example.org/page",)
 REFERENCE = ReferenceData(
     organizations=(
-        Organization("sony", "Sony Group Corporation", ("Sony", "Sony Corporation")),
+        Organization(
+            "sony",
+            "Sony Group Corporation",
+            ("Sony", "Sony Corporation"),
+            former_names=(FormerName("Tokyo Tsushin Kogyo K.K.", PartialDate(1958), URL),),
+        ),
         Organization("sony-energy-devices", "Sony Energy Devices Corporation", ("Sony Energy Devices",)),
         Organization("murata", "Murata Manufacturing Co., Ltd.", ("Murata",)),
         Organization("samsung-sdi", "Samsung SDI Co., Ltd.", ("Samsung SDI",)),
@@ -74,6 +79,7 @@ def resolver():
         ("Murata Manufacturing", "resolved", "murata", 1.0),
         ("Samsung SDl", "resolved", "samsung-sdi", 0.91),  # a typo: fuzzy
         ("MBI", "unresolved", "mbi", 1.0),  # curated as unresolved: stays so
+        ("Tokyo Tsushin Kogyo", "resolved", "sony", 1.0),  # a former name, as the API reads it
     ],
 )
 def test_company_resolution(resolver, mention, status, org_id, confidence):
@@ -117,6 +123,15 @@ def test_curated_unresolved_entity_keeps_candidates_and_reason(resolver):
 def test_concept_resolution(resolver, kind, mention, contained, expected):
     resolution = resolver.concept(kind, mention, "doc", contained=contained)
     assert (resolution.status, resolution.id) == ("resolved", expected)
+
+
+def test_the_records_name_the_preferred_sense_and_ids_as_the_store_does(resolver):
+    names = resolver.names
+    assert names.preferred == {iri("region", "europe"), iri("region", "asia-pacific")}
+    assert names.exact("europe", "region") == {iri("region", "europe")}
+    assert names.exact("Samsung SDI Co., Ltd.", "company") == {iri("company", "samsung-sdi")}
+    assert names.exact("Samsung", "company") == set()  # a prefix only in running text, where it is ambiguous
+    assert names.match("Samsung", "company").status == "ambiguous"
 
 
 def test_capacity_range_names_no_chemistry(resolver):
