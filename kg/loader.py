@@ -23,6 +23,7 @@ import yaml
 
 from . import countries
 from .errors import DataError, Location
+from .names import LEGAL_FORMS, name_key
 from .namespaces import is_key
 from .records import (
     Agreement,
@@ -201,6 +202,14 @@ class _Reader:
         if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
             raise self.fail(key, "expected a list of texts")
         return tuple(str(v).strip() for v in value)
+
+    def aliases(self) -> tuple[str, ...]:
+        found = self.texts("aliases")
+        for alias in found:
+            if name_key(alias) in LEGAL_FORMS:
+                # an unquoted "X Co., Ltd." in a YAML flow list is two aliases, "X Co." and "Ltd."
+                raise self.fail("aliases", f"{alias!r} is only a legal form; quote a name with a comma in it")
+        return found
 
     def choice(self, key: str, options: tuple[C, ...], default: C | None = None) -> C:
         value = self.text(key) or default
@@ -382,7 +391,7 @@ def _organization(path: Path, node: Any, field: str) -> Organization:
     return Organization(
         id=org_id,
         name=r.text("name", required=True),
-        aliases=r.texts("aliases"),
+        aliases=r.aliases(),
         roles=tuple(_role(r, role) for role in r.texts("roles")),
         status=status,
         headquarters=hq,
@@ -591,7 +600,7 @@ def _plant(path: Path, node: Any, field: str) -> Plant:
         capacity=tuple(capacity),
         production_start=production_start if start is not None else None,
         production_start_planned=planned,
-        aliases=r.texts("aliases"),
+        aliases=r.aliases(),
         note=r.text("note"),
         location=r.at(),
     )
