@@ -823,7 +823,9 @@ def _plant_picks(reference: ReferenceData) -> tuple[str, str, _PlantPick]:
         for operator in plant.operators:
             if operator.end is None:
                 runs[operator.org].append(plant)
-    operator = max(runs, key=lambda o: (len(runs[o]), o))
+    # of the operators with the most plants, one party to the most agreements, so its agreements are asked too
+    parties = Counter(p.org for a in reference.agreements for p in a.parties)
+    operator = max(runs, key=lambda o: (len(runs[o]), parties[o], o))
     groups: dict[str, set[str]] = defaultdict(set)
     for m in memberships(reference.stakes):
         if m.until_year is None:
