@@ -39,6 +39,7 @@ from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .display import Shown, html_table
+from .embedded import for_joins
 from .errors import KgError
 from .limits import NO_LIMITS, Limits
 from .namespaces import BKG, SKOS
@@ -396,6 +397,9 @@ class KnowledgeGraph:
 
     Names may be labels, aliases, codes, ids or IRIs; an unknown name raises
     :class:`kg.query.UnknownName` (a ``KgError``) that suggests near matches.
+    On rdflib's memory store the questions (the methods, and named queries given to
+    :meth:`sparql`) run on its Oxigraph copy (:func:`kg.embedded.for_joins`); SPARQL text
+    given to :meth:`sparql` runs on rdflib itself.
     """
 
     def __init__(self, store: Store):
@@ -422,14 +426,14 @@ class KnowledgeGraph:
     def names(self) -> NameIndex:
         """Every name and alias in the graph (built on first use)."""
         if self._names is None:
-            self._names = NameIndex(self.store)
+            self._names = NameIndex(self._answering)
         return self._names
 
     def _entities(self) -> dict[URIRef, Entity]:
         # the same typing and labelling rules as the network view (kg/queries/internal/netx-entities.rq)
         if self._typed is None:
             best: dict[URIRef, tuple] = {}
-            for row in run(self.store, internal_query("netx-entities")).dicts():
+            for row in run(self._answering, internal_query("netx-entities")).dicts():
                 label = row["label"]
                 english = label is None or label.language in (None, "en")
                 key = (int(row["rank"]), int(row["labelRank"] or 9), not english, str(label or ""), str(row["type"]))
@@ -444,8 +448,12 @@ class KnowledgeGraph:
         name = str(label) if label is not None else self.names.labels.get(iri, _local(iri))
         return Entity(iri, name, kind_of(iri) or "thing")
 
+    @property
+    def _answering(self) -> Store:
+        return for_joins(self.store)
+
     def _run(self, name: str, **arguments: object) -> QueryResult:
-        return run(self.store, name, arguments, names=self._names_if_needed(name, arguments))
+        return run(self._answering, name, arguments, names=self._names_if_needed(name, arguments))
 
     def _names_if_needed(self, name: str, arguments: Mapping[str, object]) -> NameIndex | None:
         # only build the name index when some argument is a name to look up
@@ -873,7 +881,7 @@ class KnowledgeGraph:
 
         start, end = self.resolve(a), self.resolve(b)
         links = nx.Graph()
-        for row in run(self.store, internal_query("industry-links")).dicts():
+        for row in run(self._answering, internal_query("industry-links")).dicts():
             if reports or str(row["relation"]) != "mentions":
                 weight = 3 if str(row["relation"]) == "makes" else 1
                 links.add_edge(str(row["a"]), str(row["b"]), relation=str(row["relation"]), weight=weight)

@@ -45,17 +45,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 from rapidfuzz import process
 from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.term import Node
 
 from .catalogue import internal_query
-from .embedded import OxigraphStore, RdflibStore
+from .embedded import RdflibStore, for_joins
 from .errors import KgError
 from .names import name_key
 from .store import Store
-from .terms import to_ox
 
 NODE_TYPES = (
     "company",
@@ -100,7 +98,7 @@ def to_networkx(source: Store | Dataset | Graph) -> nx.MultiDiGraph:
     a ``Dataset`` is read through a union view, whatever its ``default_union``).
     Links to things that are not entities (stakes, facts, mentions) are left out.
     """
-    store = _queryable(_as_store(source))
+    store = for_joins(_as_store(source))
     graph = nx.MultiDiGraph()
     _add_entities(graph, _rows(store, "netx-entities"))
     _add_attributes(graph, _rows(store, "netx-attributes"))
@@ -231,20 +229,6 @@ def _as_store(source: Store | Dataset | Graph) -> Store:
         # a view on the same triples, so the caller's default_union is not changed
         return RdflibStore(Dataset(store=source.store, default_union=True))
     raise TypeError(f"to_networkx needs a kg.store.Store or an rdflib Dataset, not {type(source).__name__}")
-
-
-def _queryable(store: Store) -> Store:
-    """An rdflib store's quads copied into Oxigraph in memory: rdflib evaluates the joins of the netx queries
-    as nested loops (to_networkx took 38 s at 10k triples and did not finish at 100k; bench/), the copy takes
-    about a second per 100k triples and the queries are the same."""
-    if not isinstance(store, RdflibStore):
-        return store
-    copy = OxigraphStore()
-    copy.native.extend(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph() if g is None else to_ox(g))  # type: ignore[arg-type]
-        for s, p, o, g in store.quads()
-    )
-    return copy
 
 
 def _rows(store: Store, name: str) -> list[dict[str, Node | None]]:
