@@ -1,4 +1,4 @@
-"""The benchmark figures as Markdown tables, and where they stand against the targets of issue 7.
+"""The benchmark figures as Markdown tables, and where they stand against the targets of issues 7 and 18.
 
 >>> duration(0.00042), duration(0.0123), duration(2.5)
 ('0.42 ms', '12.3 ms', '2.50 s')
@@ -76,7 +76,7 @@ def _paired(results: dict, size: str) -> list[tuple[dict, dict]]:
 
 
 def targets(results: dict) -> list[dict]:
-    """Each target of issue 7 with what was measured and whether it holds (None: not measured or undecided)."""
+    """Each target of issues 7 and 18 with what was measured and whether it holds (None: not measured or undecided)."""
     size = _target_size(results)
     found = []
 
@@ -257,7 +257,7 @@ def markdown(results: dict) -> str:
     found = results.get("targets", [])
     if found:
         parts += [
-            "## Targets (issue 7)",
+            "## Targets (issues 7 and 18)",
             _table(
                 ["target", "at", "measured", "verdict", "note"],
                 [[t["target"], t["size"], t["measured"], _verdict(t["holds"]), t["note"]] for t in found],
