@@ -45,14 +45,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
-from rapidfuzz import process
-from rdflib import XSD, Dataset, Graph, Literal
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .catalogue import internal_query
 from .embedded import RdflibStore, for_joins
 from .errors import KgError
-from .names import name_key
+from .names import NameTable
 from .store import Store
 
 NODE_TYPES = (
@@ -206,18 +205,19 @@ def find_node(graph: nx.MultiDiGraph, name: str) -> str:
     """
     if name in graph:
         return name
-    wanted = name_key(name)
-    names: dict[str, set[str]] = defaultdict(set)
-    for node, data in graph.nodes(data=True):
-        for known in (data.get("label", ""), *data.get("aliases", ())):
-            names[name_key(known)].add(node)
-    matches = names.get(wanted, set())
+    # the one resolver (kg.names.NameTable), over the names the network carries
+    table = NameTable(
+        (URIRef(node), str(known), alias)
+        for node, data in graph.nodes(data=True)
+        for known, alias in ((data.get("label"), False), *((a, True) for a in data.get("aliases", ())))
+        if known
+    )
+    matches = table.exact(name)
     if len(matches) == 1:
-        return next(iter(matches))
+        return str(next(iter(matches)))
     if matches:
         raise KgError(f"{name!r} names several entities: {', '.join(sorted(matches))}; give the IRI")
-    labels = sorted({data.get("label", "") for _, data in graph.nodes(data=True)})
-    near = [label for label, score, _ in process.extract(name, labels, limit=3, score_cutoff=70)]
+    near = table.near(name)
     hint = f"; did you mean: {', '.join(near)}?" if near else ""
     raise KgError(f"no entity is called {name!r}{hint}")
 

@@ -216,7 +216,7 @@ def test_select_refuses_unknown_types_names_and_depths(graph):
     with pytest.raises(KgError, match=r"unknown node type.*warehouse"):
         select(graph, types=["company", "warehouse"])
     with pytest.raises(KgError, match="did you mean: Bolt Holdings"):
-        select(graph, focus="Bolt Holding")
+        select(graph, focus="Bolt Holdngs")
     with pytest.raises(KgError, match="depth"):
         select(graph, focus="Acme", depth=-1)
 
