@@ -101,12 +101,18 @@ def targets(results: dict) -> list[dict]:
         for c, _ in pairs
         if c["scope"] == "single-entity" and "median_s" in c.get("ours", {})
     ]
+    stopped = [
+        (c["case"], c["scope"])
+        for c, _ in pairs
+        if "timeout_s" in c.get("ours", {}) or (c.get("skipped") and "ours" not in c)
+    ]
     if single:
         slow = [name for name, median in single if median >= SINGLE_ENTITY_LIMIT_S]
+        slow += [f"{name} (over the limit)" for name, scope in stopped if scope == "single-entity"]
         worst = max(single, key=lambda item: item[1])
         add(
             f"single-entity named queries < {SINGLE_ENTITY_LIMIT_S * 1000:g} ms median",
-            f"slowest {worst[0]} {duration(worst[1])}",
+            f"slowest timed {worst[0]} {duration(worst[1])}",
             not slow,
             f"over: {', '.join(slow)}" if slow else "",
         )
@@ -117,6 +123,7 @@ def targets(results: dict) -> list[dict]:
     ]
     if whole:
         over = [f"{name} {ratio:.2f}×" for name, ratio in whole if ratio > RAW_RATIO_LIMIT]
+        over += [f"{name} (over the limit, not timed)" for name, scope in stopped if scope == "whole-graph"]
         worst = max(whole, key=lambda item: item[1])
         add(
             f"whole-graph named queries within {RAW_RATIO_LIMIT:g}× of raw pyoxigraph",
@@ -203,6 +210,15 @@ def _netx_time(entry: dict) -> str:
     return duration(entry["median_s"]) if "median_s" in entry else entry.get("error", "–")
 
 
+def _ours_time(case: dict) -> str:
+    ours = case.get("ours", {})
+    if "median_s" in ours:
+        return f"{duration(ours['median_s'])} / {duration(ours.get('p95_s'))}"
+    if "timeout_s" in ours:
+        return f"> {duration(ours['timeout_s'])} (first run stopped)"
+    return "not run (over the limit at a smaller size)" if case.get("skipped") else "error"
+
+
 def _verdict(holds: bool | None) -> str:
     return {True: "holds", False: "**missed**", None: "undecided"}[holds]
 
@@ -232,7 +248,7 @@ def _case_rows(results: dict, size: str) -> list[list[str]]:
                 case["scope"],
                 "+".join(case["features"]) or "–",
                 rows_text,
-                f"{duration(ours.get('median_s'))} / {duration(ours.get('p95_s'))}" if "median_s" in ours else "error",
+                _ours_time(case),
                 duration(raw.get("median_s")),
                 _ratio(ratio) if ratio else "–",
                 _ratio(cpu_ratio) if cpu_ratio else "–",
