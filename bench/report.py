@@ -154,9 +154,14 @@ def targets(results: dict) -> list[dict]:
             f"{scale['triples']:,} triples; store {scale['store_mb']:,.0f} MB on disk",
             at=scale["size"],
         )
-        single = [(c["case"], c["median_s"]) for c in scale["cases"] if c["scope"] == "single-entity"]
+        single = [
+            (c["case"], c["median_s"]) for c in scale["cases"] if c["scope"] == "single-entity" and "median_s" in c
+        ]
         if single:
             slow = [f"{name} {duration(m)}" for name, m in single if m >= SCALE_SINGLE_ENTITY_LIMIT_S]
+            slow += [
+                f"{c['case']} ({c['error']})" for c in scale["cases"] if c["scope"] == "single-entity" and "error" in c
+            ]
             worst = max(single, key=lambda item: item[1])
             add(
                 f"single-entity named queries < {SCALE_SINGLE_ENTITY_LIMIT_S * 1000:g} ms median",
@@ -387,6 +392,8 @@ def markdown(results: dict) -> str:
                 ["case", "scope", "rows", "runs", "median", "first run"],
                 [
                     [f"`{c['case']}`", c["scope"], c["rows"], c["n"], duration(c["median_s"]), duration(c["first_s"])]
+                    if "median_s" in c
+                    else [f"`{c['case']}`", c["scope"], "–", 0, c["error"], "–"]
                     for c in scale["cases"]
                 ],
             )
