@@ -24,12 +24,12 @@ from pathlib import Path
 
 from kg.embedded import OxigraphStore
 from kg.errors import KgError
-from kg.limits import NO_LIMITS, Limits
 from kg.netx import select, to_networkx
 from kg.query import NameIndex, named_queries, run
 from kg.remote import RemoteStore, push
 
 from .cases import all_cases
+from .measure import run_within
 from .synthetic import Picks
 
 SELECTION_NODES = 50_000
@@ -64,11 +64,7 @@ def _cases(
         samples, rows = [], 0
         try:
             if limit_s:
-                store.limits = Limits(limit_s, None)
-                try:
-                    run(store, queries[case.query], case.arguments, names)
-                finally:
-                    store.limits = NO_LIMITS
+                run_within(store, queries[case.query], case.arguments, limit_s, names)
             while len(samples) < max_reps and (not samples or sum(samples) + samples[-1] <= budget_s):
                 started = time.perf_counter()
                 rows = _answer_size(run(store, queries[case.query], case.arguments, names))
