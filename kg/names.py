@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -299,6 +299,14 @@ class NameTable:
         """The things as candidates of one score, in IRI order."""
         return tuple(Candidate(i, self.label(i), round(score, 1)) for i in sorted(iris))
 
+    def found(self, iris: Collection[URIRef], score: float) -> Match:
+        """The answer for a name that fits ``iris`` by ``score`` (out of 100): resolved with that confidence
+        when it fits one thing, ambiguous (confidence 0.5) when several."""
+        single = len(iris) == 1
+        return Match(
+            "resolved" if single else "ambiguous", self.candidates(iris, score), score / 100 if single else 0.5
+        )
+
     def match(self, name: str, kind: str) -> Match:
         """What a name of ``kind`` in running text stands for, never an error: :meth:`exact`, else a
         word-prefix of one name ("Murata" for "Murata Manufacturing"), else fuzzily (a typo, a spelling) on
@@ -321,10 +329,7 @@ class NameTable:
         loose = self._loose[kind]
         prefixed = {i for k, iris in loose.items() if k.startswith(key + " ") for i in iris}
         if prefixed:
-            single = len(prefixed) == 1
-            return Match(
-                "resolved" if single else "ambiguous", self.candidates(prefixed, 85.0), 0.85 if single else 0.5
-            )
+            return self.found(prefixed, 85.0)
         if len(key.replace(" ", "")) <= 4:
             return Match("unresolved")  # a short name ("GEM") must match exactly: fuzzily it is close to any other
         if kind not in self._fuzzy:

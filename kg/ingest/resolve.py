@@ -177,10 +177,7 @@ class Resolver:
             inside = self.names.contained(mention, kind)
             if not inside:
                 return None
-            single = len(inside) == 1
-            match = Match(
-                "resolved" if single else "ambiguous", self.names.candidates(inside, 90.0), 0.9 if single else 0.5
-            )
+            match = self.names.found(inside, 90.0)
         candidates = _candidates(match)
         if match.status == "resolved":
             found = match.candidates[0]
