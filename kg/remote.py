@@ -40,6 +40,10 @@ from .terms import from_ox
 _STAGING = "urn:x-battery-kg:push-staging:"
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+# A server that answers a deadlock has rolled the transaction back, so the request is resent after these pauses
+# (Virtuoso: "SR172: Transaction deadlocked", SQL state 40001, seen on large Graph Store writes).
+_DEADLOCK = re.compile(r"SR172|40001|deadlock", re.IGNORECASE)
+_RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0)
 
 
 def _where_group(text: str) -> int:
@@ -139,7 +143,8 @@ class RemoteStore(Store):
     with SPARQL Update. ``union_default_graph`` sends Oxigraph's
     ``union-default-graph`` parameter so queries see every named graph; other
     servers need their own setting (docs/scale.md). SPARQL Update writes go in
-    requests of about ``chunk_size`` triples.
+    requests of about ``chunk_size`` triples, Graph Store writes in requests of
+    about ``graph_store_chunk_size``.
     """
 
     name = "remote"
@@ -154,9 +159,11 @@ class RemoteStore(Store):
         user: str | None = None,
         password: str | None = None,
         chunk_size: int = 1_000,
+        graph_store_chunk_size: int = 50_000,
     ):
         self.endpoint = endpoint
         self.chunk_size = chunk_size
+        self.graph_store_chunk_size = graph_store_chunk_size
         self.update_endpoint = update_endpoint or endpoint
         self.graph_store = graph_store
         self.union_default_graph = union_default_graph
@@ -206,14 +213,18 @@ class RemoteStore(Store):
 
     def _call(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> tuple[str, bytes]:
         self._authenticate(url.split("?", 1)[0])
-        try:
-            response = self._session.request(method, url, data=body, headers=headers, timeout=self.timeout)
-        except requests.RequestException as error:
-            raise KgError(f"cannot reach the SPARQL server at {url}: {error}") from None
-        if response.status_code >= 400:
+        for pause in (*_RETRY_PAUSES, None):
+            try:
+                response = self._session.request(method, url, data=body, headers=headers, timeout=self.timeout)
+            except requests.RequestException as error:
+                raise KgError(f"cannot reach the SPARQL server at {url}: {error}") from None
+            if response.status_code < 400:
+                return response.headers.get("Content-Type", ""), response.content
             detail = response.content.decode("utf-8", "replace").strip()[:1000]
-            raise QueryError(f"{url} answered {response.status_code} {response.reason}: {detail}")
-        return response.headers.get("Content-Type", ""), response.content
+            if pause is None or not _DEADLOCK.search(detail):
+                break
+            time.sleep(pause)
+        raise QueryError(f"{url} answered {response.status_code} {response.reason}: {detail}")
 
     def _form(self, url: str, fields: dict[str, str], accept: str, union: bool) -> tuple[str, bytes]:
         if union:
@@ -304,7 +315,7 @@ class RemoteStore(Store):
         target = "DEFAULT" if graph is None else f"GRAPH {URIRef(graph).n3()}"
         if not replace:
             if self.graph_store:
-                self._call("POST", self._gsp_url(graph), _ntriples(triples), {"Content-Type": "application/n-triples"})
+                self._post(graph, triples, first="POST")
             else:
                 self._insert(target, triples)
             return
@@ -313,11 +324,23 @@ class RemoteStore(Store):
         # Virtuoso empties the graph before it reads the body.
         staging = f"{_STAGING}{hashlib.sha256((graph or '').encode()).hexdigest()[:16]}"
         if self.graph_store:
-            self._call("PUT", self._gsp_url(staging), _ntriples(triples), {"Content-Type": "application/n-triples"})
+            self._post(staging, triples, first="PUT")
         else:
             self._update(f"DROP SILENT GRAPH <{staging}>")
             self._insert(f"GRAPH <{staging}>", triples)
         self._update(f"MOVE SILENT GRAPH <{staging}> TO {target}" if triples else f"DROP SILENT {target}")
+
+    def _post(self, graph: str | None, triples: list[ox.Triple], first: str) -> None:
+        """Graph Store writes in chunks that keep blank-node groups together: ``first`` (PUT or POST), then POSTs.
+
+        One request per graph deadlocked Virtuoso at 1M triples; a chunk is a transaction small enough to
+        commit, and the staging graph keeps the target whole until the MOVE.
+        """
+        url, headers = self._gsp_url(graph), {"Content-Type": "application/n-triples"}
+        method = first
+        for chunk in list(_chunks(triples, self.graph_store_chunk_size)) or [[]]:  # an empty graph: one empty PUT
+            self._call(method, url, _ntriples(chunk), headers)
+            method = "POST"
 
     def _insert(self, target: str, triples: list[ox.Triple]) -> None:
         for chunk in _chunks(triples, self.chunk_size):
@@ -375,8 +398,8 @@ class PushReport:
 def push(path: Path, remote: RemoteStore) -> PushReport:
     """Replace, graph by graph, the server's copy of the dataset in ``path``; then check every count.
 
-    Each named graph is written whole (Graph Store Protocol PUT, or DROP then
-    INSERT DATA in chunks that keep blank-node groups together), so pushing
+    Each named graph is written whole into a staging graph (Graph Store Protocol PUT then POSTs, or DROP then
+    INSERT in chunks; chunks keep blank-node groups together) and moved onto its target, so pushing
     again gives the same server state. A graph whose size on the server differs
     afterwards is an error.
     """

@@ -92,6 +92,25 @@ def test_push_with_digest_authentication_replaces_every_graph_and_repushing_chan
     assert reader(virtuoso).query(listing).rows == before
 
 
+@pytest.mark.parametrize("route", ["update", "graph-store"])
+def test_a_graph_larger_than_a_chunk_goes_in_several_requests_and_arrives_whole(virtuoso, tmp_path, route):
+    bigger = tmp_path / "bigger.trig"
+    expected = _bigger(bigger, 700)
+    remote = by_update(virtuoso) if route == "update" else by_graph_store(virtuoso)
+    # every graph in several requests, blank-node groups kept together
+    remote.chunk_size = remote.graph_store_chunk_size = 250
+    push(bigger, remote)
+    assert ours(reader(virtuoso).graph_sizes(), expected) == expected
+    embedded = OxigraphStore()
+    embedded.load_file(bigger)
+    listing = "SELECT ?g ?s ?o WHERE { GRAPH ?g { ?s <urn:filler> ?o } }"
+    want = sorted(embedded.query(listing).rows)
+    assert len(want) == 700 * len(expected)
+    assert sorted(row for row in reader(virtuoso).query(listing).rows if str(row[0]) in expected) == want
+    push(bigger, remote)  # again: nothing changes
+    assert ours(reader(virtuoso).graph_sizes(), expected) == expected
+
+
 def test_kg_push_takes_the_password_from_the_environment_only(virtuoso):
     graph_store = ["--graph-store", virtuoso + "/sparql-graph-crud-auth"]
     done = kg(
