@@ -315,7 +315,7 @@ class RemoteStore(Store):
         target = "DEFAULT" if graph is None else f"GRAPH {URIRef(graph).n3()}"
         if not replace:
             if self.graph_store:
-                self._post(graph, triples, first="POST")
+                self._write_in_chunks(graph, triples, first="POST")
             else:
                 self._insert(target, triples)
             return
@@ -324,13 +324,13 @@ class RemoteStore(Store):
         # Virtuoso empties the graph before it reads the body.
         staging = f"{_STAGING}{hashlib.sha256((graph or '').encode()).hexdigest()[:16]}"
         if self.graph_store:
-            self._post(staging, triples, first="PUT")
+            self._write_in_chunks(staging, triples, first="PUT")
         else:
             self._update(f"DROP SILENT GRAPH <{staging}>")
             self._insert(f"GRAPH <{staging}>", triples)
         self._update(f"MOVE SILENT GRAPH <{staging}> TO {target}" if triples else f"DROP SILENT {target}")
 
-    def _post(self, graph: str | None, triples: list[ox.Triple], first: str) -> None:
+    def _write_in_chunks(self, graph: str | None, triples: list[ox.Triple], first: str) -> None:
         """Graph Store writes in chunks that keep blank-node groups together: ``first`` (PUT or POST), then POSTs.
 
         One request per graph deadlocked Virtuoso at 1M triples; a chunk is a transaction small enough to
