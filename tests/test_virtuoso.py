@@ -198,7 +198,6 @@ def built_on_virtuoso(tmp_path_factory, built_trig):
 
 # Named queries not yet written in the portable forms of docs/scale.md: issue 19 stays open until this is empty.
 KNOWN_TO_DIFFER = {
-    "events": "Virtuoso cannot compile an EXISTS over the variables of a UNION: 'selid is used outside its scope'",
     "owner-changes": "Virtuoso does not see a parameter in the filter of an OPTIONAL: the owners stay unbound",
 }
 
