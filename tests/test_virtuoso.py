@@ -196,44 +196,55 @@ def built_on_virtuoso(tmp_path_factory, built_trig):
         yield reader(base), embedded
 
 
-# Named queries not yet written in the portable forms of docs/scale.md: issue 19 stays open until this is empty.
-KNOWN_TO_DIFFER = {
-    "owner-changes": "Virtuoso does not see a parameter in the filter of an OPTIONAL: the owners stay unbound",
-}
-
-
-def _disagreements(built_on_virtuoso, names_to_compare) -> tuple[int, int, list]:
+def _differences(built_on_virtuoso, name: str, argument_sets) -> list:
     remote, embedded = built_on_virtuoso
-    samples = _samples(embedded)
+    query = named_queries()[name]
     names = {id(store): NameIndex(store) for store in (embedded, remote)}
-    compared, nonempty, differ = 0, 0, []
-    for name, query in sorted(named_queries().items()):
-        if name not in names_to_compare:
+    differ = []
+    for arguments in argument_sets:
+        want = _answer(run(embedded, query, arguments, names[id(embedded)]))
+        try:
+            got = _answer(run(remote, query, arguments, names[id(remote)]))
+        except QueryError as error:
+            differ.append((name, arguments, str(error).splitlines()[0][:200]))
             continue
-        for arguments in _argument_sets(query, samples):
-            want = _answer(run(embedded, query, arguments, names[id(embedded)]))
-            try:
-                got = _answer(run(remote, query, arguments, names[id(remote)]))
-            except QueryError as error:
-                differ.append((name, arguments, str(error).splitlines()[0][:200]))
-                continue
-            if got != want:
-                differ.append((name, arguments, "different rows"))
-            compared += 1
-            nonempty += bool(want[-1])
-    return compared, nonempty, differ
+        if got != want:
+            differ.append((name, arguments, f"{len(want[-1])} rows embedded, {len(got[-1])} on Virtuoso"))
+    return differ
 
 
 def test_every_named_query_answers_the_same_on_virtuoso_as_embedded(built_on_virtuoso):
-    portable = set(named_queries()) - set(KNOWN_TO_DIFFER)
-    compared, nonempty, differ = _disagreements(built_on_virtuoso, portable)
+    samples = _samples(built_on_virtuoso[1])
+    argument_sets = {name: list(_argument_sets(query, samples)) for name, query in named_queries().items()}
+    differ = [d for name, sets in sorted(argument_sets.items()) for d in _differences(built_on_virtuoso, name, sets)]
+    compared = sum(map(len, argument_sets.values()))
     assert not differ, "\n".join(map(str, differ))
-    assert compared > 60 and nonempty > 30
+    assert compared > 60
 
 
-def test_the_queries_known_to_differ_are_listed_while_they_differ(built_on_virtuoso):
-    agree = [name for name in KNOWN_TO_DIFFER if not _disagreements(built_on_virtuoso, {name})[2]]
-    assert not agree, f"now answered alike on Virtuoso, take them out of KNOWN_TO_DIFFER: {agree}"
+# the two queries whose engine differences hid in particular years and groups
+YEAR_PAIRS = [(2000, 2026), (2001, 2023), (2008, 2009), (2010, 2024), (2013, 2022), (2020, 2025), (2024, 2010)]
+
+
+def test_owner_changes_agree_on_virtuoso_for_many_pairs_of_years(built_on_virtuoso):
+    pairs = [{"from_year": start, "to_year": end} for start, end in YEAR_PAIRS]
+    assert not _differences(built_on_virtuoso, "owner-changes", pairs)
+
+
+def test_events_of_groups_agree_on_virtuoso(built_on_virtuoso):
+    embedded = built_on_virtuoso[1]
+    biggest = embedded.query(
+        "PREFIX bkg: <https://w3id.org/battery-kg/ontology#> "
+        "SELECT ?group WHERE { ?m bkg:group ?group } GROUP BY ?group ORDER BY DESC(COUNT(?m)) ?group LIMIT 4"
+    ).rows
+    argument_sets = [
+        {"company": str(group), **extra}
+        for (group,) in biggest
+        for extra in ({}, {"include_controlled": True}, {"include_controlled": True, "from_year": 2018})
+    ]
+    found = [_answer(run(embedded, named_queries()["events"], a, NameIndex(embedded)))[-1] for a in argument_sets]
+    assert sum(map(bool, found)) >= 6  # the groups have events, so an empty answer on both sides would show
+    assert not _differences(built_on_virtuoso, "events", argument_sets)
 
 
 @pytest.mark.parametrize(
