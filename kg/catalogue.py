@@ -11,6 +11,11 @@ The columns are the answer's, whichever parameters are given (a bound parameter
 keeps its column, holding the bound value), so scripts can read them by name.
 ``kg/queries/internal/`` holds the queries the package runs for itself (the
 networkx conversion): they have the same header but are not offered to users.
+
+A query that starts from a parameter its plan cannot guess (an optional company
+that is the only way in) adds ``# Plan: values first``: embedded Oxigraph then
+gets the bound values as a ``VALUES`` block, as servers do, instead of as
+substitutions, which its planner does not see (bench/README.md has the figures).
 """
 
 from __future__ import annotations

@@ -1,15 +1,7 @@
 """A remote SPARQL 1.1 server as a store: queries by the SPARQL protocol, writes by
 SPARQL Update or the Graph Store Protocol, and ``push`` of a built dataset.
 
-Bindings never become query text by pasting: each value is written with
-rdflib's ``n3()`` (which escapes literals and rejects malformed IRIs) into a
-``VALUES`` block placed at the start of the query's WHERE group, found with
-kg.guard's tokenizer, which skips strings, IRIs and comments.
-
->>> with_values('SELECT ?n WHERE { ?c <urn:name> ?n }', {"c": URIRef("urn:x")})
-'SELECT ?n WHERE { VALUES (?c) { (<urn:x>) } ?c <urn:name> ?n }'
->>> with_values('SELECT * { ?s ?p "a } b" }', {"p": Literal('say "hi"')})
-'SELECT * { VALUES (?p) { ("say \\\\"hi\\\\"") } ?s ?p "a } b" }'
+Bound values reach the server as a ``VALUES`` block (kg.store.with_values).
 """
 
 from __future__ import annotations
@@ -19,7 +11,7 @@ import re
 import time
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -27,72 +19,20 @@ from typing import Any, cast
 import pyoxigraph as ox
 import requests
 import requests.auth
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from .errors import KgError, QueryError
-from .guard import tokens
 from .limits import take
-from .store import CheckedQuery, QueryResult, Store, Triple, rows_within
+from .store import CheckedQuery, QueryResult, Store, Triple, rows_within, with_values
 from .terms import from_ox
 
 # Graphs are filled here before they replace their target in one step (see RemoteStore._write_graph).
 _STAGING = "urn:x-battery-kg:push-staging:"
-_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 # A server that answers a deadlock has rolled the transaction back, so the request is resent after these pauses
 # (Virtuoso: "SR172: Transaction deadlocked", SQL state 40001, seen on large Graph Store writes).
 _DEADLOCK = re.compile(r"SR172|40001|deadlock", re.IGNORECASE)
 _RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0)
-
-
-def _where_group(text: str) -> int:
-    """The offset just after the ``{`` that opens the top-level WHERE group."""
-    stream = tokens(text)
-    for token in stream:
-        if token.kind == "name" and token.text.upper() in _FORMS:
-            form = token.text.upper()
-            break
-    else:
-        raise QueryError("bindings need a SELECT, CONSTRUCT, DESCRIBE or ASK query")
-    depth, skipping_template = 0, form == "CONSTRUCT"
-    for token in stream:
-        if skipping_template:
-            if token.kind == "name" and token.text.upper() == "WHERE":
-                raise QueryError("bindings cannot go into the short form CONSTRUCT WHERE { ... }")
-            if token.text == "{":
-                depth += 1
-            elif token.text == "}":
-                depth -= 1
-                skipping_template = depth > 0
-            continue
-        if token.text == "(":
-            depth += 1
-        elif token.text == ")":
-            depth -= 1
-        elif token.text == "{" and depth == 0:
-            return token.end
-    raise QueryError("bindings need a query with a WHERE group")
-
-
-def with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
-    """The query with its variables bound by a ``VALUES`` block at the start of its WHERE group."""
-    if not bindings:
-        return sparql
-    names, values = [], []
-    for name, value in bindings.items():
-        if not _VARIABLE.match(name):
-            raise QueryError(f"cannot bind {name!r}: not a plain SPARQL variable name")
-        if not isinstance(value, (URIRef, Literal)):
-            raise QueryError(f"cannot bind ?{name} to {value!r}: only IRIs and literals can be sent to a server")
-        try:
-            values.append(value.n3())
-        except Exception as error:  # rdflib raises a bare Exception for IRIs it cannot write
-            raise QueryError(f"cannot bind ?{name}: {error}") from error
-        names.append("?" + name)
-    at = _where_group(sparql)
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}"
-    return sparql[:at] + block + sparql[at:]
 
 
 def _ntriples(triples: Iterable[ox.Triple]) -> bytes:

@@ -26,15 +26,16 @@ from __future__ import annotations
 import abc
 import functools
 import importlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .errors import KgError, SparqlSyntaxError
-from .guard import QueryShape, Refused, check_depth, inspect_query, inspect_update
+from .errors import KgError, QueryError, SparqlSyntaxError
+from .guard import QueryShape, Refused, check_depth, inspect_query, inspect_update, tokens
 from .limits import NO_LIMITS, Limits, take, within
 from .results import Converted, QueryResult, Row, Triple
 from .terms import bindable, from_ox, to_ox
@@ -53,7 +54,11 @@ __all__ = [
     "from_ox",
     "open_store",
     "to_ox",
+    "with_values",
 ]
+
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 
 
 @dataclass(frozen=True)
@@ -239,3 +244,62 @@ def open_store(spec: str = "oxigraph") -> Store:
     'memory'
     """
     return StoreSpec.parse(spec).open()
+
+
+def _where_group(text: str) -> int:
+    """The offset just after the ``{`` that opens the top-level WHERE group."""
+    stream = tokens(text)
+    for token in stream:
+        if token.kind == "name" and token.text.upper() in _FORMS:
+            form = token.text.upper()
+            break
+    else:
+        raise QueryError("bindings need a SELECT, CONSTRUCT, DESCRIBE or ASK query")
+    depth, skipping_template = 0, form == "CONSTRUCT"
+    for token in stream:
+        if skipping_template:
+            if token.kind == "name" and token.text.upper() == "WHERE":
+                raise QueryError("bindings cannot go into the short form CONSTRUCT WHERE { ... }")
+            if token.text == "{":
+                depth += 1
+            elif token.text == "}":
+                depth -= 1
+                skipping_template = depth > 0
+            continue
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif token.text == "{" and depth == 0:
+            return token.end
+    raise QueryError("bindings need a query with a WHERE group")
+
+
+def with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """The query with its variables bound by a ``VALUES`` block at the start of its WHERE group.
+
+    How servers get bound values, and Oxigraph embedded for the queries that ask for it (kg.embedded).
+    A value is never pasted: rdflib's ``n3()`` writes it (escaping literals, refusing malformed IRIs),
+    and kg.guard's tokenizer, which skips strings, IRIs and comments, finds the group.
+
+    >>> with_values('SELECT ?n WHERE { ?c <urn:name> ?n }', {"c": URIRef("urn:x")})
+    'SELECT ?n WHERE { VALUES (?c) { (<urn:x>) } ?c <urn:name> ?n }'
+    >>> with_values('SELECT * { ?s ?p "a } b" }', {"p": Literal('say "hi"')})
+    'SELECT * { VALUES (?p) { ("say \\\\"hi\\\\"") } ?s ?p "a } b" }'
+    """
+    if not bindings:
+        return sparql
+    names, values = [], []
+    for name, value in bindings.items():
+        if not _VARIABLE.match(name):
+            raise QueryError(f"cannot bind {name!r}: not a plain SPARQL variable name")
+        if not isinstance(value, (URIRef, Literal)):
+            raise QueryError(f"cannot bind ?{name} to {value!r}: only IRIs and literals can be sent to a server")
+        try:
+            values.append(value.n3())
+        except Exception as error:  # rdflib raises a bare Exception for IRIs it cannot write
+            raise QueryError(f"cannot bind ?{name}: {error}") from error
+        names.append("?" + name)
+    at = _where_group(sparql)
+    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}"
+    return sparql[:at] + block + sparql[at:]
