@@ -424,7 +424,7 @@ def markdown(results: dict) -> str:
                     [
                         f"`{case}`",
                         first["scope"],
-                        first["rows"],
+                        first.get("rows", "–"),  # a case stopped at the time limit has none
                         *(_engine_time(by_case[n].get(case)) for n in order),
                     ]
                     for case, first in by_case["embedded"].items()
