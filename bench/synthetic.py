@@ -45,7 +45,14 @@ from rdflib.term import Node
 
 from kg import countries
 from kg.build import DATA_DIR, ONTOLOGY_DIR
-from kg.inference import add_control, add_geography, add_memberships, control_periods, memberships
+from kg.inference import (
+    add_broader_transitive,
+    add_control,
+    add_geography,
+    add_memberships,
+    control_periods,
+    memberships,
+)
 from kg.loader import load_reference
 from kg.namespaces import (
     BKG,
@@ -905,6 +912,7 @@ def generate(
         located = {iri("country", o.headquarters.value) for o in organizations if o.headquarters}
         located |= {iri("country", p.site.country) for p in synthetic.plants}
         add_geography(inferred, located | scoped, synthetic.regions)
+        add_broader_transitive(inferred, synthetic.concept_schemes)
     temporary.replace(path)
     return SyntheticGraph(
         path,

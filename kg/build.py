@@ -19,7 +19,7 @@ from rdflib import Dataset, URIRef
 
 from .errors import DataError, KgError
 from .files import publish_together
-from .inference import add_control, add_geography, add_memberships
+from .inference import add_broader_transitive, add_control, add_geography, add_memberships
 from .loader import load_reference
 from .namespaces import CURATED_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, source_graph
 from .records import ReferenceData, SourceDocument
@@ -144,13 +144,14 @@ def assemble(
     if include_sources and reference.sources:
         progress("ingesting sources")
         warnings += _ingest_sources(dataset, reference, data_dir)
-    progress("inferring control periods and geography")
+    progress("inferring control periods, geography and concept hierarchies")
     inferred = dataset.graph(INFERRED_GRAPH)
     add_control(inferred, reference.stakes)
     resolved = (org.id for org in reference.organizations if org.status == "resolved")
     add_memberships(inferred, reference.stakes, resolved)
     countries = {o for _, _, o, _ in dataset.quads((None, None, None, None)) if isinstance(o, URIRef)}
     add_geography(inferred, countries, reference.regions)
+    add_broader_transitive(inferred, reference.concept_schemes)
     progress("checking SHACL shapes")
     quads = oxigraph_quads(dataset)
     check(quads, ontology_dir / "shapes.ttl")

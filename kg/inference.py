@@ -10,6 +10,11 @@
   a company it controls is a partner in, each over the years it held.
 * **Geography**: names, codes and region membership (UN M49 areas and market
   regions) of every country the dataset mentions.
+* **Concept hierarchies**: ``skos:broaderTransitive`` from every concept to each
+  concept above it, so "LFP or anything under it" is one triple pattern: a
+  ``skos:broader*`` path inside an ``EXISTS`` is read for every node of the graph
+  when the concept is not given on Oxigraph, and does not compile when nested on
+  Virtuoso (docs/scale.md).
 
 >>> from kg.records import Organization, PartialDate, Stake
 >>> stake = Stake("wanxiang", "a123", "parent", 100, PartialDate(2013), None, ("https://example.org",))
@@ -21,7 +26,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -284,4 +289,27 @@ def add_geography(graph: Graph, mentioned: Iterable[URIRef], regions: Iterable[C
             graph.add((node, BKG.inRegion, concept_iri("m49", code)))
         for region_id in countries.market_regions(entry.iso2, regions):
             graph.add((node, BKG.inRegion, iri("region", region_id)))
+    return graph
+
+
+def add_broader_transitive(graph: Graph, schemes: Mapping[str, Iterable[Concept]]) -> Graph:
+    """Add ``concept skos:broaderTransitive ancestor`` for every concept of ``schemes`` (scheme id to concepts)
+    and each concept above it, through its broader concept and the umbrellas that list it."""
+    for scheme, concepts in schemes.items():
+        above: dict[str, set[str]] = defaultdict(set)
+        for concept in concepts:
+            if concept.broader:
+                above[concept.id].add(concept.broader)
+            for narrower in concept.narrower:
+                above[narrower].add(concept.id)
+        for concept_id in sorted(above):
+            seen: set[str] = set()
+            waiting = list(above[concept_id])
+            while waiting:
+                ancestor = waiting.pop()
+                if ancestor not in seen:
+                    seen.add(ancestor)
+                    waiting.extend(above.get(ancestor, ()))
+            for ancestor in sorted(seen - {concept_id}):
+                graph.add((concept_iri(scheme, concept_id), SKOS.broaderTransitive, concept_iri(scheme, ancestor)))
     return graph

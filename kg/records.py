@@ -411,3 +411,13 @@ class ReferenceData:
     @property
     def stakes(self) -> tuple[Stake, ...]:
         return tuple(stake for org in self.organizations for stake in org.owners)
+
+    @property
+    def concept_schemes(self) -> dict[str, tuple[Concept, ...]]:
+        """Each concept scheme's id (the segment of its concept IRIs) and its concepts."""
+        return {
+            "chemistries": self.chemistries,
+            "applications": self.applications,
+            "regions": self.regions,
+            "m49": self.m49_areas,
+        }

@@ -458,10 +458,8 @@ def add_source_tiers(graph: Graph, policy: SourcePolicy) -> Graph:
 
 def add_reference(graph: Graph, data: ReferenceData) -> Graph:
     """Add all reference data (concept schemes, organisations, plants, agreements) to ``graph``."""
-    _concepts(graph, "chemistries", data.chemistries)
-    _concepts(graph, "applications", data.applications)
-    _concepts(graph, "regions", data.regions)
-    _concepts(graph, "m49", data.m49_areas)
+    for scheme, concepts in data.concept_schemes.items():
+        _concepts(graph, scheme, concepts)
     _roles(graph)
     for scheme, url in data.scheme_sources:
         graph.add((iri("scheme", scheme), DCTERMS.source, URIRef(url)))

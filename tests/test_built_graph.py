@@ -10,7 +10,7 @@ from rdflib import Dataset, Literal, URIRef
 
 from kg.build import ONTOLOGY_DIR
 from kg.inference import control_periods
-from kg.namespaces import BKG, CURATED_GRAPH, DCTERMS, RDF, iri
+from kg.namespaces import BKG, CURATED_GRAPH, DCTERMS, RDF, SKOS, iri
 from kg.shacl import union, violations
 
 SEED = Path(__file__).parent.parent / "data" / "sources" / "secondary-lithium-metal-batteries-report.html"
@@ -144,3 +144,20 @@ def test_build_output_is_reproducible(built, tmp_path):
             == (tmp_path / "2" / name).read_bytes()
             == (built.trig.parent / name).read_bytes()
         )
+
+
+def test_every_concept_is_linked_to_each_concept_above_it(dataset):
+    # rdflib evaluates the path; the build computes the closure from the records, umbrellas included
+    union_graph = union(dataset)
+    closure = {
+        (row.concept, row.ancestor)
+        for row in union_graph.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            "SELECT ?concept ?ancestor WHERE { ?concept skos:broader+ ?ancestor FILTER(?concept != ?ancestor) }"
+        )
+    }
+    written = set(union_graph.subject_objects(SKOS.broaderTransitive))
+    assert written == closure
+    lfp = iri("chemistry", "lfp")
+    assert (lfp, iri("chemistry", "lithium-ion")) in written
+    assert {str(concept).split("/")[-2] for concept, _ in written} >= {"chemistry", "application"}
