@@ -40,7 +40,7 @@ from rdflib.term import Node
 
 from .display import Shown, html_table
 from .embedded import for_joins
-from .errors import KgError
+from .errors import KgError, QueryError
 from .limits import NO_LIMITS, Limits
 from .namespaces import BKG, SKOS
 from .query import (
@@ -704,6 +704,9 @@ class KnowledgeGraph:
         >>> load(EXAMPLE).capacity(region="europe").gwh
         Decimal('12.2')
         """
+        if include_controlled and company is None:
+            # the named query then counts each plant once for every group it rolls up to
+            raise QueryError("capacity: include_controlled needs a company")
         rows = self._run(
             "capacity",
             company=company,

@@ -261,6 +261,15 @@ def test_ownership_stakes_of_a_company(graph, reference, year):
 # ---------------------------------------------------------------- what companies do, where
 
 
+def counted_figure(plant, year: int | None, include_planned: bool) -> Decimal | None:
+    """The figure a plant counts with on 31 December of ``year``: its latest one then, if its state counts."""
+    wanted = {"operating"} | ({"announced", "under-construction"} if include_planned else set())
+    figures = [c for c in plant.capacity if year is None or c.as_of.year <= year]
+    if not figures or status_in(plant, year) not in wanted:
+        return None
+    return Decimal(str(max(figures, key=lambda c: str(c.as_of)).value))
+
+
 @pytest.mark.parametrize(
     "filters",
     [
@@ -608,11 +617,10 @@ def test_plants_of_every_company_and_group(graph, reference, year, include_contr
 )
 def test_capacity_as_of_a_year(graph, reference, filters):
     year = filters.get("year")
-    wanted = {"operating"} | ({"announced", "under-construction"} if filters.get("include_planned") else set())
     chemistry = broader_closure(reference.chemistries)
     expected = {}
     for plant in reference.plants:
-        figures = [c for c in plant.capacity if year is None or c.as_of.year <= year]
+        figure = counted_figure(plant, year, bool(filters.get("include_planned")))
         operators = {o.org for o in plant.operators if held(o.start, o.end, year)}
         if "company" in filters:
             group = (
@@ -623,8 +631,7 @@ def test_capacity_as_of_a_year(graph, reference, filters):
             operators &= group
         place = plant.site.country
         if (
-            not figures
-            or status_in(plant, year) not in wanted
+            figure is None
             or not operators
             or ("country" in filters and place != filters["country"])
             or ("region" in filters and str(iri("region", filters["region"])) not in regions_of(reference, place))
@@ -634,13 +641,33 @@ def test_capacity_as_of_a_year(graph, reference, filters):
             )
         ):
             continue
-        expected[plant.id] = Decimal(str(max(figures, key=lambda c: str(c.as_of)).value))
+        expected[plant.id] = figure
     arguments = {k: (company(v) if k == "company" else v) for k, v in filters.items()}
     rows = ask(graph, "capacity", **arguments)
     assert {key(r["plant"]): r["value"] for r in rows} == expected
     assert len(rows) == len(expected), "one row per plant"
     api = {("at" if k == "year" else k): v for k, v in filters.items()}
     assert graph.capacity(**api).gwh == sum(expected.values(), Decimal(0))
+
+
+@pytest.mark.parametrize("year", [None, 2012, 2020])
+def test_capacity_without_a_company_counts_each_plant_for_every_group_it_rolls_up_to(graph, reference, year):
+    expected = set()
+    for org in resolved(reference):
+        members = group_of(reference, org.id, year)
+        for plant in reference.plants:
+            if counted_figure(plant, year, include_planned=True) is not None:
+                expected |= {
+                    (org.id, plant.id, o.org)
+                    for o in plant.operators
+                    if o.org in members and held(o.start, o.end, year)
+                }
+    rows = ask(graph, "capacity", include_controlled=True, include_planned=True, year=year)
+    assert {(key(r["company"]), key(r["plant"]), key(r["operator"])) for r in rows} == expected
+    assert len(rows) == len(expected), "one row per group, plant and operator"
+    assert len({plant for _, plant, _ in expected}) < len(expected), "some plant counts for two groups"
+    with pytest.raises(QueryError, match="include_controlled needs a company"):
+        graph.capacity(include_controlled=True)
 
 
 @pytest.mark.parametrize("include_controlled", [False, True])
