@@ -1,10 +1,13 @@
 """What to ask each named query in a benchmark, with parameters picked from the generated data.
 
-Every named query (``kg.query.named_queries``) yields up to two cases:
+Every named query (``kg.query.named_queries``) yields up to three cases:
 
 * ``bound``: every parameter given a value (``Picks`` supplies entities and a year);
 * ``open``: only the required ones, when that differs, which turns "the ultimate
-  parent of this company" into "of every company".
+  parent of this company" into "of every company";
+* the entity alone: the required ones and those that name an individual, when
+  that differs from both, which turns "the capacity of this group in this
+  country as of this year" into "the capacity of this company".
 
 A case is ``single-entity`` when a parameter names one company, document or
 other entity, otherwise ``whole-graph``; its ``features`` say whether the
@@ -14,11 +17,11 @@ SPARQL joins three or more triple patterns (in all) or follows a ``*``/``+`` pro
 >>> picks = Picks("urn:c", 2010, "urn:g", "urn:ch", "urn:ap", "urn:r", "urn:co", "urn:s", "Volt",
 ...               "urn:op", "urn:og", 2024, "urn:pc", "urn:pr", "urn:pch", "supply")
 >>> [(c.id, c.scope) for c in query_cases(named_query("ultimate-parent"), picks)]
-[('ultimate-parent(company,year)', 'single-entity'), ('ultimate-parent()', 'whole-graph')]
+[('ultimate-parent(company,year)', 'single-entity'), ('ultimate-parent()', 'whole-graph'), ('ultimate-parent(company)', 'single-entity')]
 >>> [str(c.arguments["company"]) for c in query_cases(named_query("plants"), picks)]
 ['urn:og', 'urn:op']
 >>> query_cases(named_query("companies"), picks)[0].features
-('join', 'path')
+('join',)
 """
 
 from __future__ import annotations
@@ -123,11 +126,15 @@ def _has_mulpath(term: object) -> bool:
 
 
 def query_cases(query: NamedQuery, picks: Picks) -> list[Case]:
-    """The ``bound`` case of ``query`` and, when it has optional parameters, its ``open`` case."""
+    """The ``bound`` case of ``query``; when it has optional parameters, its ``open`` case; and when one of
+    those names an individual, the case with that alone (one company, where the bound case asks of its group)."""
     variants = [query.parameters]
-    required = tuple(p for p in query.parameters if not p.optional)
-    if required != query.parameters:
-        variants.append(required)
+    for kept in (
+        tuple(p for p in query.parameters if not p.optional),
+        tuple(p for p in query.parameters if not p.optional or p.type in _INDIVIDUAL_TYPES),
+    ):
+        if kept not in variants:
+            variants.append(kept)
     cases = []
     for parameters in variants:
         names = {p.name for p in parameters}
