@@ -33,8 +33,20 @@ def assemble_dataset() -> tuple[Dataset, object]:
 
 
 def write_graph(path: Path = GRAPH) -> None:
-    dataset, _ = assemble_dataset()
-    path.write_text(dataset.serialize(format="trig"), encoding="utf-8")
+    assembled, _ = assemble_dataset()
+    # one graph at a time, in name order: rdflib writes a dataset's graphs in an order that changes with
+    # the hash seed, and the committed file's text would change with it from one rebuild to the next
+    blocks = []
+    for graph in sorted(assembled.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph):
+            continue
+        alone = Dataset()
+        for prefix, namespace in assembled.namespaces():
+            alone.bind(prefix, namespace)
+        copy = alone.graph(graph.identifier)
+        copy += graph
+        blocks.append(alone.serialize(format="trig").strip() + "\n")
+    path.write_text("\n".join(blocks), encoding="utf-8")
 
 
 if __name__ == "__main__":
