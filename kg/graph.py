@@ -697,7 +697,8 @@ class KnowledgeGraph:
         Filters combine: by ``company`` (with ``include_controlled``, its group: a joint
         venture's plant counts in full for each partner's group), ``country``, ``region``,
         ``chemistry``; each plant with its status, operator and latest figure as of 31 December
-        of ``at`` (default: now).
+        of ``at`` (default: now). Operating capacity takes only figures stated for the plant in
+        operation, so a running plant whose sources give only its plan is counted with planned ones.
 
         >>> [(p.plant.label, str(p.value)) for p in load(EXAMPLE).capacity(company="Volta Group", include_controlled=True, at=2020).plants]
         [('Volta Cells Springfield plant', '10')]

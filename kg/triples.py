@@ -391,13 +391,19 @@ def _plant(graph: Graph, plant: Plant) -> None:
     if plant.status:
         graph.add((node, BKG.plantStatus, _PLANT_STATUSES[plant.status[-1].status]))
     # a figure stands until the next one by date (of two with the same date, the one listed last wins):
-    # its bkg:endYear is the next one's year, so "the latest figure as of a year" is a plain year bound
+    # its bkg:endYear is the next one's year, so "the latest figure as of a year" is a plain year bound.
+    # Figures stated for the plant in operation form a chain of their own (bkg:operatingEndYear), so that
+    # operating capacity is never a plan's figure
     by_date = sorted(range(len(plant.capacity)), key=lambda k: (str(plant.capacity[k].as_of), k))
     superseded = {k: plant.capacity[n].as_of.year for k, n in itertools.pairwise(by_date)}
+    operating = [k for k in by_date if plant.capacity[k].status == "operating"]
+    superseded_in_operation = {k: plant.capacity[n].as_of.year for k, n in itertools.pairwise(operating)}
     for i, figure in enumerate(plant.capacity):
         capacity = iri("capacity", f"{plant.id}--{i:02d}")
         if i in superseded:
             graph.add((capacity, BKG.endYear, Literal(superseded[i])))
+        if i in superseded_in_operation:
+            graph.add((capacity, BKG.operatingEndYear, Literal(superseded_in_operation[i])))
         graph.add((capacity, RDF.type, BKG.CapacityFigure))
         graph.add((capacity, RDFS.label, Literal(f"{plant.id} {figure.value:g} {figure.unit} as of {figure.as_of}")))
         graph.add((capacity, BKG.plant, node))

@@ -126,6 +126,34 @@ def test_capacity_as_of_a_year_follows_status_and_figures(g, reference):
     assert g.capacity(at=2020).gwh < g.capacity(at=CURRENT_YEAR).gwh
 
 
+def test_operating_capacity_counts_only_figures_stated_for_operation(g, reference):
+    # a plan's figure (announced, under construction) is never operating capacity, even for a plant that runs
+    records = {p.id: p for p in reference.plants}
+    for year in (2023, CURRENT_YEAR):
+        answer = g.capacity(at=year)
+        counted = {str(item.plant.iri).rsplit("/", 1)[-1]: item for item in answer.plants}
+        for plant_id, item in counted.items():
+            operating = [
+                (str(c.as_of), i, c)
+                for i, c in enumerate(records[plant_id].capacity)
+                if c.status == "operating" and c.as_of.year <= year
+            ]
+            assert item.status == "operating" and operating, plant_id
+            assert Decimal(str(max(operating, key=lambda d: d[:2])[2].value)) == item.value, plant_id
+        planned_only = {
+            p.id
+            for p in records.values()
+            if p.capacity and not any(c.status == "operating" and c.as_of.year <= year for c in p.capacity)
+        }
+        assert planned_only and not planned_only & counted.keys()
+    running_on_plans = [
+        item
+        for item in g.capacity(at=CURRENT_YEAR, include_planned=True).plants
+        if item.status == "operating" and str(item.plant.iri).rsplit("/", 1)[-1] not in counted
+    ]
+    assert running_on_plans  # operating plants whose sources give only planned figures: listed with planned ones
+
+
 def test_plants_keep_their_status_history(g):
     plants = {p.plant.label: p for p in g.plants("Northvolt")}
     six = plants["Northvolt Six (Saint-Basile-le-Grand and McMasterville, Quebec)"]
