@@ -654,14 +654,16 @@ class KnowledgeGraph:
                     "plant": self._entity(r["plant"], r["plantLabel"]),
                     "operator": self._entity(r["operator"], r["operatorLabel"]),
                     "country": self._entity(r["country"]),
-                    "city": str(r["city"]) if r["city"] is not None else None,
+                    "city": None,
                     "kind": str(r["kind"]),
                     "product": str(r["product"]),
                     "statuses": {},
                     "capacity": {},
                 },
             )
-            if str(r["rowKind"]) == "status":
+            if str(r["rowKind"]) == "plant" and r["city"] is not None:
+                plant["city"] = str(r["city"])
+            elif str(r["rowKind"]) == "status":
                 period = StatusPeriod(str(r["status"]), python_value(r["since"]), python_value(r["until"]))
                 plant["statuses"][period] = str(r["since"] or "")
             elif str(r["rowKind"]) == "capacity":
