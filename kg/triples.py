@@ -395,9 +395,12 @@ def _plant(graph: Graph, plant: Plant) -> None:
     # Figures stated for the plant in operation form a chain of their own (bkg:operatingEndYear), so that
     # operating capacity is never a plan's figure
     by_date = sorted(range(len(plant.capacity)), key=lambda k: (str(plant.capacity[k].as_of), k))
-    superseded = {k: plant.capacity[n].as_of.year for k, n in itertools.pairwise(by_date)}
-    operating = [k for k in by_date if plant.capacity[k].status == "operating"]
-    superseded_in_operation = {k: plant.capacity[n].as_of.year for k, n in itertools.pairwise(operating)}
+
+    def next_years(chain: list[int]) -> dict[int, int]:
+        return {k: plant.capacity[n].as_of.year for k, n in itertools.pairwise(chain)}
+
+    superseded = next_years(by_date)
+    superseded_in_operation = next_years([k for k in by_date if plant.capacity[k].status == "operating"])
     for i, figure in enumerate(plant.capacity):
         capacity = iri("capacity", f"{plant.id}--{i:02d}")
         if i in superseded:

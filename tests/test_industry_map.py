@@ -62,6 +62,13 @@ def test_roles_tell_a_maker_from_an_owner_and_a_joint_venture(g):
     assert "Contemporary Amperex Technology" in cell_makers and "Volkswagen Group" not in cell_makers
 
 
+def latest_figure(figures, year: int, status: str | None = None):
+    """The figure (of ``status``, if given) that holds as of ``year``: the latest by date, and of two with
+    the same date the one listed last; None if there is none."""
+    dated = [(str(f.as_of), i, f) for i, f in enumerate(figures) if f.as_of.year <= year and status in (None, f.status)]
+    return max(dated, key=lambda d: d[:2])[2] if dated else None
+
+
 def test_european_lfp_makers_by_plants_include_asian_makers(g, reference):
     by_headquarters = g.companies(region="europe", chemistry="lfp")
     by_presence = g.companies(region="europe", chemistry="lfp", presence=True)
@@ -119,9 +126,7 @@ def test_capacity_as_of_a_year_follows_status_and_figures(g, reference):
         for item in answer.plants:
             plant = records[str(item.plant.iri).rsplit("/", 1)[-1]]
             assert item.status in ("operating", "announced", "under-construction")
-            # the latest figure by date; of two with the same date, the one listed last
-            dated = [(str(c.as_of), i, c) for i, c in enumerate(plant.capacity) if c.as_of.year <= year]
-            assert Decimal(str(max(dated, key=lambda d: d[:2])[2].value)) == item.value
+            assert Decimal(str(latest_figure(plant.capacity, year).value)) == item.value
         assert sum(answer.by("country").values()) == answer.gwh
     assert g.capacity(at=2020).gwh < g.capacity(at=CURRENT_YEAR).gwh
 
@@ -133,13 +138,9 @@ def test_operating_capacity_counts_only_figures_stated_for_operation(g, referenc
         answer = g.capacity(at=year)
         counted = {str(item.plant.iri).rsplit("/", 1)[-1]: item for item in answer.plants}
         for plant_id, item in counted.items():
-            operating = [
-                (str(c.as_of), i, c)
-                for i, c in enumerate(records[plant_id].capacity)
-                if c.status == "operating" and c.as_of.year <= year
-            ]
-            assert item.status == "operating" and operating, plant_id
-            assert Decimal(str(max(operating, key=lambda d: d[:2])[2].value)) == item.value, plant_id
+            figure = latest_figure(records[plant_id].capacity, year, status="operating")
+            assert item.status == "operating" and figure, plant_id
+            assert Decimal(str(figure.value)) == item.value, plant_id
         planned_only = {
             p.id
             for p in records.values()
