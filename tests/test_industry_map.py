@@ -142,9 +142,7 @@ def test_operating_capacity_counts_only_figures_stated_for_operation(g, referenc
             assert item.status == "operating" and figure, plant_id
             assert Decimal(str(figure.value)) == item.value, plant_id
         planned_only = {
-            p.id
-            for p in records.values()
-            if p.capacity and not any(c.status == "operating" and c.as_of.year <= year for c in p.capacity)
+            p.id for p in records.values() if p.capacity and not latest_figure(p.capacity, year, "operating")
         }
         assert planned_only and not planned_only & counted.keys()
     running_on_plans = [
