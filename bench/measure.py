@@ -192,7 +192,8 @@ def task_queries(
     limits: dict[str, float] | None = None,
     first_limit_s: float | None = None,
 ) -> dict:
-    """Every named-query case on one store; on Oxigraph also the same SPARQL on raw pyoxigraph, side by side.
+    """Every named-query case on one store; on Oxigraph also the same SPARQL on raw pyoxigraph, side by side,
+    and ours on an empty Oxigraph store (``empty``: the cost of the query before anything is read).
 
     ``limits`` overrides ``limit_s`` per case id. With ``first_limit_s`` each case first runs once in a
     forked child stopped at that limit (kg.limits: SIGALRM cannot interrupt Oxigraph), and a case past
@@ -200,6 +201,7 @@ def task_queries(
     """
     opened = open_store(store)
     loaded = _timed_load(opened, Path(path))
+    empty = OxigraphStore()
     queries = named_queries()
     results = []
     for case in all_cases(queries.values(), Picks(**picks)):
@@ -218,6 +220,9 @@ def task_queries(
         if isinstance(opened, OxigraphStore):
             bindings = bind(opened, query, case.arguments)
             calls["raw"] = partial(_raw, opened.native, query.text, bindings)
+            # the same query and values on an empty store: parsing, checks and Oxigraph's planning with
+            # nothing to read, the floor under any form of the query
+            calls["empty"] = partial(empty.query, query.text, bindings)
         entry.update(repeat(calls, budget_s, max_reps, (limits or {}).get(case.id, limit_s), reps, min_reps))
         results.append(entry)
     return loaded | {"cases": results}
