@@ -22,7 +22,7 @@ import requests.auth
 from rdflib import URIRef
 from rdflib.term import Node
 
-from .errors import KgError, QueryError
+from .errors import KgError, QueryError, Refused
 from .limits import take
 from .store import CheckedQuery, QueryResult, Store, Triple, rows_within, with_values
 from .terms import from_ox
@@ -73,6 +73,30 @@ def _chunks(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
         chunk.extend(group)
     if chunk:
         yield chunk
+
+
+def _refuse_partial(url: str, response: requests.Response) -> None:
+    """Refuse an answer the server says is incomplete, which it sends as if it were whole.
+
+    Virtuoso stops an "anytime" query at its time limit and answers the rows found so far (HTTP 206 from
+    7.2.6 on, 200 with ``X-SQL-State: S1TAT`` before), and cuts an answer at ``ResultSetMaxRows`` (10,000
+    as it comes), saying so only in ``X-SPARQL-MaxRows``, which it also sends when an answer has exactly
+    that many rows: such an answer may be whole, but cannot be told from a cut one.
+    """
+    headers = response.headers
+    if response.status_code == 206 or headers.get("X-SQL-State") == "S1TAT":
+        said = headers.get("X-SQL-Message", "").split("Activity:")[0].strip()
+        raise Refused(
+            f"{url} answered part of the result: the server stopped the query at its time limit"
+            + (f" ({said})" if said else ""),
+            status=503,
+        )
+    if limit := headers.get("X-SPARQL-MaxRows"):
+        raise Refused(
+            f"{url} cut the answer at its row limit of {limit} rows (Virtuoso's ResultSetMaxRows): "
+            "narrow the query or raise the server's limit",
+            status=413,
+        )
 
 
 class RemoteStore(Store):
@@ -158,6 +182,7 @@ class RemoteStore(Store):
                 response = self._session.request(method, url, data=body, headers=headers, timeout=self.timeout)
             except requests.RequestException as error:
                 raise KgError(f"cannot reach the SPARQL server at {url}: {error}") from None
+            _refuse_partial(url, response)
             if response.status_code < 400:
                 return response.headers.get("Content-Type", ""), response.content
             detail = response.content.decode("utf-8", "replace").strip()[:1000]

@@ -113,10 +113,10 @@ VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
 
 @contextlib.contextmanager
-def virtuoso_server(directory: Path):
+def virtuoso_server(directory: Path, max_rows: int = 10_000_000):
     """Virtuoso Open Source (Debian's ``virtuoso-opensource``) with a throw-away database in ``directory``
     and free loopback ports, configured as it comes otherwise (user ``dba``, password ``dba``) but for the
-    row limit of an answer; yields its base URL and stops it by its process id."""
+    row limit of an answer, ``max_rows``; yields its base URL and stops it by its process id."""
     directory.mkdir(parents=True, exist_ok=True)
     for _ in range(5):  # a free port may be taken between probe and bind
         sql_port, http_port = free_port(), free_port()
@@ -124,7 +124,7 @@ def virtuoso_server(directory: Path):
         ini = re.sub(r"(\[Parameters\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>127.0.0.1:{sql_port}", ini)
         ini = re.sub(r"(\[HTTPServer\][^\[]*?ServerPort\s*=\s*)\d+", rf"\g<1>127.0.0.1:{http_port}", ini)
         # out of the box an answer is cut at 10,000 rows without a word; the comparisons need whole answers
-        ini = re.sub(r"(?m)^(ResultSetMaxRows\s*=\s*)\d+", r"\g<1>10000000", ini)
+        ini = re.sub(r"(?m)^(ResultSetMaxRows\s*=\s*)\d+", rf"\g<1>{max_rows}", ini)
         (directory / "virtuoso.ini").write_text(ini)
         log = directory / "virtuoso.out"
         with open(log, "wb") as out:

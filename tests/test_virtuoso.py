@@ -18,7 +18,7 @@ import time
 import pytest
 
 from kg.embedded import OxigraphStore
-from kg.errors import QueryError
+from kg.errors import QueryError, Refused
 from kg.query import NameIndex, named_queries, run
 from kg.remote import RemoteStore, push, read_graphs
 from tests.servers import FIXTURE, ROOT, VIRTUOSO, virtuoso_server
@@ -272,3 +272,35 @@ def test_kg_query_endpoint_gives_the_rows_of_the_embedded_store(built_on_virtuos
     head, *rows = local.stdout.splitlines()
     assert len(rows) > 0
     assert remote.stdout.splitlines()[0] == head and sorted(remote.stdout.splitlines()[1:]) == sorted(rows)
+
+
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory):
+    """A Virtuoso that cuts answers at 100 rows, holding a graph of 250 triples."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso-capped"), max_rows=100) as base:
+        writer = by_update(base)
+        for start in range(0, 250, 50):  # Virtuoso compiles one INSERT DATA into SQL of bounded length
+            triples = " ".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(start, start + 50))
+            writer.update(f"INSERT DATA {{ GRAPH <urn:capped> {{ {triples} }} }}")
+        yield base
+
+
+def test_an_answer_cut_at_the_servers_row_limit_is_refused_not_passed_off_as_whole(capped):
+    store = reader(capped)
+    assert len(store.query("SELECT ?s WHERE { GRAPH <urn:capped> { ?s <urn:p> ?o } } LIMIT 99").rows) == 99
+    with pytest.raises(Refused, match="row limit of 100 rows") as refused:
+        store.query("SELECT ?s WHERE { GRAPH <urn:capped> { ?s <urn:p> ?o } }")
+    assert refused.value.status == 413
+    done = kg("query", "SELECT ?s WHERE { GRAPH <urn:capped> { ?s ?p ?o } }", "--endpoint", capped + "/sparql")
+    assert done.returncode != 0 and not done.stdout
+    assert len(done.stderr.strip().splitlines()) == 1 and "row limit of 100 rows" in done.stderr
+
+
+def test_an_answer_stopped_at_the_servers_time_limit_is_refused(capped):
+    # a timeout in the request makes Virtuoso answer with the rows it found by then ("anytime" queries)
+    store = RemoteStore(capped + "/sparql?timeout=500", union_default_graph=False)
+    assert store.query("ASK { GRAPH <urn:capped> { <urn:s1> <urn:p> 1 } }").boolean
+    with pytest.raises(Refused, match="stopped the query at its time limit") as refused:
+        # 250 to the fourth power combinations: seconds of work, under Virtuoso's estimate limit
+        store.query("SELECT (COUNT(*) AS ?n) { ?a <urn:p> ?b . ?c <urn:p> ?d . ?e <urn:p> ?f . ?g <urn:p> ?h }")
+    assert refused.value.status == 503
