@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.errors import QueryError
+from kg.embedded import OxigraphStore
+from kg.errors import KgError, QueryError
 from kg.store import open_store
 
 DATA = """
@@ -53,3 +54,18 @@ def test_service_and_updates_are_refused_before_running(store, query):
 def test_syntax_errors_are_query_errors(store):
     with pytest.raises(QueryError, match="syntax"):
         store.query("SELECT ?s WHERE { ?s ?p }")
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in memory", "on disk"])
+def test_a_file_broken_midway_leaves_the_oxigraph_store_as_it_was(tmp_path, on_disk):
+    # in memory a load, on disk the bulk loader (kg.embedded): neither may keep the lines before the error
+    opened = OxigraphStore(tmp_path / "store" if on_disk else None)
+    opened.load_data(DATA, "nq")
+    broken = tmp_path / "broken.nq"
+    lines = [f"<urn:s{i}> <urn:p> <urn:o> <urn:g3> .\n" for i in range(5000)]
+    broken.write_text("".join(lines) + "<urn:s> <urn:p> not-a-term <urn:g3> .\n")
+    with pytest.raises(KgError, match=r"broken\.nq.*line 5001"):
+        opened.load_file(broken)
+    assert sorted(str(g) for g in opened.graph_names()) == ["urn:g1", "urn:g2"]
+    assert len(opened.query("SELECT * WHERE { ?s ?p ?o }").rows) == 2
+    opened.close()
