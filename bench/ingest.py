@@ -23,6 +23,8 @@ from pathlib import Path
 
 from kg.build import BUILD_DIR, DATA_DIR, PROJECT_DIR
 
+from .measure import rss_mb
+
 CORPUS = PROJECT_DIR / "tests" / "ingest_corpus"
 SIZES = {"100KB": 100_000, "1MB": 1_000_000, "10MB": 10_000_000}
 OUT = BUILD_DIR / "bench" / "ingest.json"
@@ -44,8 +46,6 @@ def make_report(size: int) -> str:
 
 def _measure_one(path: str, data_dir: str) -> dict:
     """Runs in a child process: ingest one file against ``data_dir``, report wall time and peak memory."""
-    import resource
-
     from kg.ingest import ingest
     from kg.loader import load_reference
 
@@ -55,7 +55,7 @@ def _measure_one(path: str, data_dir: str) -> dict:
     seconds = time.perf_counter() - start
     return {
         "seconds": round(seconds, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": rss_mb(),
         "companies": len(result.extraction.companies),
         "figures": len(result.extraction.figures),
         "flags": len(result.flags),

@@ -154,3 +154,17 @@ def test_quick_run(tmp_path):
     engines = results["engines"][0]["engines"]
     embedded = {case["case"]: case["rows"] for case in engines["embedded"]["cases"]}
     assert {case["case"]: case.get("rows") for case in engines["oxigraph-server"]["cases"]} == embedded
+
+
+def test_a_measurement_reports_its_own_peak_memory_not_its_drivers(tmp_path):
+    # getrusage's maximum outlives exec: a child started by a driver holding 600 MB would report 600 MB
+    from bench.__main__ import run_task
+
+    held = bytearray(600 * 1024 * 1024)
+    held[::4096] = b"\1" * len(held[::4096])  # touch every page so that it is resident
+    data = tmp_path / "small.nq"
+    data.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o> <urn:g> .\n" for i in range(1000)))
+    result = run_task({"task": "load", "store": "oxigraph", "path": str(data)}, 120)
+    assert "error" not in result, result
+    assert 0 < result["start_rss_mb"] <= result["peak_rss_mb"] < 300
+    del held
