@@ -85,7 +85,7 @@ class OxigraphStore(Store):
     def _loader(self) -> Callable[..., None]:
         # On disk the bulk loader is the fast way in (1M triples: 8.9 s, against 28.8 s in one transaction).
         # In memory a plain load is as fast, peaks lower, and keeps the process quick: after a bulk load
-        # every later query in the process, on any store, took 1.5-2x as long (bench/README.md)
+        # every later query in the process, on any store, took up to 2.9x as long (bench/README.md)
         return self._store.bulk_load if self.path else self._store.load
 
     def load_file(self, path: Path, format: str | None = None) -> None:

@@ -78,10 +78,10 @@ def _chunks(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
 def _refuse_partial(url: str, response: requests.Response) -> None:
     """Refuse an answer the server says is incomplete, which it sends as if it were whole.
 
-    Virtuoso stops an "anytime" query at its time limit and answers the rows found so far (HTTP 206 from
-    7.2.6 on, 200 with ``X-SQL-State: S1TAT`` before), and cuts an answer at ``ResultSetMaxRows`` (10,000
-    as it comes), saying so only in ``X-SPARQL-MaxRows``, which it also sends when an answer has exactly
-    that many rows: such an answer may be whole, but cannot be told from a cut one.
+    Virtuoso stops an "anytime" query at its time limit and answers the rows found so far (HTTP 206 in
+    later releases; 200 with ``X-SQL-State: S1TAT`` from the 7.2.5 Debian ships), and cuts an answer at
+    ``ResultSetMaxRows`` (10,000 as it comes), saying so only in ``X-SPARQL-MaxRows``, which it also sends
+    when an answer has exactly that many rows: such an answer may be whole, but cannot be told from a cut one.
     """
     headers = response.headers
     if response.status_code == 206 or headers.get("X-SQL-State") == "S1TAT":
