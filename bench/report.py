@@ -391,8 +391,9 @@ def markdown(results: dict) -> str:
             f"peak memory {scale['load_peak_rss_mb']:.0f} MB, {scale['store_mb']:,.0f} MB on disk. "
             f"`to_networkx` of the whole graph {duration(netx['to_networkx_s'])} ({netx['nodes']:,} nodes, "
             f"{netx['edges']:,} edges); a {netx['selection_nodes']:,}-node selection ({netx['selection']}, "
-            f"{netx['selection_edges']:,} edges) {duration(netx['select_s'])}. Serving (read-only, every case once): "
-            f"{serve.get('open_rss_mb', '–')} MB after opening, {serve.get('serving_rss_mb', '–')} MB peak."
+            f"{netx['selection_edges']:,} edges) {duration(netx['select_s'])}. The cases below are timed in a fresh process "
+            f"that opened the store read-only, as `kg serve` does: {serve.get('open_rss_mb', '–')} MB after opening, "
+            f"{serve.get('serving_rss_mb', '–')} MB peak after every case."
         )
         parts.append(
             _table(
