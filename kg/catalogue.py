@@ -16,6 +16,8 @@ A query that starts from a parameter its plan cannot guess (an optional company
 that is the only way in) adds ``# Plan: values first``: embedded Oxigraph then
 gets the bound values as a ``VALUES`` block, as servers do, instead of as
 substitutions, which its planner does not see (bench/README.md has the figures).
+Such a query may leave a parameter out of its SELECT clause, to use it as a
+pattern's way in; kg.query.run adds the column.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from rdflib.term import Identifier, Node
 from .errors import KgError, QueryError, Refused, SparqlSyntaxError
 from .limits import take
 from .namespaces import PREFIXES
-from .store import CheckedQuery, Converted, QueryResult, Store, Triple, rows_within, with_values
+from .store import CheckedQuery, Converted, QueryResult, Store, Triple, rows_within, takes_values_first, with_values
 from .terms import converter, from_ox, to_ox
 
 __all__ = ["OxigraphStore", "RdflibStore", "for_joins"]
@@ -38,9 +38,6 @@ _FORMATS = {
 }
 _RDFLIB_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-# Oxigraph chooses its join order before it applies substitutions, so a query whose way in is a
-# parameter says so in its header and gets the values in a VALUES block, which the planner sees
-_VALUES_FIRST = re.compile(r"^#\s*Plan:\s*values first\b", re.IGNORECASE | re.MULTILINE)
 _RDFLIB_FORMATS = {"nq": "nquads", "nt": "nt", "ttl": "turtle"}
 
 
@@ -110,7 +107,7 @@ class OxigraphStore(Store):
                 "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs] or None,
             }
         text, bindings = query.text, query.bindings
-        if bindings and _VALUES_FIRST.search(text) and all(isinstance(v, (URIRef, Literal)) for v in bindings.values()):
+        if bindings and takes_values_first(text) and all(isinstance(v, (URIRef, Literal)) for v in bindings.values()):
             text, bindings = with_values(text, bindings), {}
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(name): to_ox(value) for name, value in bindings.items()

@@ -10,6 +10,12 @@ variable that the SELECT clause projects, so every parameter is projected (a
 column that holds the bound value, so an answer has the same columns whichever
 parameters are given); and Oxigraph folds ``BOUND(?p)`` to
 false before substituting, so queries test optional parameters with ``COALESCE``.
+A query whose values come first (``# Plan: values first``, kg.catalogue) gets
+them in a ``VALUES`` block on every engine, so it may instead use a parameter
+as the way into a pattern and leave it out of its SELECT clause: when the
+parameter is absent, the pattern binds the variable to many values, which must
+not reach the answer. ``run`` then adds the parameter's column itself, holding
+the bound value or nothing, where ``# Columns:`` puts it.
 
 >>> from kg.store import open_store
 >>> store = open_store("oxigraph")
@@ -98,7 +104,11 @@ def run(
         query = named_query(query)
     bindings = bind(store, query, arguments or {}, names)
     limits = Limits(store.limits.timeout, None) if query.internal else None
-    return execute(store, query.text, bindings, origin=str(query.path), limits=limits)
+    result = execute(store, query.text, bindings, origin=str(query.path), limits=limits)
+    unprojected = {p.name for p in query.parameters} - set(result.vars)
+    if result.kind == "SELECT" and unprojected and set(query.columns) == set(result.vars) | unprojected:
+        result = result.with_columns(query.columns, {name: bindings.get(name) for name in unprojected})
+    return result
 
 
 def with_prefixes(text: str) -> tuple[str, int]:

@@ -8,8 +8,8 @@ from Oxigraph's terms (kg.formats), never pays for rdflib terms it does not need
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, overload
 from typing import Literal as Kind
 
@@ -70,6 +70,10 @@ class Converted(Sequence[T]):
     def __reduce__(self) -> tuple[type[list[T]], tuple[list[T]]]:
         return list, (self._all(),)
 
+    def reshaped(self, reshape: Callable[[Any], Any]) -> Converted[T]:
+        """The same items, each engine item passed through ``reshape`` first (still converted on first use)."""
+        return Converted([reshape(item) for item in self.native], self._convert)
+
 
 @dataclass(frozen=True)
 class QueryResult:
@@ -103,6 +107,28 @@ class QueryResult:
         for triple in self.triples:
             graph.add(triple)
         return graph
+
+    def with_columns(self, order: Sequence[str], values: Mapping[str, Node | None]) -> QueryResult:
+        """This SELECT answer with the columns in ``order``: its own, and those of ``values``, which hold
+        the same value (``None``: unbound) in every row.
+
+        >>> from rdflib import URIRef
+        >>> answer = QueryResult("SELECT", ("name",), [("A",), ("B",)])
+        >>> answer.with_columns(("company", "name"), {"company": URIRef("urn:x")}).rows
+        [(rdflib.term.URIRef('urn:x'), 'A'), (rdflib.term.URIRef('urn:x'), 'B')]
+        """
+        positions = [self.vars.index(name) if name in self.vars else -1 for name in order]
+
+        def reshape(row: Sequence[Any], filler: Mapping[str, Any]) -> list[Any]:
+            return [row[at] if at >= 0 else filler[name] for at, name in zip(positions, order, strict=True)]
+
+        rows: Sequence[Row]
+        if isinstance(self.rows, Converted):
+            native = {name: None if value is None else to_ox(value) for name, value in values.items()}
+            rows = self.rows.reshaped(lambda row: reshape(row, native))
+        else:
+            rows = [tuple(reshape(row, values)) for row in self.rows]
+        return replace(self, vars=tuple(order), rows=rows)
 
     def native_rows(self) -> Iterable[Sequence[OxTerm | None]]:
         """The rows as pyoxigraph terms: the engine's own when it was Oxigraph, else converted."""

@@ -78,16 +78,25 @@ def test_every_named_query_has_a_question_typed_parameters_and_a_test_here():
     for name, query in ours.items():
         assert query.question.endswith("?"), name
         assert f'"{name}"' in source, f"no test names the query {name}"
-        projected = re.search(
-            r"(?is)^\s*(SELECT|CONSTRUCT)(.*?)(WHERE|\{)", re.sub(r"(?m)^\s*(#|PREFIX).*$", "", query.text)
-        )
-        # Oxigraph binds only variables the SELECT clause projects
-        if projected[1].upper() == "SELECT":
-            for parameter in query.parameters:
-                assert f"?{parameter.name}" in projected[2], f"{name}: parameter {parameter.name} is not projected"
+        # Oxigraph substitutes only variables the SELECT clause projects; a query that takes its values
+        # first gets them in a VALUES block, and kg.query.run adds the columns it leaves out
+        assert not unprojected(query) or "# Plan: values first" in query.text, f"{name}: {unprojected(query)}"
 
 
-VALUES_FIRST = sorted(name for name, query in named_queries().items() if "# Plan: values first" in query.text)
+def unprojected(query) -> list[str]:
+    """The parameters a SELECT query leaves out of its SELECT clause."""
+    projected = re.search(
+        r"(?is)^\s*(SELECT|CONSTRUCT)(.*?)(WHERE|\{)", re.sub(r"(?m)^\s*(#|PREFIX).*$", "", query.text)
+    )
+    if projected[1].upper() != "SELECT":
+        return []
+    return [p.name for p in query.parameters if f"?{p.name}" not in projected[2]]
+
+
+# with every parameter projected, the VALUES block is only a hint to the plan: substitutions give the same rows
+VALUES_FIRST = sorted(
+    name for name, query in named_queries().items() if "# Plan: values first" in query.text and not unprojected(query)
+)
 
 
 @pytest.mark.parametrize("name", VALUES_FIRST)
