@@ -11,8 +11,9 @@ column that holds the bound value, so an answer has the same columns whichever
 parameters are given); and Oxigraph folds ``BOUND(?p)`` to
 false before substituting, so queries test optional parameters with ``COALESCE``.
 A query whose values come first (``# Plan: values first``, kg.catalogue) gets
-them in a ``VALUES`` block on every engine, so it may instead use a parameter
-as the way into a pattern and leave it out of its SELECT clause: when the
+them bound in its patterns on every engine (a ``VALUES`` block; rdflib's initial
+bindings), so it may instead use a parameter as the way into a pattern and
+leave it out of its SELECT clause: when the
 parameter is absent, the pattern binds the variable to many values, which must
 not reach the answer. ``run`` then adds the parameter's column itself, holding
 the bound value or nothing, where ``# Columns:`` puts it.

@@ -18,6 +18,7 @@ from rdflib import RDF, Literal
 from kg.graph import load, python_value
 from kg.namespaces import BKG, DCTERMS, ID, RDFS, SDO, SKOS, iri, source_graph
 from kg.query import QueryError, UnknownName, named_queries, named_query, parse_header, run
+from kg.store import takes_values_first
 from query_fixture import (
     broader_closure,
     built,  # noqa: F401 (a pytest fixture)
@@ -80,7 +81,7 @@ def test_every_named_query_has_a_question_typed_parameters_and_a_test_here():
         assert f'"{name}"' in source, f"no test names the query {name}"
         # Oxigraph substitutes only variables the SELECT clause projects; a query that takes its values
         # first gets them in a VALUES block, and kg.query.run adds the columns it leaves out
-        assert not unprojected(query) or "# Plan: values first" in query.text, f"{name}: {unprojected(query)}"
+        assert not unprojected(query) or takes_values_first(query.text), f"{name}: {unprojected(query)}"
 
 
 def unprojected(query) -> list[str]:
@@ -95,7 +96,7 @@ def unprojected(query) -> list[str]:
 
 # with every parameter projected, the VALUES block is only a hint to the plan: substitutions give the same rows
 VALUES_FIRST = sorted(
-    name for name, query in named_queries().items() if "# Plan: values first" in query.text and not unprojected(query)
+    name for name, query in named_queries().items() if takes_values_first(query.text) and not unprojected(query)
 )
 
 
