@@ -29,7 +29,7 @@ from kg.errors import Refused
 from kg.limits import NO_LIMITS, Limits
 from kg.netx import to_networkx
 from kg.query import bind, named_queries, run
-from kg.store import Store, open_store, takes_values_first, to_ox, with_values
+from kg.store import Store, open_store, to_ox, values_first
 
 from .cases import all_cases
 from .synthetic import Picks
@@ -154,8 +154,7 @@ def _size(result: object) -> int:
 def _raw(store: ox.Store, text: str, bindings: dict) -> list:
     """The same SPARQL on pyoxigraph directly, every value of every solution materialised; the values go
     in as our layer sends them (a VALUES block for a query that takes its values first, kg.store)."""
-    if bindings and takes_values_first(text):
-        text, bindings = with_values(text, bindings), {}
+    text, bindings = values_first(text, bindings)
     substitutions = {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
     result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
     if isinstance(result, ox.QuerySolutions):

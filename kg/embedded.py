@@ -13,13 +13,13 @@ from typing import cast
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.term import Identifier, Node
 
 from .errors import KgError, QueryError, Refused, SparqlSyntaxError
 from .limits import take
 from .namespaces import PREFIXES
-from .store import CheckedQuery, Converted, QueryResult, Store, Triple, rows_within, takes_values_first, with_values
+from .store import CheckedQuery, Converted, QueryResult, Store, Triple, rows_within, values_first
 from .terms import converter, from_ox, to_ox
 
 __all__ = ["OxigraphStore", "RdflibStore", "for_joins"]
@@ -113,9 +113,7 @@ class OxigraphStore(Store):
                 "default_graph": [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph(),
                 "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs] or None,
             }
-        text, bindings = query.text, query.bindings
-        if bindings and takes_values_first(text) and all(isinstance(v, (URIRef, Literal)) for v in bindings.values()):
-            text, bindings = with_values(text, bindings), {}
+        text, bindings = values_first(query.text, query.bindings)
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(name): to_ox(value) for name, value in bindings.items()
         }

@@ -53,7 +53,9 @@ __all__ = [
     "checked",
     "from_ox",
     "open_store",
+    "takes_values_first",
     "to_ox",
+    "values_first",
     "with_values",
 ]
 
@@ -287,6 +289,20 @@ def takes_values_first(sparql: str) -> bool:
     True
     """
     return bool(_VALUES_FIRST.search(sparql))
+
+
+def values_first(sparql: str, bindings: Mapping[str, Node]) -> tuple[str, Mapping[str, Node]]:
+    """The query and the bindings left to substitute, for an engine that plans before it substitutes.
+
+    A query that takes its values first gets them in a ``VALUES`` block, when each is an IRI or a
+    literal (all a block can hold); any other query keeps its bindings.
+
+    >>> values_first("# Plan: values first\\nSELECT ?n WHERE { ?c <urn:name> ?n }", {"c": URIRef("urn:x")})[1]
+    {}
+    """
+    if bindings and takes_values_first(sparql) and all(isinstance(v, (URIRef, Literal)) for v in bindings.values()):
+        return with_values(sparql, bindings), {}
+    return sparql, bindings
 
 
 def with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
