@@ -167,12 +167,25 @@ def targets(results: dict) -> list[dict]:
             slow += [
                 f"{c['case']} ({c['error']})" for c in scale["cases"] if c["scope"] == "single-entity" and "error" in c
             ]
+            slow_after = [
+                f"{c['case']} {duration(c['after_median_s'])}"
+                for c in scale["cases"]
+                if c.get("after_median_s", 0) >= SCALE_SINGLE_ENTITY_LIMIT_S
+            ]
             worst = max(single, key=lambda item: item[1])
             add(
                 f"single-entity named queries < {SCALE_SINGLE_ENTITY_LIMIT_S * 1000:g} ms median",
                 f"slowest {worst[0]} {duration(worst[1])}",
                 not slow,
-                f"over: {', '.join(slow)}" if slow else "",
+                "; ".join(
+                    filter(
+                        None,
+                        [
+                            f"over: {', '.join(slow)}" if slow else "",
+                            f"over after whole-graph answers: {', '.join(slow_after)}" if slow_after else "",
+                        ],
+                    )
+                ),
                 at=scale["size"],
             )
     build = results.get("build")
@@ -393,15 +406,25 @@ def markdown(results: dict) -> str:
             f"{netx['edges']:,} edges); a {netx['selection_nodes']:,}-node selection ({netx['selection']}, "
             f"{netx['selection_edges']:,} edges) {duration(netx['select_s'])}. The cases below are timed in a fresh process "
             f"that opened the store read-only, as `kg serve` does: {serve.get('open_rss_mb', '–')} MB after opening, "
-            f"{serve.get('serving_rss_mb', '–')} MB peak after every case."
+            f"{serve.get('serving_rss_mb', '–')} MB peak after every case. The single-entity cases run first, and again "
+            "after the process has answered the whole-graph ones that take under 10 s itself (the timed runs are in "
+            "forked children): what a server that also answers large questions gives."
         )
         parts.append(
             _table(
-                ["case", "scope", "rows", "runs", "median", "first run"],
+                ["case", "scope", "rows", "runs", "median", "median after whole-graph answers", "first run"],
                 [
-                    [f"`{c['case']}`", c["scope"], c["rows"], c["n"], duration(c["median_s"]), duration(c["first_s"])]
+                    [
+                        f"`{c['case']}`",
+                        c["scope"],
+                        c["rows"],
+                        c["n"],
+                        duration(c["median_s"]),
+                        duration(c["after_median_s"]) if "after_median_s" in c else "–",
+                        duration(c["first_s"]),
+                    ]
                     if "median_s" in c
-                    else [f"`{c['case']}`", c["scope"], "–", 0, c["error"], "–"]
+                    else [f"`{c['case']}`", c["scope"], "–", 0, c["error"], "–", "–"]
                     for c in scale["cases"]
                 ],
             )

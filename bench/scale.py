@@ -16,6 +16,7 @@ Both are tasks of ``bench.measure`` (one fresh process each):
 from __future__ import annotations
 
 import collections
+import math
 import shutil
 import statistics
 import tempfile
@@ -34,6 +35,7 @@ from .cases import all_cases
 from .synthetic import Picks
 
 SELECTION_NODES = 50_000
+AFTER_WHOLE_GRAPH_S = 10.0  # whole-graph cases the serving process answers itself before the second timing
 
 
 def _answer_size(result) -> int:
@@ -48,17 +50,22 @@ def _cases(
     names: NameIndex | None = None,
     limit_s: float | None = None,
     skip: Collection[str] = (),
+    again: bool = False,
 ) -> list[dict]:
     """Every named-query case on ``store``: repeated while the runs fit ``budget_s`` (at least once).
 
     With ``limit_s`` a case is first run once under that time limit (in a forked child, kg.limits), and
     timed again without it only when it finished. Cases in ``skip`` (past the limit on a smaller graph)
-    are listed, not run.
+    are listed, not run. The single-entity cases go first; with ``again`` they are timed once more
+    (``after_median_s``) after this process has itself answered each whole-graph case that took under
+    ``AFTER_WHOLE_GRAPH_S`` (the timed runs are in forked children when ``limit_s`` is set), so that its
+    heap holds what large answers leave behind, as a server's does.
     """
     queries = named_queries()
     names = names or NameIndex(store)
     out = []
-    for case in all_cases(queries.values(), Picks(**picks)):
+    cases = sorted(all_cases(queries.values(), Picks(**picks)), key=lambda case: case.scope != "single-entity")
+    for case in cases:
         if case.id in skip:
             out.append(
                 {
@@ -71,12 +78,7 @@ def _cases(
         query = queries[case.query]
 
         def timed(query=query, arguments=case.arguments) -> tuple[list[float], int]:
-            samples, rows = [], 0
-            while len(samples) < max_reps and (not samples or sum(samples) + samples[-1] <= budget_s):
-                started = time.perf_counter()
-                rows = _answer_size(run(store, query, arguments, names))
-                samples.append(time.perf_counter() - started)
-            return samples, rows
+            return _timed(store, query, arguments, names, budget_s, max_reps)
 
         try:
             # every run inside one forked child stopped at the limit (kg.limits): the same query took 0.3 s
@@ -95,7 +97,26 @@ def _cases(
                 "first_s": round(samples[0], 6),
             }
         )
+    if again:
+        by_case = {entry["case"]: entry for entry in out}
+        for case in cases:
+            if case.scope != "single-entity" and by_case[case.id].get("median_s", math.inf) < AFTER_WHOLE_GRAPH_S:
+                _answer_size(run(store, queries[case.query], case.arguments, names))
+        for case in cases:
+            entry = by_case[case.id]
+            if case.scope == "single-entity" and "median_s" in entry:
+                samples, _ = _timed(store, queries[case.query], case.arguments, names, budget_s, max_reps)
+                entry["after_median_s"] = round(statistics.median(samples), 6)
     return out
+
+
+def _timed(store, query, arguments, names, budget_s: float, max_reps: int) -> tuple[list[float], int]:
+    samples, rows = [], 0
+    while len(samples) < max_reps and (not samples or sum(samples) + samples[-1] <= budget_s):
+        started = time.perf_counter()
+        rows = _answer_size(run(store, query, arguments, names))
+        samples.append(time.perf_counter() - started)
+    return samples, rows
 
 
 def task_scale(path: str, picks: dict, location: str) -> dict:
@@ -147,7 +168,7 @@ def task_serve(
 
     store = OxigraphStore(Path(location), read_only=True)
     opened = rss_mb()
-    cases = _cases(store, picks, budget_s, max_reps, limit_s=limit_s, skip=skip)
+    cases = _cases(store, picks, budget_s, max_reps, limit_s=limit_s, skip=skip, again=True)
     result = {"open_rss_mb": opened, "serving_rss_mb": rss_mb(), "cases": cases}
     shutil.rmtree(location, ignore_errors=True)
     return result
