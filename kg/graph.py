@@ -55,7 +55,7 @@ from .query import (
     run,
     short_iri,
 )
-from .store import QueryResult, Store, open_store
+from .store import QueryResult, Store, open_store, read_aside
 from .tables import readable
 
 if TYPE_CHECKING:
@@ -433,7 +433,7 @@ class KnowledgeGraph:
         # the same typing and labelling rules as the network view (kg/queries/internal/netx-entities.rq)
         if self._typed is None:
             best: dict[URIRef, tuple] = {}
-            for row in run(self._answering, internal_query("netx-entities")).dicts():
+            for row in read_aside(lambda: run(self._answering, internal_query("netx-entities")).dicts()):
                 label = row["label"]
                 english = label is None or label.language in (None, "en")
                 key = (int(row["rank"]), int(row["labelRank"] or 9), not english, str(label or ""), str(row["type"]))
@@ -868,7 +868,7 @@ class KnowledgeGraph:
         from .netx import select, to_networkx
 
         if self._network is None:
-            self._network = to_networkx(self.store)
+            self._network = read_aside(lambda: to_networkx(self.store))
         if at is None and types is None:
             return self._network
         return select(self._network, at=at, types=types)
@@ -887,7 +887,7 @@ class KnowledgeGraph:
 
         start, end = self.resolve(a), self.resolve(b)
         links = nx.Graph()
-        for row in run(self._answering, internal_query("industry-links")).dicts():
+        for row in read_aside(lambda: run(self._answering, internal_query("industry-links")).dicts()):
             if reports or str(row["relation"]) != "mentions":
                 weight = 3 if str(row["relation"]) == "makes" else 1
                 links.add_edge(str(row["a"]), str(row["b"]), relation=str(row["relation"]), weight=weight)

@@ -10,7 +10,6 @@ fits several things one that lists them.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rdflib import URIRef
@@ -20,7 +19,7 @@ from .errors import QueryError, UnknownName
 from .limits import Limits
 from .names import NameTable, kind_of, name_key
 from .namespaces import PREFIXES
-from .store import Store
+from .store import Store, read_aside
 from .terms import iri_problem
 
 __all__ = ["EXAMPLE", "NameIndex", "expand", "kind_of"]
@@ -79,11 +78,7 @@ class NameIndex:
     """
 
     def __init__(self, store: Store):
-        # Read in a thread of its own, whose allocator arena keeps what reading every name leaves behind:
-        # read in the caller's thread, on a 10M-triple on-disk store, it made each later one-entity question
-        # there 1.7 times as slow, its lookups handed memory scattered over the freed rows (bench/README.md)
-        with ThreadPoolExecutor(1, thread_name_prefix="kg-names") as reader:
-            self.table = reader.submit(_name_table, store).result()
+        self.table = read_aside(lambda: _name_table(store))
         self.labels = self.table.labels
         self.iris = self.table.iris
 

@@ -27,9 +27,11 @@ import abc
 import functools
 import importlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -53,12 +55,14 @@ __all__ = [
     "checked",
     "from_ox",
     "open_store",
+    "read_aside",
     "takes_values_first",
     "to_ox",
     "values_first",
     "with_values",
 ]
 
+T = TypeVar("T")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 
@@ -280,6 +284,20 @@ def _where_group(text: str) -> int:
 # Oxigraph chooses its join order before it applies substitutions, so a query whose way in is a
 # parameter says so in its header and gets the values in a VALUES block, which the planner sees
 _VALUES_FIRST = re.compile(r"^#\s*Plan:\s*values first\b", re.IGNORECASE | re.MULTILINE)
+
+
+def read_aside(call: Callable[[], T]) -> T:
+    """``call()`` in a short-lived thread: for the whole-graph reads behind a table the process keeps.
+
+    glibc gives that thread an allocator arena of its own, and what reading hundreds of thousands of
+    rows leaves behind stays there. Read in the caller's thread, on a 10M-triple on-disk Oxigraph store,
+    it made each later one-entity question of that thread 1.7 times as slow (bench/README.md).
+
+    >>> read_aside(lambda: 6 * 7)
+    42
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="kg-read-aside") as reader:
+        return reader.submit(call).result()
 
 
 def takes_values_first(sparql: str) -> bool:
