@@ -868,7 +868,7 @@ class KnowledgeGraph:
         from .netx import select, to_networkx
 
         if self._network is None:
-            self._network = read_aside(lambda: to_networkx(self.store))
+            self._network = to_networkx(self.store)
         if at is None and types is None:
             return self._network
         return select(self._network, at=at, types=types)

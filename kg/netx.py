@@ -52,7 +52,7 @@ from .catalogue import internal_query
 from .embedded import RdflibStore, for_joins
 from .errors import KgError
 from .names import NameTable
-from .store import Store
+from .store import Store, read_aside
 
 NODE_TYPES = (
     "company",
@@ -97,6 +97,10 @@ def to_networkx(source: Store | Dataset | Graph) -> nx.MultiDiGraph:
     a ``Dataset`` is read through a union view, whatever its ``default_union``).
     Links to things that are not entities (stakes, facts, mentions) are left out.
     """
+    return read_aside(lambda: _read_network(source))
+
+
+def _read_network(source: Store | Dataset | Graph) -> nx.MultiDiGraph:
     store = for_joins(_as_store(source))
     graph = nx.MultiDiGraph()
     _add_entities(graph, _rows(store, "netx-entities"))

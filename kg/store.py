@@ -287,7 +287,7 @@ _VALUES_FIRST = re.compile(r"^#\s*Plan:\s*values first\b", re.IGNORECASE | re.MU
 
 
 def read_aside(call: Callable[[], T]) -> T:
-    """``call()`` in a short-lived thread: for the whole-graph reads behind a table the process keeps.
+    """``call()`` in a short-lived thread: for reading a whole graph, or most of it.
 
     glibc gives that thread an allocator arena of its own, and what reading hundreds of thousands of
     rows leaves behind stays there. Read in the caller's thread, on a 10M-triple on-disk Oxigraph store,
