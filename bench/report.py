@@ -172,20 +172,15 @@ def targets(results: dict) -> list[dict]:
                 for c in scale["cases"]
                 if c.get("after_median_s", 0) >= SCALE_SINGLE_ENTITY_LIMIT_S
             ]
+            over = [f"over: {', '.join(slow)}"] if slow else []
+            if slow_after:
+                over.append(f"over after whole-graph answers: {', '.join(slow_after)}")
             worst = max(single, key=lambda item: item[1])
             add(
                 f"single-entity named queries < {SCALE_SINGLE_ENTITY_LIMIT_S * 1000:g} ms median",
                 f"slowest {worst[0]} {duration(worst[1])}",
                 not slow,
-                "; ".join(
-                    filter(
-                        None,
-                        [
-                            f"over: {', '.join(slow)}" if slow else "",
-                            f"over after whole-graph answers: {', '.join(slow_after)}" if slow_after else "",
-                        ],
-                    )
-                ),
+                "; ".join(over),
                 at=scale["size"],
             )
     build = results.get("build")
