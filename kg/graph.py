@@ -45,13 +45,11 @@ from .limits import NO_LIMITS, Limits
 from .namespaces import BKG, SKOS
 from .query import (
     EXAMPLE,  # noqa: F401  # the doctests' data
-    VALUE_TYPES,
     NameIndex,
     execute,
     internal_query,
     is_query_name,
     kind_of,
-    named_queries,
     run,
     short_iri,
 )
@@ -453,17 +451,7 @@ class KnowledgeGraph:
         return for_joins(self.store)
 
     def _run(self, name: str, **arguments: object) -> QueryResult:
-        return run(self._answering, name, arguments, names=self._names_if_needed(name, arguments))
-
-    def _names_if_needed(self, name: str, arguments: Mapping[str, object]) -> NameIndex | None:
-        # only build the name index when some argument is a name to look up
-        query = named_queries()[name]
-        needs = any(
-            query.parameter(key).type not in VALUE_TYPES and not isinstance(value, URIRef)
-            for key, value in arguments.items()
-            if value is not None
-        )
-        return self.names if needs else None
+        return run(self._answering, name, arguments, names=self.names)
 
     def resolve(self, name: str | Entity | URIRef, kind: str | None = None) -> URIRef:
         """The IRI a name stands for (``kind``: ``company``, ``chemistry``, ... or None for anything).

@@ -10,6 +10,7 @@ fits several things one that lists them.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import URIRef
@@ -74,13 +75,31 @@ class NameIndex:
     """Every label, alias and code of the things in a store, for turning names into IRIs.
 
     Built from the named query ``entity-names``, so it sees exactly what SPARQL sees; the matching is
-    kg.names' :class:`~kg.names.NameTable`, the one report ingestion uses too.
+    kg.names' :class:`~kg.names.NameTable`, the one report ingestion uses too. The table is read on
+    first use: an IRI is checked with a question about that IRI alone, which on a large store is
+    milliseconds against the seconds that reading every name takes.
     """
 
     def __init__(self, store: Store):
-        self.table = read_aside(lambda: _name_table(store))
-        self.labels = self.table.labels
-        self.iris = self.table.iris
+        self.store = store
+
+    @cached_property
+    def table(self) -> NameTable:
+        return read_aside(lambda: _name_table(self.store))
+
+    @property
+    def labels(self) -> dict[URIRef, str]:
+        return self.table.labels
+
+    @property
+    def iris(self) -> frozenset[URIRef]:
+        return self.table.iris
+
+    def _is_named(self, iri: URIRef) -> bool:
+        if "table" in self.__dict__:
+            return iri in self.iris
+        ask = internal_query("named-entity").text
+        return bool(self.store.query(ask, {"entity": iri}).boolean)
 
     def resolve(self, name: str | URIRef, kind: str | None = None) -> URIRef:
         """The one IRI that ``name`` (IRI, label, alias, code or id) stands for, among things of ``kind``.
@@ -103,7 +122,7 @@ class NameIndex:
         text = str(name).strip()
         wanted = "thing" if kind is None else kind
         iri = expand(text)
-        if iri is not None and iri in self.iris and (kind is None or kind_of(iri) == kind):
+        if iri is not None and kind_of(iri) is not None and kind in (None, kind_of(iri)) and self._is_named(iri):
             return iri
         matches = self.table.exact(text, kind)
         if kind in ("source", None) and not matches:

@@ -17,7 +17,7 @@ from rdflib import RDF, Literal
 
 from kg.graph import load, python_value
 from kg.namespaces import BKG, DCTERMS, ID, RDFS, SDO, SKOS, iri, source_graph
-from kg.query import QueryError, UnknownName, named_queries, named_query, parse_header, run
+from kg.query import NameIndex, QueryError, UnknownName, named_queries, named_query, parse_header, run
 from kg.store import takes_values_first
 from query_fixture import (
     broader_closure,
@@ -141,6 +141,23 @@ def test_parameters_are_checked_before_anything_runs(graph):
         run(graph.store, "companies", {"region": "Europe"}).rows
         == run(graph.store, "companies", {"region": "europe"}).rows
     )
+
+
+def test_an_iri_is_checked_by_itself_without_reading_every_name(graph):
+    volta = graph.resolve("Volta Cells", "company")
+    for written in (volta, str(volta), f"<{volta}>", "id:" + volta.removeprefix(str(ID))):
+        index = NameIndex(graph.store)
+        assert index.resolve(written, "company") == volta
+        assert index.resolve(written) == volta
+        assert "table" not in vars(index)  # the whole table of names was not read for it
+    by_name = run(graph.store, "parent-chain", {"company": "Volta Cells"}).rows
+    assert run(graph.store, "parent-chain", {"company": str(volta)}).rows == by_name
+    with pytest.raises(UnknownName, match="no company is called 'id:company/no-such-company'"):
+        NameIndex(graph.store).resolve("id:company/no-such-company", "company")
+    with pytest.raises(UnknownName, match="no chemistry is called"):
+        NameIndex(graph.store).resolve(str(volta), "chemistry")
+    with pytest.raises(UnknownName, match="parameter company: no company is called"):
+        run(graph.store, "parent-chain", {"company": str(ID["company/no-such-company"])})
 
 
 def test_a_parameter_value_is_bound_not_pasted(graph):
