@@ -32,11 +32,15 @@ EXAMPLE = Path(__file__).parent / "examples" / "query-graph.trig"
 def _name_table(store: Store) -> NameTable:
     # every name in the graph: the row limit is for answers people asked for, not for this table
     everything = Limits(timeout=store.limits.timeout, max_rows=None)
-    rows = store.query(named_query("entity-names").text, limits=everything).dicts()
+    answer = store.query(named_query("entity-names").text, limits=everything)
+    # read as the engine's terms (rdflib terms for half a million names cost seconds), and in a fixed
+    # order, so that a thing with several labels is always shown by the same one
+    rows = answer.native_rows()
+    names = sorted((alias.value == "true", name.value, entity.value) for entity, name, alias, _ in rows)  # type: ignore[union-attr]  # bound in every row
     # the sense a name has when it fits several things (internal/preferred-senses.rq)
     preferred = store.query(internal_query("preferred-senses").text, limits=everything).dicts()
     return NameTable(
-        ((URIRef(str(row["entity"])), str(row["name"]), str(row["alias"]) == "true") for row in rows),
+        ((URIRef(entity), name, alias) for alias, name, entity in names),
         (URIRef(str(row["entity"])) for row in preferred),
     )
 

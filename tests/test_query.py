@@ -495,6 +495,7 @@ def test_entity_names_and_aliases(graph, reference):
         every |= {(former.name, True) for former in org.former_names}  # an old name stays an alias
         assert names == {(name, alias) for name, alias in every if text.lower() in name.lower()}
         assert all(text.lower() in r["name"].lower() for r in rows)
+        assert [r["name"].lower() for r in rows] == sorted(r["name"].lower() for r in rows)
         assert {(r["name"], r["alias"]) for r in all_names if r["entity"] == company(org.id)} == every
 
 
