@@ -282,3 +282,30 @@ def test_bullet_players_and_labelled_lines():
         ("type", "18650"), ("type", "21700"), ("type", "4680"),
         ("application", "power tools"), ("application", "e-bikes"), ("application", "electric vehicles"),
     ]  # fmt: skip
+
+
+def test_owners_in_a_column_short_names_covered_segments_and_a_byline(reference, tmp_path):
+    """A companies table whose last column names each one's owner, and the other things such pages write in prose."""
+    text = (
+        "# Battery Separator Market 2025-2032\n\nReleased 12 May 2025 by Northwind Research. Report ID: NW-SEP-2025.\n\n"
+        "## Key Companies\n\n| Company | Country | Parent company |\n|---|---|---|\n"
+        "| Contemporary Amperex Technology (CATL) | China | — |\n| Celgard, LLC | United States | Asahi Kasei |\n"
+        "| Entek International | United States | Independent |\n| Panasonic Energy (Japan) | Japan | n/a |\n\n"
+        "| Firm | Owned by |\n|---|---|\n| Ultium Cells | General Motors |\n\n"
+        "## Segments\n\nBy application, the study includes power tools, e-bikes and grid storage.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    relations = [(r.subject, r.relation, r.object) for c in extraction.companies for r in c.relations]
+    assert relations == [
+        ("Celgard, LLC", "subsidiary-of", "Asahi Kasei"), ("Ultium Cells", "owned-by", "General Motors"),
+    ]  # fmt: skip
+    aliases = {c.mention: dict(c.attributes).get("alias") for c in extraction.companies}
+    assert aliases["Contemporary Amperex Technology"] == "CATL" and aliases["Panasonic Energy"] is None
+    assert [(s.kind, s.mention) for s in extraction.segments] == [
+        ("application", "power tools"), ("application", "e-bikes"), ("application", "grid storage"),
+    ]  # fmt: skip
+    assert (extraction.document.publisher, extraction.document.report_id) == ("Northwind Research", "NW-SEP-2025")
+    # the reference data knows the short name only
+    page = tmp_path / "separators.md"
+    page.write_text("| Company | Country |\n|---|---|\n| Shanghai Energy New Materials (SEMCORP) | China |\n")
+    assert companies(ingest(page, reference))["Shanghai Energy New Materials"] == ("resolved", "semcorp")

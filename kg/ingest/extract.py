@@ -63,9 +63,15 @@ _SECTIONS = (
         ),
     ),
 )
+_SEGMENT_WORDS = (
+    r"types?|product types?|capacit(?:y|ies)|chemistr(?:y|ies)|form factors?|applications?|end[- ]uses?|end[- ]users?"
+)
+# "the application segment is divided into: A, B", "By end use, the report covers A, B and C"
 _INLINE_SEGMENTS = re.compile(
-    r"(?P<what>types?|product types?|capacit(?:y|ies)|chemistr(?:y|ies)|form factors?|applications?|end[- ]uses?|end[- ]users?)\b"
-    r"[^.:;]{0,80}?\b(?:segmented|divided|categori[sz]ed|classified|split|bifurcated|broken down|grouped)\s+(?:into|in|as)\s*:?\s*(?P<list>.+)",
+    rf"(?P<what>{_SEGMENT_WORDS})\b[^.:;]{{0,80}}?\b(?:segmented|divided|categori[sz]ed|classified|split|bifurcated|broken down"
+    r"|grouped)\s+(?:into|in|as)\s*:?\s*(?P<list>.+)"
+    rf"|^by\s+(?:\w+\s+)?(?P<by>{_SEGMENT_WORDS})\s*,\s*(?:the\s+)?(?:market|report|study|analysis|research)\s+"
+    r"(?:covers|includes|comprises|spans|tracks|considers)\s*:?\s*(?P<covered>.+)",
     re.I,
 )
 _LABELLED_LINE = re.compile(
@@ -74,7 +80,7 @@ _LABELLED_LINE = re.compile(
     re.I,
 )
 _PAREN_GROUP = re.compile(
-    r"(?P<label>[A-Z][\w&/.'-]*(?:[ -](?:[A-Z][\w&/.'-]*|&|and|the)){0,6})\s*\((?P<list>[^()]{2,200})\)"
+    r"(?P<label>[A-Z][\w&/.'-]*(?:[ -](?:[A-Z][\w&/.'-]*|&|and|the|of)){0,6})\s*\((?P<list>[^()]{2,200})\)"
 )
 # "key players such as A, B", "the competitive landscape includes A, B, C and others", "A, B and C are the leading ..."
 _PLAYERS_SENTENCE = re.compile(
@@ -168,9 +174,12 @@ class _State:
     ownership: list[StatedRelation] = field(default_factory=list)
 
     def add_company(self, name: str, context: str, attributes: tuple[tuple[str, str], ...] = ()) -> str | None:
+        alias = _short_name(name)
         name = _clean_name(name)
         if not name:
             return None
+        if alias and alias.casefold() != name.casefold():
+            attributes = (*attributes, ("alias", alias))
         key = name.casefold()
         existing = self.companies.get(key)
         if existing is None:
@@ -395,6 +404,12 @@ def _clean_name(name: str) -> str:
     return name
 
 
+def _short_name(name: str) -> str | None:
+    """The short name a report gives in parentheses after the full one: "Shanghai Energy New Materials (SEMCORP)"."""
+    found = re.search(r"\s[(（]\s*([^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,3})\s*[)）]\s*$", plain(name))
+    return found[1] if found and not _is_place(found[1]) else None
+
+
 def _metadata(block: Block, state: _State) -> None:
     key = (block.key or "").lower()
     if key in ("publisher", "published by"):
@@ -492,6 +507,9 @@ _COMPANY_COLUMN = re.compile(
     r"compan|player|manufacturer|vendor|firm|supplier|developer|producer|\bname\b|organi[sz]ation", re.I
 )
 _HQ_COLUMN = re.compile(r"headquarter|\bhq\b|\bcountry\b|based|home", re.I)
+# "Parent company | Asahi Kasei": the row's company is a subsidiary; "Owner | ..." or "Owned by | ...": owned by it
+_PARENT_COLUMN = re.compile(r"parent|ultimate owner|\bowners?\b|owned by|controlled by|holding company", re.I)
+_NO_PARENT = re.compile(r"[\W_]*|n/?a|none|nil|independent|self|listed|public(?:ly listed)?|private(?:ly held)?", re.I)
 _REGION_COLUMN = re.compile(r"region|geograph", re.I)
 _COUNTRIES_COLUMN = re.compile(r"countr|markets? covered|key markets", re.I)
 _ATTRIBUTE_TABLE = re.compile(
@@ -522,7 +540,8 @@ def _table(block: Block, section: str | None, state: _State) -> None:
             if len(row) >= 2:
                 _key_value(row[0], row[1], state)
         return
-    company = next((i for i, cell in enumerate(header) if _COMPANY_COLUMN.search(cell)), None)
+    parent = next((i for i, cell in enumerate(header) if _PARENT_COLUMN.search(cell)), None)
+    company = next((i for i, cell in enumerate(header) if _COMPANY_COLUMN.search(cell) and i != parent), None)
     region = next((i for i, cell in enumerate(header) if _REGION_COLUMN.search(cell)), None)
     countries = next((i for i, cell in enumerate(header) if _COUNTRIES_COLUMN.search(cell) and i != region), None)
     if company is not None and (region is None or company < region):
@@ -530,7 +549,9 @@ def _table(block: Block, section: str | None, state: _State) -> None:
         for row in body:
             if company < len(row):
                 attributes = (("headquarters", row[hq]),) if hq is not None and hq < len(row) and row[hq] else ()
-                state.add_company(row[company], "table", attributes)
+                name = state.add_company(row[company], "table", attributes)
+                if name and parent is not None and parent < len(row):
+                    _parent_cell(name, header[parent], row[parent], state)
                 for cell in row:
                     if len(cell.split()) > 6:
                         state.add_paragraph(cell, None)
@@ -577,6 +598,16 @@ def _table(block: Block, section: str | None, state: _State) -> None:
             for cell in row:
                 if len(cell.split()) > 6:
                     state.add_paragraph(cell, None)
+
+
+def _parent_cell(name: str, column: str, cell: str, state: _State) -> None:
+    """The owner a companies table names in a column of its own: "Celgard | ... | Parent company: Asahi Kasei"."""
+    owner = _clean_name(cell)
+    if not owner or _NO_PARENT.fullmatch(cell.strip()) or owner.casefold() == name.casefold():
+        return
+    state.add_company(owner, "relation")
+    relation = "subsidiary-of" if re.search(r"parent|holding", column, re.I) else "owned-by"
+    state.ownership.append(StatedRelation(name, relation, owner, f"{name}: {column.strip()} {cell.strip()}"))
 
 
 def _key_value(key: str, value: str, state: _State) -> None:
@@ -627,8 +658,8 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
     for sentence in sentences(plain(text)):
         inline = _INLINE_SEGMENTS.search(sentence)
         if inline:
-            kind = "application" if re.match(r"applic|end", inline["what"], re.I) else "type"
-            for name in split_list(_LIST_TAIL.sub("", inline["list"])):
+            kind = "application" if re.match(r"applic|end", inline["what"] or inline["by"], re.I) else "type"
+            for name in split_list(_LIST_TAIL.sub("", inline["list"] or inline["covered"])):
                 state.add_segment(kind, name)
         if re.search(r"\bregion", sentence, re.I):
             _regions_inline(sentence, state)
@@ -793,6 +824,15 @@ _MARKET_NAME = re.compile(
 )
 
 
+# a byline in the opening paragraphs: "Published March 2025 by Example Insights. Report code EMI-0425."
+_PUBLISHED_BY = re.compile(
+    r"\b(?i:published|released|issued)\b[^.;]{0,40}?\b(?i:by)\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
+)
+_REPORT_CODE = re.compile(
+    r"\breport\s+(?:id|code|no\.?|number)\s*[:#]?\s*(?P<id>(?=[\w./-]*\d)[A-Z0-9][A-Z0-9._/-]{2,30}[A-Z0-9])\b", re.I
+)
+
+
 def _market_and_info(document: Document, state: _State) -> tuple[Market, DocumentInfo]:
     headings = [b for b in document.blocks if b.kind == "heading"]
     real = [b for b in headings if b.level <= 6]
@@ -818,9 +858,18 @@ def _market_and_info(document: Document, state: _State) -> tuple[Market, Documen
     market = Market(name, product, period[0] if period else None, period[1] if period else None)
     links = [link for link in document.links if valid_url(link)]
     domains = Counter(urlparse(link).netloc.removeprefix("www.") for link in links if urlparse(link).netloc)
-    publisher = state.metadata.get("publisher") or (domains.most_common(1)[0][0] if domains else None)
+    byline = " ".join(paragraphs)[:1000]
+    stated = _PUBLISHED_BY.search(byline)
+    publisher = (
+        state.metadata.get("publisher")
+        or (stated["publisher"] if stated else None)
+        or (domains.most_common(1)[0][0] if domains else None)
+    )
     ids = Counter(number for link in links for number in re.findall(r"(?<![\d])(\d{5,9})(?![\d])", urlparse(link).path))
-    report_id = state.metadata.get("report_id") or (ids.most_common(1)[0][0] if ids else None)
+    code = _REPORT_CODE.search(byline)
+    report_id = (
+        state.metadata.get("report_id") or (code["id"] if code else None) or (ids.most_common(1)[0][0] if ids else None)
+    )
     url = _report_url(tuple(links), report_id)
     return market, DocumentInfo(title, publisher, report_id, url, document.format)
 

@@ -16,7 +16,7 @@ stays unresolved. Nothing is merged silently or dropped.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 
@@ -209,7 +209,14 @@ def resolve_extraction(
             found.setdefault((resolution.kind, resolution.mention), resolution)
 
     for company in extraction.companies:
-        add(resolver.company(company.mention, source_id))
+        resolution = resolver.company(company.mention, source_id)
+        alias = dict(company.attributes).get("alias")
+        if resolution.status != "resolved" and alias:
+            # "Shanghai Energy New Materials (SEMCORP)": the short name may be the one the reference data knows
+            by_alias = resolver.company(alias, source_id)
+            if by_alias.status == "resolved":
+                resolution = replace(by_alias, mention=company.mention)
+        add(resolution)
     for segment in extraction.segments:
         if segment.kind == "application":
             add(resolver.concept("application", segment.mention, source_id))
