@@ -309,3 +309,20 @@ def test_owners_in_a_column_short_names_covered_segments_and_a_byline(reference,
     page = tmp_path / "separators.md"
     page.write_text("| Company | Country |\n|---|---|\n| Shanghai Energy New Materials (SEMCORP) | China |\n")
     assert companies(ingest(page, reference))["Shanghai Energy New Materials"] == ("resolved", "semcorp")
+
+
+def test_a_definition_list_region_cards_and_short_figure_bullets():
+    """Metadata as <dl>, a region's countries as a line under its heading, figures in bullets of two or three words."""
+    html = (
+        "<h1>Lead-Acid Battery Market 2025-2031</h1><dl><dt>Publisher</dt><dd>Northwind Research</dd>"
+        "<div><dt>Report ID</dt><dd>LA-2031</dd></div></dl><h2>Key Figures</h2><ul><li>Value (2024): USD 52 billion</li>"
+        "<li>CAGR: 4.2%</li></ul><h2>Geographic Scope</h2><h3>Latin America</h3><p>Brazil, Chile, Argentina</p>"
+        "<h3>Europe</h3><p>Demand is led by Germany and Italy.</p>"
+    )
+    extraction = extract_document(parse_text(html, "html"))
+    assert (extraction.document.publisher, extraction.document.report_id) == ("Northwind Research", "LA-2031")
+    assert [(r.mention, r.items) for r in extraction.regions] == [("Latin America", ("Brazil", "Chile", "Argentina"))]
+    assert [(f.metric, f.value, f.year) for f in extraction.figures] == [
+        ("market_size", 52e9, 2024),
+        ("cagr", 4.2, None),
+    ]

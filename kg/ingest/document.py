@@ -369,6 +369,8 @@ class _Walker:
                     self.blocks.append(Block("list", items=items))
             elif tag == "table":
                 self.table(child, depth)
+            elif tag == "dl":
+                self.definitions(child)
             elif tag == "caption":
                 continue
             else:
@@ -472,6 +474,16 @@ class _Walker:
             if text or children:
                 items.append(Item(text, children))
         return tuple(items)
+
+    def definitions(self, node: LexborNode) -> None:
+        """A definition list ("<dt>Publisher</dt><dd>Acme</dd>") as "Publisher: Acme" lines, read as any such line."""
+        term = None
+        for child in node.css("dt, dd"):
+            text = _clean(child.text(separator=" ")).replace("\n", " ")
+            if child.tag == "dt":
+                term = text
+            elif text:
+                self.add_paragraph(f"{term}: {text}" if term else text, None)
 
     def table(self, node: LexborNode, depth: int) -> None:
         caption_node = node.css_first("caption")

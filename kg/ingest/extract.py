@@ -494,7 +494,7 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
                 _players_in(item.text, state)
     else:
         for item in _flatten(items):
-            if len(item.text.split()) > 3:
+            if len(item.text.split()) > 3 or re.search(r"\d", item.text):  # "CAGR (2025-2030): 18.6%"
                 state.add_paragraph(item.text, place or label)
                 _players_in(item.text, state)
 
@@ -629,6 +629,10 @@ def _key_value(key: str, value: str, state: _State) -> None:
 def _paragraph(block: Block, section: str | None, label: str | None, state: _State, place: str | None) -> None:
     text = _inline_numbering(block.text)
     if section == "regions" and _regions_inline(text, state):
+        return
+    items = split_list(text) if section == "regions" and label and "\n" not in text else []
+    if items and all(len(item.split()) <= 4 for item in items) and _mostly_countries(items):
+        state.regions.append((label or "", items))  # a region's heading, then its countries as a line
         return
     labelled = [_LABELLED_LINE.match(line) for line in text.split("\n")]
     if all(labelled) and len(text) < 400:
