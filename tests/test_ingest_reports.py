@@ -326,3 +326,21 @@ def test_a_definition_list_region_cards_and_short_figure_bullets():
         ("market_size", 52e9, 2024),
         ("cagr", 4.2, None),
     ]
+
+
+def test_a_wire_story_names_its_publisher_players_with_asides_and_the_years_of_its_growth():
+    text = (
+        "Flow Battery Market to Reach $1.6 Billion by 2031\n\nBERLIN, May 5, 2025 -- The market will grow from "
+        "$0.6 billion in 2025 to $1.6 billion by 2031, a CAGR of 17.7%, according to a report by Ostwind Analytics.\n\n"
+        "Leading players include Invinity Energy Systems (listed in London), Sumitomo Electric and CellCube, "
+        "which is owned by Enerox Holdings.\n"
+    )
+    extraction = extract_document(parse_text(text, "text"))
+    assert extraction.document.publisher == "Ostwind Analytics"
+    assert (extraction.market.period_start, extraction.market.period_end) == (2025, 2031)
+    assert "no forecast period found" not in extraction.warnings
+    listed = {c.mention: [(r.relation, r.object) for r in c.relations] for c in extraction.companies}
+    assert listed == {
+        "Invinity Energy Systems": [], "Sumitomo Electric": [], "CellCube": [("owned-by", "Enerox Holdings")],
+        "Enerox Holdings": [],
+    }  # fmt: skip

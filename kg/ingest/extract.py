@@ -260,8 +260,6 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
         warnings.append(f"{len(bad_links)} malformed link(s) dropped, e.g. {shown}")
     if market.name is None:
         warnings.append("no market name found (expected a title such as '... Market Size ...')")
-    if market.period_start is None:
-        warnings.append("no forecast period found")
     regions = tuple(
         RegionListing(_unnumbered(mention), tuple(cleaned), normalize_places(cleaned))
         for mention, items in state.regions
@@ -313,6 +311,14 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
                 if known[name] not in named:
                     named.add(known[name])
                     state.add_company(name, "text")
+    if market.period_start is None:
+        # none written as such: the years of the market's growth rate ("from $0.4 billion in 2025 to $2.9 billion
+        # by 2032, a CAGR of 32.1%") are the years the report looks ahead over
+        growth = next((f for f in figures if f.metric == "cagr" and f.scope_kind == "market" and f.period_start), None)
+        if growth is not None and growth.period_end is not None:
+            market = replace(market, period_start=growth.period_start, period_end=growth.period_end)
+        else:
+            warnings.append("no forecast period found")
     companies = _with_sentences(state, all_sentences)
     if not companies:
         warnings.append("no companies found")
@@ -686,9 +692,11 @@ _CONNECTORS = frozenset(
 
 
 def _names_prefix(text: str) -> str:
-    """The run of names a list starts with: "A, B and C buy cells from them" is "A, B and C"."""
+    """The run of names a list starts with: "A, B and C buy cells from them" is "A, B and C"; an aside in
+    parentheses is part of the name before it ("B (backed by D), C")."""
     end = len(text)
-    for word in re.finditer(r"[^\s,;]+", text):
+    aside = re.compile(r"\([^()]*\)")
+    for word in re.finditer(r"[^\s,;]+", aside.sub(lambda m: " " * len(m.group()), text)):
         token = word.group()
         if token[0].islower() and token.lower().strip(".") not in _CONNECTORS and not re.match(r"e[A-Z]|i[A-Z]", token):
             end = word.start()
@@ -828,9 +836,10 @@ _MARKET_NAME = re.compile(
 )
 
 
-# a byline in the opening paragraphs: "Published March 2025 by Example Insights. Report code EMI-0425."
+# a byline in the opening paragraphs: "Published March 2025 by Example Insights. Report code EMI-0425.",
+# "..., according to a new study by Harbour Insight."
 _PUBLISHED_BY = re.compile(
-    r"\b(?i:published|released|issued)\b[^.;]{0,40}?\b(?i:by)\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
+    r"(?:\b(?i:published|released|issued)\b[^.;]{0,40}?|\b(?i:study|report|survey|analysis)\s+)\b(?i:by)\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
 )
 _REPORT_CODE = re.compile(
     r"\breport\s+(?:id|code|no\.?|number)\s*[:#]?\s*(?P<id>(?=[\w./-]*\d)[A-Z0-9][A-Z0-9._/-]{2,30}[A-Z0-9])\b", re.I
