@@ -68,6 +68,10 @@ LEGAL_FORMS = frozenset(
 )
 
 
+_NOT_WORD = re.compile(r"[^\w]+")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
 def name_key(text: str) -> str:
     """A name as compared: case, accents, dots and other punctuation do not count; ``&`` is "and".
 
@@ -76,13 +80,16 @@ def name_key(text: str) -> str:
     >>> name_key("ガス"), name_key("ＴＤＫ株式会社")
     ('ガス', 'tdk株式会社')
     """
-    kept: list[str] = []
-    for ch in unicodedata.normalize("NFKD", str(text)):
-        # accents go from Latin letters only: a kana's voicing mark changes the word
-        if not (unicodedata.combining(ch) and kept and kept[-1] < "\u0250"):
-            kept.append(ch)
-    text = unicodedata.normalize("NFC", "".join(kept)).casefold().replace("&", " and ").replace(".", "")
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+    text = str(text)
+    if not text.isascii():  # ASCII has no accents to drop, nor forms to normalise
+        kept: list[str] = []
+        for ch in unicodedata.normalize("NFKD", text):
+            # accents go from Latin letters only: a kana's voicing mark changes the word
+            if not (unicodedata.combining(ch) and kept and kept[-1] < "\u0250"):
+                kept.append(ch)
+        text = unicodedata.normalize("NFC", "".join(kept))
+    text = text.casefold().replace("&", " and ").replace(".", "")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
 def company_key(name: str) -> str:
@@ -93,7 +100,7 @@ def company_key(name: str) -> str:
     >>> company_key("Hana Corp."), company_key("Arkema S.A."), company_key("Company")
     ('hana', 'arkema', 'company')
     """
-    words = name_key(re.sub(r"\([^)]*\)", " ", str(name))).split()
+    words = name_key(_PARENTHESES.sub(" ", str(name))).split()
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()
     return " ".join(words)
