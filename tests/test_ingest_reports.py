@@ -344,3 +344,21 @@ def test_a_wire_story_names_its_publisher_players_with_asides_and_the_years_of_i
         "Invinity Energy Systems": [], "Sumitomo Electric": [], "CellCube": [("owned-by", "Enerox Holdings")],
         "Enerox Holdings": [],
     }  # fmt: skip
+
+
+def test_a_semicolon_list_of_legal_names_thousands_separators_and_a_region_row():
+    html = (
+        "<h1>Sodium-Ion Battery Market 2025-2030</h1><table><tr><th>Report Attribute</th><th>Details</th></tr>"
+        "<tr><td>Key companies profiled</td><td>Natron Energy, Inc. (U.S.); HiNa Battery Co., Limited (China)</td></tr>"
+        "</table><table><tr><th>Segment</th><th>Sub-segments</th></tr>"
+        "<tr><td>Capacity</td><td>Below 1,000 mAh; 1,000-10,000 mAh</td></tr>"
+        "<tr><td>Region</td><td>Europe (France, Sweden); Middle East (Israel); Asia (China, India)</td></tr></table>"
+    )
+    extraction = extract_document(parse_text(html, "html"))
+    assert [c.mention for c in extraction.companies] == ["Natron Energy, Inc", "HiNa Battery Co., Limited"]
+    assert [(s.mention, s.min, s.max) for s in extraction.segments] == [
+        ("Below 1,000 mAh", None, 1000), ("1,000-10,000 mAh", 1000, 10000),
+    ]  # fmt: skip
+    assert [(r.mention, r.items) for r in extraction.regions] == [
+        ("Europe", ("France", "Sweden")), ("Middle East", ("Israel",)), ("Asia", ("China", "India")),
+    ]  # fmt: skip

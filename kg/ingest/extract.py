@@ -411,9 +411,14 @@ def _clean_name(name: str) -> str:
 
 
 def _short_name(name: str) -> str | None:
-    """The short name a report gives in parentheses after the full one: "Shanghai Energy New Materials (SEMCORP)"."""
-    found = re.search(r"\s[(（]\s*([^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,3})\s*[)）]\s*$", plain(name))
-    return found[1] if found and not _is_place(found[1]) else None
+    """The short name a report gives in parentheses after the full one: "Shanghai Energy New Materials (SEMCORP)".
+
+    Only an abbreviation, in capitals and with the full name's initial: what else a report puts there is the
+    country ("Panasonic Energy (Japan)") or the owner ("Akasol (BorgWarner)"), never another name of it.
+    """
+    text = plain(name)
+    found = re.search(r"\s[(（]\s*([A-Z][A-Z0-9&-]{1,11})\s*[)）]\s*$", text)
+    return found[1] if found and found[1][0] == text.lstrip(" -•*0123456789.)")[:1] else None
 
 
 def _metadata(block: Block, state: _State) -> None:
@@ -598,6 +603,8 @@ def _table(block: Block, section: str | None, state: _State) -> None:
         elif kind == "players" and len(row) > 1:
             for name in split_list(_LIST_TAIL.sub("", " , ".join(row[1:]))):
                 state.add_company(name, "players-list")
+        elif kind == "regions" and len(row) > 1 and row is not header:
+            _regions_inline(" ; ".join(row[1:]), state)  # "Region | North America (U.S., Canada); Europe (...)"
         elif section == "regions" and len(row) > 1 and row is not header and not numeric:
             state.regions.append((row[0].strip(), split_list(" , ".join(row[1:]))))
         else:
@@ -762,11 +769,15 @@ def _players_in(sentence: str, state: _State) -> None:
 
 def _regions_inline(text: str, state: _State) -> bool:
     """ "North America: United States, Canada" lines, or "Europe (Germany, France, UK)" groups."""
-    groups = [g for g in _PAREN_GROUP.finditer(text[:20000]) if "," in g["list"]]
-    if len(groups) >= 2:
-        for group in groups:
-            label = re.sub(r"^(?:the|and|in|of)\s+", "", group["label"].strip(), flags=re.I)
-            state.regions.append((label, split_list(group["list"])))
+    groups = [
+        (re.sub(r"^(?:the|and|in|of)\s+", "", g["label"].strip(), flags=re.I), g["list"])
+        for g in _PAREN_GROUP.finditer(text[:20000])
+    ]
+    # a region of one country has no comma in its group ("Latin America (Brazil)"), but its name is a region's
+    groups = [(label, listed) for label, listed in groups if "," in listed or _is_place(label)]
+    if sum(1 for _, listed in groups if "," in listed) >= 2:
+        for label, listed in groups:
+            state.regions.append((label, split_list(listed)))
         return True
     lines = [line for line in text.split("\n") if line.strip()]
     labelled = [_LABELLED_LINE.match(line.strip()) for line in lines]

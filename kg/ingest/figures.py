@@ -326,7 +326,8 @@ def _metric(before: str, after: str, unit: str, scope_kind: str) -> str:
     if unit == "percent" and re.search(_METRIC_WORDS[0][1], window_before[-45:]):
         return "cagr"
     if best is not None:
-        return best[1]
+        # a market's or a region's revenue is its size ("Revenue forecast in 2034: USD 86 billion")
+        return "market_size" if best[1] == "revenue" and scope_kind not in ("company", "other-market") else best[1]
     if unit == "percent":
         return "market_share" if scope_kind in ("region", "country", "company", "segment") else "percentage"
     return "revenue" if scope_kind == "company" else "market_size"

@@ -124,11 +124,14 @@ def split_list(text: str) -> list[str]:
     ['Contemporary Amperex Technology Co., Ltd.', 'Panasonic Holdings Corporation', 'EVE Energy']
     >>> split_list("aviation, drones, defense and energy storage")
     ['aviation', 'drones', 'defense', 'energy storage']
+    >>> split_list("Gotion High-Tech Co., Ltd. (China); Up to 16,250 mAh; 16,251-50,000 mAh")
+    ['Gotion High-Tech Co., Ltd. (China)', 'Up to 16,250 mAh', '16,251-50,000 mAh']
     """
     text = re.sub(r"\s+", " ", text).strip(" :;")
     if text.endswith(".") and not _ABBREVIATIONS.search(text):  # the sentence's full stop, not "Co."
         text = text[:-1]
-    parts = [p.strip() for p in re.split(r"\s*[,;]\s*", text)]
+    # a comma between a digit and three more is a thousands separator ("16,250 mAh")
+    parts = [p.strip() for p in re.split(r"\s*;\s*|(?<!\d),\s*|\s*,(?!\d{3}(?!\d))\s*", text)]
     if len(parts) > 1 or re.search(r"\s+and\s+(?=[^\W_])(?![a-z])", parts[-1]):
         last = re.split(r"\s+and\s+", parts.pop())
         parts.extend(last)
@@ -137,8 +140,10 @@ def split_list(text: str) -> list[str]:
         part = re.sub(r"^(?:and|or)\s+", "", part).strip()
         if not part:
             continue
-        if names and name_key(part) in LEGAL_FORMS:
-            names[-1] = f"{names[-1]}, {part}" + ("" if part.endswith(".") else ".")
+        aside = re.search(r"\s*\([^()]*\)$", part)  # "Limited (China)"
+        form = part[: aside.start()] if aside else part
+        if names and name_key(form) in LEGAL_FORMS:
+            names[-1] = f"{names[-1]}, {form}" + (aside.group() if aside else "")
         else:
             names.append(part)
     return names
