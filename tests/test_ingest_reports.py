@@ -362,3 +362,24 @@ def test_a_semicolon_list_of_legal_names_thousands_separators_and_a_region_row()
     assert [(r.mention, r.items) for r in extraction.regions] == [
         ("Europe", ("France", "Sweden")), ("Middle East", ("Israel",)), ("Asia", ("China", "India")),
     ]  # fmt: skip
+
+
+def test_a_syndicated_release_headline_label_lines_and_segment_groups():
+    text = (
+        "Solid-State Battery Market Set for Rapid Growth | QuantumScape, Solid Power\n\n"
+        "A report released today on the Solid-State Battery Market by Lakeside Data covers 2025-2032.\n\n"
+        "Key Players Covered:\nQuantumScape Corp. (United States), Solid Power Inc. (United States), ProLogium "
+        "Technology Co., Ltd. (Taiwan)\n\n"
+        "Segments:\nThe market is studied by Type (Polymer-based, Oxide-based, Sulfide-based) and by Application "
+        "(Consumer Electronics, Electric Vehicles), by Region (Europe, Asia).\n"
+    )
+    extraction = extract_document(parse_text(text, "text"))
+    assert extraction.market.name == "Solid-State Battery Market"
+    assert extraction.document.publisher == "Lakeside Data"
+    assert [c.mention for c in extraction.companies] == [
+        "QuantumScape Corp", "Solid Power Inc", "ProLogium Technology Co., Ltd",
+    ]  # fmt: skip
+    assert [(s.kind, s.mention) for s in extraction.segments] == [
+        ("type", "Polymer-based"), ("type", "Oxide-based"), ("type", "Sulfide-based"),
+        ("application", "Consumer Electronics"), ("application", "Electric Vehicles"),
+    ]  # fmt: skip

@@ -74,6 +74,10 @@ _INLINE_SEGMENTS = re.compile(
     r"(?:covers|includes|comprises|spans|tracks|considers)\s*:?\s*(?P<covered>.+)",
     re.I,
 )
+# "by Type (A, B, C), by Application (D, E)": each dimension with its segments in parentheses
+_SEGMENT_GROUP = re.compile(
+    r"(?:^|\bby\s+|,\s*|\band\s+)(?P<label>[A-Za-z][\w /-]{1,30}?)\s*\((?P<list>[^()]{2,400},[^()]*)\)"
+)
 _LABELLED_LINE = re.compile(
     r"^(?!(?:table|figure|fig\.|exhibit|chart|source|note)s?\b)(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)"
     r"(?:\s*[:–—]|\s+-)\s*(?P<list>.+)$",
@@ -133,7 +137,7 @@ _PLAYER_KEYS = re.compile(r"compan|player|vendor|manufacturer|participant|profil
 _PERIOD_KEYS = re.compile(r"forecast|projection|study period", re.I)
 _NOT_A_NAME = re.compile(
     r"^(?:the|this|these|our|its|their|in|on|by|for|with|from|key|major|leading|other|others|some|many|most|all|both"
-    r"|market|report|table|figure|source|note|total|global|region|segment|company|companies|players?|manufacturers"
+    r"|market|report|table|figure|source|note|total|global|regions?|segments?|segmentation|company|companies|players?|manufacturers"
     r"|request|download|buy|get|contact|sample|free|click|see|read|view|share|overview|summary|conclusion|introduction"
     r"|methodology|appendix|analysis|outlook|forecast|highlights|trends?|drivers?|challenges?|faq|description"
     r"|profile|products?|revenue|headquarters|founded|employees|website|strategy|recent|developments?|swot)\b",
@@ -673,6 +677,11 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         _add_profile(state, profile)
     state.add_paragraph(text, place or (profile if is_profile else None))
     for sentence in sentences(plain(text)):
+        for group in _SEGMENT_GROUP.finditer(sentence):
+            kind = _classify(group["label"])
+            if kind in ("types", "applications"):
+                for name in split_list(_LIST_TAIL.sub("", group["list"])):
+                    state.add_segment("type" if kind == "types" else "application", name)
         inline = _INLINE_SEGMENTS.search(sentence)
         if inline:
             kind = "application" if re.match(r"applic|end", inline["what"] or inline["by"], re.I) else "type"
@@ -713,7 +722,7 @@ def _names_prefix(text: str) -> str:
 
 def _name_list(text: str, state: _State) -> bool:
     """A paragraph that is nothing but a list of names ("3M, Saint-Gobain, Aspen Aerogels and Elkem."): its companies."""
-    if len(text) > 2000 or re.search(r"[.!?]\s+\S", text.strip()):
+    if len(text) > 2000 or len(sentences(text.replace("\n", " "))) > 1:  # "Li-Cycle Holdings Corp. (Canada), ...": one
         return False
     names = split_list(_LIST_TAIL.sub("", text))
     if len(names) < 3 or not all(_clean_name(n) and len(n.split()) <= 6 for n in names):
@@ -850,7 +859,7 @@ _MARKET_NAME = re.compile(
 # a byline in the opening paragraphs: "Published March 2025 by Example Insights. Report code EMI-0425.",
 # "..., according to a new study by Harbour Insight."
 _PUBLISHED_BY = re.compile(
-    r"(?:\b(?i:published|released|issued)\b[^.;]{0,40}?|\b(?i:study|report|survey|analysis)\s+)\b(?i:by)\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
+    r"(?:\b(?i:published|released|issued)\b[^.;]{0,80}?|\b(?i:study|report|survey|analysis)\s+)\b(?i:by)\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
 )
 _REPORT_CODE = re.compile(
     r"\breport\s+(?:id|code|no\.?|number)\s*[:#]?\s*(?P<id>(?=[\w./-]*\d)[A-Z0-9][A-Z0-9._/-]{2,30}[A-Z0-9])\b", re.I
@@ -861,7 +870,9 @@ def _market_and_info(document: Document, state: _State) -> tuple[Market, Documen
     headings = [b for b in document.blocks if b.kind == "heading"]
     real = [b for b in headings if b.level <= 6]
     paragraphs = [p.text for p in state.paragraphs[:3]]
-    title_block = next(iter(real or headings or [b for b in document.blocks if b.kind == "paragraph"]), None)
+    # without headings of its own (plain text), a document's first line is its title, not a label such as
+    # "Major Players in This Report Include:"
+    title_block = next(iter(real or [b for b in document.blocks if b.kind in ("paragraph", "heading")]), None)
     title = title_block.text.split("\n")[0].strip()[:300] if title_block else None
     candidates = [title or ""] + [b.text for b in headings[:5]] + paragraphs
     name = None
