@@ -383,3 +383,25 @@ def test_a_syndicated_release_headline_label_lines_and_segment_groups():
         ("type", "Polymer-based"), ("type", "Oxide-based"), ("type", "Sulfide-based"),
         ("application", "Consumer Electronics"), ("application", "Electric Vehicles"),
     ]  # fmt: skip
+
+
+def test_profile_facts_as_key_value_bullets_and_shares_under_a_regional_heading():
+    text = (
+        "# Battery Cell Market 2025-2030\n\n## 3. Company Profiles\n\n### 3.1 Envision AESC (Automotive Energy Supply "
+        "Corporation)\n\n- Headquarters: Yokohama, Japan\n- Parent company: Envision Group\n"
+        "- Revenue (2024): USD 5.1 billion\n\n### 3.2 BlueOval SK\n\n- Owners: Ford Motor Company, SK On\n\n"
+        "## 4. Regional Outlook\n\n- Spain: 9% of 2030 capacity\n- Poland: 7% of 2030 capacity\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    listed = {c.mention: ([(r.relation, r.object) for r in c.relations], c.attributes) for c in extraction.companies}
+    assert listed == {
+        "Envision AESC": ([("subsidiary-of", "Envision Group")], (("headquarters", "Yokohama, Japan"),)),
+        "Envision Group": ([], ()),
+        "BlueOval SK": ([("joint-venture-of", "Ford Motor Company"), ("joint-venture-of", "SK On")], ()),
+        "Ford Motor Company": ([], ()), "SK On": ([], ()),
+    }  # fmt: skip
+    assert [(f.metric, f.value, f.scope_kind, f.scope, f.year) for f in extraction.figures] == [
+        ("revenue", 5.1e9, "company", "Envision AESC", 2024),
+        ("market_share", 9.0, "country", "Spain", 2030), ("market_share", 7.0, "country", "Poland", 2030),
+    ]  # fmt: skip
+    assert extraction.regions == ()

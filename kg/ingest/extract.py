@@ -228,9 +228,11 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
                     block.text, None
                 )  # a headline that states a figure ("... to Surpass USD 9 Billion by 2031")
             # the document's title ("EV Battery Market Share Analysis") names the report, not a section
-            kind = _classify(block.text) if title_seen or block.level > 1 else None
+            # what a heading is about is outside its parentheses: "2.2 ACC (Automotive Cells Company)" is a profile
+            core = re.sub(r"\([^()]*\)", "", block.text)
+            kind = _classify(core) if title_seen or block.level > 1 else None
             title_seen = title_seen or block.level <= 6
-            short = len(block.text.split()) <= 6
+            short = len(core.split()) <= 6
             if kind is None and section and block.level == 7 and block.text.endswith(":") and not short:
                 continue  # "The main cell suppliers for grid storage are:" introduces the list that follows
             place = block.text.rstrip(":").strip() if short and _is_place(block.text.rstrip(":")) else None
@@ -482,7 +484,10 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
         inline = [_LABELLED_LINE.match(item.text) for item in items]
         if inline and inline[0] and sum(1 for m in inline if m) * 2 > len(inline):
             for item, match in zip(items, inline, strict=True):
-                if match is not None:
+                if match is not None and re.search(r"\d", match["list"]):
+                    # "Germany: 32% of 2030 capacity": a figure of the place the line names
+                    state.add_paragraph(match["list"], match["label"].strip())
+                elif match is not None:
                     state.regions.append((match["label"].strip(), split_list(match["list"])))
                 else:  # "- Middle East & Africa: Saudi" + "- Arabia, UAE": the item continues the one before
                     state.regions[-1][1].extend(split_list(item.text))
@@ -500,7 +505,12 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
         for item in _flatten(items):
             state.add_segment("type" if section == "types" else "application", item.text)
     elif section == "players":
+        profile = _clean_name(label) if label and not place else ""
         for item in _flatten(items):
+            fact = _PROFILE_FACT.match(plain(item.text))
+            if profile and profile.casefold() in state.profiles and (fact or len(item.text.split()) > 4):
+                _profile_fact(profile, fact["key"] if fact else None, fact["value"] if fact else item.text, state)
+                continue
             head = re.split(r"\s[–—-]\s|:\s", plain(item.text))[0]
             if len(head.split()) <= 8:
                 state.add_company(item.text, "players-list")
@@ -615,6 +625,31 @@ def _table(block: Block, section: str | None, state: _State) -> None:
             for cell in row:
                 if len(cell.split()) > 6:
                     state.add_paragraph(cell, None)
+
+
+# "Headquarters: Stockholm, Sweden", "Parent company: Volkswagen AG": a line of a company's profile
+_PROFILE_FACT = re.compile(r"^(?P<key>[A-Z][\w /&()-]{1,40}?)\s*:\s+(?P<value>\S.*)$")
+
+
+def _profile_fact(company: str, key: str | None, value: str, state: _State) -> None:
+    """A line of ``company``'s profile: its owners, its headquarters, or prose to read figures and relations from."""
+    state.profiles.setdefault(company.casefold(), []).append(f"{key}: {value}" if key else value)
+    if key and (_PARENT_COLUMN.search(key) or re.search(r"ownership|shareholders?", key, re.I)):
+        owners = [name for name in split_list(re.sub(r"\s*\([^()]*\)", "", value)) if _clean_name(name)]
+        if len(owners) > 1:  # "Ownership: Stellantis, Mercedes-Benz and TotalEnergies": a joint venture of them
+            for owner in owners:
+                state.add_company(_clean_name(owner), "relation")
+                state.ownership.append(
+                    StatedRelation(company, "joint-venture-of", _clean_name(owner), f"{key}: {value}")
+                )
+        elif owners:
+            _parent_cell(company, key, owners[0], state)
+    elif key and _HQ_COLUMN.search(key):
+        existing = state.companies.get(company.casefold())
+        if existing is not None and not existing.attributes:
+            state.add_company(company, existing.context, (("headquarters", value),))
+    else:
+        state.add_paragraph(f"{key}: {value}" if key else value, company)
 
 
 def _parent_cell(name: str, column: str, cell: str, state: _State) -> None:
