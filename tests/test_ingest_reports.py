@@ -405,3 +405,21 @@ def test_profile_facts_as_key_value_bullets_and_shares_under_a_regional_heading(
         ("market_share", 9.0, "country", "Spain", 2030), ("market_share", 7.0, "country", "Poland", 2030),
     ]  # fmt: skip
     assert extraction.regions == ()
+
+
+def test_a_place_adjective_in_the_reports_own_market_name_keeps_the_market_as_scope():
+    from kg.ingest.figures import Context, figures_in
+
+    europe = Context(product="Europe Energy Storage", period=(2025, 2030))
+    scopes = [
+        (f.scope_kind, f.scope)
+        for sentence in (
+            "The European energy storage market installed 60 GWh in 2024.",
+            "The Asian energy storage market installed 120 GWh in 2024.",
+            "Europe held 20% of installations in 2024.",
+        )
+        for f in figures_in(sentence, europe)
+    ]
+    assert scopes == [
+        ("market", "Europe Energy Storage"), ("other-market", "Asian energy storage market"), ("region", "Europe"),
+    ]  # fmt: skip

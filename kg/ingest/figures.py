@@ -250,15 +250,23 @@ def _spans(clause: str, context: Context) -> list[_Span]:
     for match in _MARKET_WORD.finditer(clause):
         phrase_start = _phrase_start(clause, match.start())
         inside = [s for s in spans if phrase_start <= s.start < match.start()]
-        if inside:
-            continue  # "the U.S. market", "the Automotive market": the named thing is the scope
         phrase = clause[phrase_start : match.end()].strip()
         tokens = market_tokens(phrase)
+        if inside and _names_the_report_market(tokens, context):
+            # "the European battery cell market" in a report on the Europe battery cell market: the place is
+            # part of the market's name, not the scope
+            spans[:] = [s for s in spans if s not in inside]
+        elif inside:
+            continue  # "the U.S. market", "the Automotive market": the named thing is the scope
         # "the battery energy storage market" in a report on the China battery energy storage market;
         # "the NMC cathode market" in a report on the Nickel-Manganese-Cobalt (NMC) cathode market
-        same = not tokens or any(
-            tokens == product or (tokens < product and all(_is_place_word(w) for w in product - tokens))
-            for product in market_variants(context.product)
+        same = (
+            not tokens
+            or any(
+                tokens == product or (tokens < product and all(_is_place_word(w) for w in product - tokens))
+                for product in market_variants(context.product)
+            )
+            or _names_the_report_market(tokens, context)
         )
         add(phrase_start, match.end(), "market" if same else "other-market")
     for match in _SEGMENT_WORD.finditer(clause):
@@ -266,6 +274,20 @@ def _spans(clause: str, context: Context) -> list[_Span]:
         if phrase_start < match.start() and not any(phrase_start <= s.start < match.start() for s in spans):
             add(phrase_start, match.end(), "segment")
     return sorted(spans, key=lambda s: s.start)
+
+
+def _names_the_report_market(tokens: frozenset[str], context: Context) -> bool:
+    """Whether a market phrase's words are those of the report's own market, a place's adjective counting as
+    the place ("european" for "europe", "asian" for "asia", "japanese" for "japan")."""
+
+    def same(word: str, product: frozenset[str]) -> bool:
+        return word in product or any(word.startswith(p) and word[len(p) :] in ("n", "an", "ese") for p in product)
+
+    return bool(tokens) and any(
+        len(tokens) == len(product) and all(same(word, product) for word in tokens)
+        for product in market_variants(context.product)
+        if any(_is_place_word(word) for word in product)
+    )
 
 
 def _is_place_word(word: str) -> bool:
