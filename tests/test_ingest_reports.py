@@ -423,3 +423,17 @@ def test_a_place_adjective_in_the_reports_own_market_name_keeps_the_market_as_sc
     assert scopes == [
         ("market", "Europe Energy Storage"), ("other-market", "Asian energy storage market"), ("region", "Europe"),
     ]  # fmt: skip
+
+
+def test_an_aside_in_parentheses_after_a_listed_company():
+    text = (
+        "# Battery Market 2025-2030\n\n## Key Players\n\n- Faradion (owned by Reliance Industries)\n- Akasol (BorgWarner)"
+        "\n- HiNa Battery (backed by Zhongke Haina)\n- CATL (Contemporary Amperex Technology Co., Limited)\n"
+        "- Panasonic Energy (Japan)\n- Natron Energy (Private)\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    listed = {c.mention: [(r.relation, r.object) for r in c.relations] for c in extraction.companies}
+    assert listed == {
+        "Faradion": [("owned-by", "Reliance Industries")], "Reliance Industries": [], "Akasol": [], "BorgWarner": [],
+        "HiNa Battery": [], "Zhongke Haina": [], "CATL": [], "Panasonic Energy": [], "Natron Energy": [],
+    }  # fmt: skip

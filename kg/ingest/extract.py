@@ -90,7 +90,7 @@ _PAREN_GROUP = re.compile(
 _PLAYERS_SENTENCE = re.compile(
     r"\b(?i:players?|companies|vendors|manufacturers|participants|competitors|suppliers|makers|producers|landscape"
     r"|names|incumbents|leaders|contenders|firms|challengers|developers|start-?ups|integrators|automakers|carmakers"
-    r"|OEMs|customers|partners|rivals)\b[^.:]{0,80}?"
+    r"|OEMs|customers|partners|rivals|investors|backers|shareholders)\b[^.:]{0,80}?"
     r"\b(?:like|include|includes|included|including|such as|are|is|profiled|covered|comprise|comprises|namely"
     r"|featuring|features|:)\s*:?\s+(?P<list>[^\W\d_a-z][^.]*?(?:\.(?=\w)[^.]*?)*)(?:\.\s|\.$|$)"
 )
@@ -178,12 +178,14 @@ class _State:
     ownership: list[StatedRelation] = field(default_factory=list)
 
     def add_company(self, name: str, context: str, attributes: tuple[tuple[str, str], ...] = ()) -> str | None:
-        alias = _short_name(name)
+        raw, alias = name, _short_name(name)
         name = _clean_name(name)
         if not name:
             return None
         if alias and alias.casefold() != name.casefold():
             attributes = (*attributes, ("alias", alias))
+        elif context in ("players-list", "table", "profile"):
+            self._aside(raw, name)
         key = name.casefold()
         existing = self.companies.get(key)
         if existing is None:
@@ -193,6 +195,21 @@ class _State:
         elif existing.context in ("relation", "text") and context not in ("relation", "text"):
             self.companies[key] = CompanyMention(existing.mention, context, (), (), existing.attributes)
         return name
+
+    def _aside(self, raw: str, name: str) -> None:
+        """The company a list names in parentheses after another: its owner ("Faradion (owned by Reliance
+        Industries)", "Akasol (BorgWarner)") or its backer ("HiNa Battery (backed by Zhongke Haina)")."""
+        aside = _ASIDE.search(plain(raw))
+        if aside is None:
+            return
+        other = _clean_name(aside["name"])
+        how = (aside["how"] or "").lower()
+        bare_name = len(other.split()) >= 2 or bool(re.search(r"\w[A-Z]", other))  # "BorgWarner", not "Listed"
+        if not other or _is_place(other) or (not how and (not bare_name or _spelt_out(name, other))):
+            return  # "(Japan)", "(Listed)", "Envision AESC (Automotive Energy Supply Corporation)": no other company
+        self.add_company(other, "relation" if how else "text")
+        if how and not how.startswith(("backed", "through", "via")):
+            self.ownership.append(StatedRelation(name, "owned-by", other, plain(raw)))
 
     def add_segment(self, kind: str, text: str) -> None:
         text = plain(text).strip(" .;:")
@@ -416,6 +433,18 @@ def _clean_name(name: str) -> str:
     return name
 
 
+def _spelt_out(name: str, phrase: str) -> bool:
+    """Whether ``phrase`` spells out an abbreviation in ``name``: "CATL" and "Contemporary Amperex Technology
+    Co., Limited" (the abbreviation's letters are initials of the phrase, in order)."""
+    initials = "".join(word[0] for word in re.findall(r"[^\W_]+", phrase)).upper()
+    for word in name.split():
+        if len(word) >= 2 and word.isupper() and initials[:1] == word[0]:
+            rest = iter(initials)
+            if all(letter in rest for letter in word):
+                return True
+    return False
+
+
 def _short_name(name: str) -> str | None:
     """The short name a report gives in parentheses after the full one: "Shanghai Energy New Materials (SEMCORP)".
 
@@ -532,6 +561,12 @@ _COMPANY_COLUMN = re.compile(
     r"compan|player|manufacturer|vendor|firm|supplier|developer|producer|\bname\b|organi[sz]ation", re.I
 )
 _HQ_COLUMN = re.compile(r"headquarter|\bhq\b|\bcountry\b|based|home", re.I)
+# "Name (owned by X)", "Name (backed by X)", "Name (X)": an aside in parentheses after a listed company
+_ASIDE = re.compile(
+    r"\s[(（]\s*(?:(?P<how>(?:backed|owned|controlled|acquired) by|part of|(?:a )?(?:unit|subsidiary|division) of"
+    r"|through|via)\s+)?(?P<name>[^()（）]{2,60}?)\s*[)）]\s*$",
+    re.I,
+)
 # "Parent company | Asahi Kasei": the row's company is a subsidiary; "Owner | ..." or "Owned by | ...": owned by it
 _PARENT_COLUMN = re.compile(r"parent|ultimate owner|\bowners?\b|owned by|controlled by|holding company", re.I)
 _NO_PARENT = re.compile(r"[\W_]*|n/?a|none|nil|independent|self|listed|public(?:ly listed)?|private(?:ly held)?", re.I)
@@ -636,6 +671,8 @@ def _profile_fact(company: str, key: str | None, value: str, state: _State) -> N
     state.profiles.setdefault(company.casefold(), []).append(f"{key}: {value}" if key else value)
     if key and (_PARENT_COLUMN.search(key) or re.search(r"ownership|shareholders?", key, re.I)):
         owners = [name for name in split_list(re.sub(r"\s*\([^()]*\)", "", value)) if _clean_name(name)]
+        for held in re.findall(r"\((?:through|via|held by)\s+([^()]+)\)", value):  # "TotalEnergies (through Saft)"
+            state.add_company(held, "text")
         if len(owners) > 1:  # "Ownership: Stellantis, Mercedes-Benz and TotalEnergies": a joint venture of them
             for owner in owners:
                 state.add_company(_clean_name(owner), "relation")
@@ -650,6 +687,8 @@ def _profile_fact(company: str, key: str | None, value: str, state: _State) -> N
             state.add_company(company, existing.context, (("headquarters", value),))
     else:
         state.add_paragraph(f"{key}: {value}" if key else value, company)
+        for sentence in sentences(value):
+            _players_in(sentence, state)  # "Investors include Renault Group and EQT Ventures."
 
 
 def _parent_cell(name: str, column: str, cell: str, state: _State) -> None:
