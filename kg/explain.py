@@ -65,10 +65,10 @@ def why_empty(
     store: Store, query: NamedQuery, bindings: Mapping[str, Node], names: NameIndex | None = None
 ) -> str | None:
     """One sentence on why ``query`` with ``bindings`` has no rows, or None when it cannot tell more than that."""
-    labels = names.labels if names is not None else {}
 
     def name(term: Node) -> str:
-        return labels.get(term, str(term)) if isinstance(term, URIRef) else str(term)
+        label = names.label(term) if names is not None and isinstance(term, URIRef) else None
+        return label or str(term)
 
     year = _year(bindings["year"]) if isinstance(bindings.get("year"), Literal) else None
     subject = bindings.get("company", bindings.get("group"))

@@ -10,6 +10,7 @@ fits several things one that lists them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -75,6 +76,10 @@ def expand(text: str) -> URIRef | None:
     return str.__new__(URIRef, iri)  # checked above: rdflib's own check would only warn
 
 
+# up to this many things are looked up one by one (a fraction of a millisecond each); more read the whole table
+_ONE_BY_ONE = 2000
+
+
 class NameIndex:
     """Every label, alias and code of the things in a store, for turning names into IRIs.
 
@@ -98,6 +103,36 @@ class NameIndex:
     @property
     def iris(self) -> frozenset[URIRef]:
         return self.table.iris
+
+    def label(self, iri: URIRef) -> str | None:
+        """The label of one thing of the graph (None for a thing without one, or not of the graph's own).
+
+        >>> from kg.store import open_store
+        >>> store = open_store("oxigraph")
+        >>> store.load_file(EXAMPLE)
+        >>> NameIndex(store).label(expand("id:company/volta-cells"))
+        'Volta Cells'
+        """
+        if "table" in self.__dict__:
+            return self.labels.get(iri)
+        if kind_of(iri) is None:
+            return None  # the table holds the graph's own things only
+        rows = self.store.query(internal_query("entity-label").text, {"entity": iri}).rows
+        return str(rows[0][1]) if rows else None
+
+    def labels_of(self, terms: Iterable[object]) -> dict[URIRef, str]:
+        """The labels of the IRIs among ``terms``, asked one by one while they are few: an answer's things by name.
+
+        >>> from kg.store import open_store
+        >>> store = open_store("memory")
+        >>> store.load_file(EXAMPLE)
+        >>> NameIndex(store).labels_of([expand("id:company/kiwa-electric"), "not an IRI"])
+        {rdflib.term.URIRef('https://w3id.org/battery-kg/id/company/kiwa-electric'): 'Kiwa Electric'}
+        """
+        iris = {term for term in terms if isinstance(term, URIRef)}
+        if len(iris) > _ONE_BY_ONE:
+            return {iri: self.labels[iri] for iri in iris if iri in self.labels}
+        return {iri: label for iri in iris if (label := self.label(iri)) is not None}
 
     def _is_named(self, iri: URIRef) -> bool:
         if "table" in self.__dict__:

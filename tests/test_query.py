@@ -160,6 +160,14 @@ def test_an_iri_is_checked_by_itself_without_reading_every_name(graph):
         run(graph.store, "parent-chain", {"company": str(ID["company/no-such-company"])})
 
 
+def test_the_labels_of_a_few_things_are_those_of_the_whole_table(graph):
+    table = graph.names.labels
+    few = [*sorted(table)[::7], ID["company/no-such-company"], BKG.Company]
+    index = NameIndex(graph.store)
+    assert index.labels_of([*few, "not an IRI"]) == {iri: table[iri] for iri in few if iri in table}
+    assert "table" not in vars(index)  # asked thing by thing
+
+
 def test_a_parameter_value_is_bound_not_pasted(graph):
     hostile = 'x" } UNION { ?s ?p ?o } #'
     assert ask(graph, "entity-names", text=hostile) == []

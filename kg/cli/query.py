@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 import sys
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
+from rdflib import URIRef
+from rdflib.term import Node
 
 from ..catalogue import parse_columns
 from ..errors import QueryError
@@ -16,6 +19,7 @@ from ..limits import Limits
 from ..query import (
     FORMATS,
     NamedQuery,
+    NameIndex,
     bind,
     execute,
     format_result,
@@ -27,7 +31,7 @@ from ..query import (
     read_query_file,
     run,
 )
-from ..store import checked
+from ..store import QueryResult, checked
 from ..tables import TableView
 
 NAMES_NOTE = """\
@@ -48,6 +52,13 @@ def _arguments(params: tuple[str, ...]) -> dict[str, str]:
             raise click.UsageError(f"--param {param!r}: write NAME=VALUE, e.g. --param year=2012")
         arguments[name.strip()] = value
     return arguments
+
+
+def _labels(names: NameIndex | None, result: QueryResult, bindings: Mapping[str, Node]) -> dict[URIRef, str]:
+    """The labels a table shows for the things in an answer and its parameters."""
+    if names is None or result.kind != "SELECT":
+        return {}
+    return names.labels_of([*bindings.values(), *(term for row in result.rows for term in row)])
 
 
 def _from_file(path: Path) -> NamedQuery | str:
@@ -182,12 +193,12 @@ def query(
                     else None
                 )
                 parameters = [p.name for p in named.parameters]
-                view = TableView(bindings, parameters, names.labels if names else {}, iris, wide, reason)
+                view = TableView(bindings, parameters, _labels(names, result, bindings), iris, wide, reason)
         else:
             bindings = {name: literal_argument(value, name) for name, value in arguments.items()}
             result = execute(graph.store, text, bindings, origin=str(file) if file else "query")
             if fmt == "table":
-                view = TableView(labels=names.labels if names else {}, iris=iris, wide=wide)
+                view = TableView(labels=_labels(names, result, bindings), iris=iris, wide=wide)
         click.echo(format_result(result, fmt, width=shutil.get_terminal_size().columns, view=view), nl=False)
     finally:
         graph.close()
