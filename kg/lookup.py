@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from .catalogue import internal_query, named_query
 from .errors import QueryError, UnknownName
 from .limits import Limits
-from .names import NameTable, kind_of, name_key
+from .names import LEGAL_FORMS, NameTable, kind_of, name_key
 from .namespaces import PREFIXES
 from .store import Store, read_aside
 from .terms import iri_problem
@@ -30,10 +30,11 @@ __all__ = ["EXAMPLE", "NameIndex", "expand", "kind_of"]
 EXAMPLE = Path(__file__).parent / "examples" / "query-graph.trig"
 
 
-def _name_table(store: Store) -> NameTable:
-    # every name in the graph: the row limit is for answers people asked for, not for this table
+def _name_table(store: Store, containing: str | None = None) -> NameTable:
+    # every name in the graph, or those ``containing`` a text: the row limit is for answers people asked for
     everything = Limits(timeout=store.limits.timeout, max_rows=None)
-    answer = store.query(named_query("entity-names").text, limits=everything)
+    given = {"text": Literal(containing)} if containing else None
+    answer = store.query(named_query("entity-names").text, given, limits=everything)
     # read as the engine's terms (rdflib terms for half a million names cost seconds), and in a fixed
     # order, so that a thing with several labels is always shown by the same one
     rows = answer.native_rows()
@@ -78,6 +79,9 @@ def expand(text: str) -> URIRef | None:
 
 # up to this many things are looked up one by one (a fraction of a millisecond each); more read the whole table
 _ONE_BY_ONE = 2000
+# names looked up from the names that share a word with them (one scan of the names each) before a process
+# reads every name once instead
+_NARROW_LOOKUPS = 3
 
 
 class NameIndex:
@@ -85,12 +89,14 @@ class NameIndex:
 
     Built from the named query ``entity-names``, so it sees exactly what SPARQL sees; the matching is
     kg.names' :class:`~kg.names.NameTable`, the one report ingestion uses too. The table is read on
-    first use: an IRI is checked with a question about that IRI alone, which on a large store is
-    milliseconds against the seconds that reading every name takes.
+    first need: an IRI is checked with a question about that IRI alone, and the first few names from
+    the names that share their longest word, which on a large store takes milliseconds to a second or
+    two against the half minute that reading every name takes (bench/README.md).
     """
 
     def __init__(self, store: Store):
         self.store = store
+        self._narrow_lookups = 0
 
     @cached_property
     def table(self) -> NameTable:
@@ -134,6 +140,20 @@ class NameIndex:
             return {iri: self.labels[iri] for iri in iris if iri in self.labels}
         return {iri: label for iri in iris if (label := self.label(iri)) is not None}
 
+    def _narrow(self, text: str, kind: str | None) -> URIRef | None:
+        """The one thing ``text`` names exactly among the names that share its longest word, before the table is
+        read; None when that does not settle it (no match, several, a word too short), or after a few look-ups,
+        when reading every name once is the cheaper way."""
+        if "table" in self.__dict__ or self._narrow_lookups >= _NARROW_LOOKUPS:
+            return None
+        words = [word for word in re.findall(r"\w+", text.casefold()) if word not in LEGAL_FORMS]
+        longest = max(words, key=len, default="")
+        if len(longest) < 3:
+            return None
+        self._narrow_lookups += 1
+        matches = read_aside(lambda: _name_table(self.store, longest)).exact(text, kind)
+        return next(iter(matches)) if len(matches) == 1 else None
+
     def _is_named(self, iri: URIRef) -> bool:
         if "table" in self.__dict__:
             return iri in self.iris
@@ -163,6 +183,9 @@ class NameIndex:
         iri = expand(text)
         if iri is not None and kind_of(iri) is not None and kind in (None, kind_of(iri)) and self._is_named(iri):
             return iri
+        narrow = self._narrow(text, kind)
+        if narrow is not None:
+            return narrow
         matches = self.table.exact(text, kind)
         if kind in ("source", None) and not matches:
             # a report by the start of its id (without the hash an ingested report's id ends with) or of its title

@@ -16,6 +16,7 @@ import pytest
 from rdflib import RDF, Literal
 
 from kg.graph import load, python_value
+from kg.names import kind_of
 from kg.namespaces import BKG, DCTERMS, ID, RDFS, SDO, SKOS, iri, source_graph
 from kg.query import NameIndex, QueryError, UnknownName, named_queries, named_query, parse_header, run
 from kg.store import takes_values_first
@@ -166,6 +167,26 @@ def test_the_labels_of_a_few_things_are_those_of_the_whole_table(graph):
     index = NameIndex(graph.store)
     assert index.labels_of([*few, "not an IRI"]) == {iri: table[iri] for iri in few if iri in table}
     assert "table" not in vars(index)  # asked thing by thing
+
+
+def test_a_name_is_found_among_the_names_sharing_its_word_as_in_the_whole_table(graph):
+    def answer(index, name, kind):
+        try:
+            return index.resolve(name, kind)
+        except UnknownName as error:
+            return error.matches or "unknown"
+
+    whole = graph.names
+    for thing, label in sorted(whole.labels.items())[::15]:
+        for name in (label, f"{label.upper()} Inc."):
+            index = NameIndex(graph.store)
+            assert answer(index, name, kind_of(thing)) == answer(whole, name, kind_of(thing)), name
+    index = NameIndex(graph.store)
+    for name in ("Volta Cells", "Kiwa Electric", "Nord Energy"):
+        index.resolve(name, "company")
+    assert "table" not in vars(index)  # three names, each from the few names sharing its longest word
+    index.resolve("Hana Corp.", "company")
+    assert "table" in vars(index)  # then every name, once
 
 
 def test_a_parameter_value_is_bound_not_pasted(graph):
