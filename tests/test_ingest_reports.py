@@ -437,3 +437,14 @@ def test_an_aside_in_parentheses_after_a_listed_company():
         "Faradion": [("owned-by", "Reliance Industries")], "Reliance Industries": [], "Akasol": [], "BorgWarner": [],
         "HiNa Battery": [], "Zhongke Haina": [], "CATL": [], "Panasonic Energy": [], "Natron Energy": [],
     }  # fmt: skip
+
+
+def test_players_under_region_headings_and_a_region_heading_with_its_countries():
+    text = (
+        "# Battery Market 2025-2030\n\n## Leading Companies by Region\n\n### Latin America\n\n- Moura; Tudor; Clarios\n\n"
+        "## Country Analysis\n\n### Asia Pacific (China, Japan, India)\n\nAsia Pacific held 61% of demand in 2024.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert [c.mention for c in extraction.companies] == ["Moura", "Tudor", "Clarios"]
+    assert [(r.mention, r.items) for r in extraction.regions] == [("Asia Pacific", ("China", "Japan", "India"))]
+    assert [(f.scope_kind, f.scope, f.value) for f in extraction.figures] == [("region", "Asia Pacific", 61.0)]

@@ -78,6 +78,7 @@ _INLINE_SEGMENTS = re.compile(
 _SEGMENT_GROUP = re.compile(
     r"(?:^|\bby\s+|,\s*|\band\s+)(?P<label>[A-Za-z][\w /-]{1,30}?)\s*\((?P<list>[^()]{2,400},[^()]*)\)"
 )
+_REGION_HEADING = re.compile(r"(?P<label>[^()]{2,60}?)\s*\((?P<list>[^()]{2,300})\)\s*:?")
 _LABELLED_LINE = re.compile(
     r"^(?!(?:table|figure|fig\.|exhibit|chart|source|note)s?\b)(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)"
     r"(?:\s*[:–—]|\s+-)\s*(?P<list>.+)$",
@@ -253,6 +254,11 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
             if kind is None and section and block.level == 7 and block.text.endswith(":") and not short:
                 continue  # "The main cell suppliers for grid storage are:" introduces the list that follows
             place = block.text.rstrip(":").strip() if short and _is_place(block.text.rstrip(":")) else None
+            group = _REGION_HEADING.fullmatch(block.text.strip())
+            if group and _is_place(group["label"]) and _mostly_countries(split_list(group["list"])):
+                # "### North America (United States, Canada)": a region and its countries in the heading
+                place = group["label"].strip()
+                state.regions.append((place, split_list(group["list"])))
             if kind and not (section == "regions" and short and kind == "regions" and label is not None):
                 section, section_level, label = kind, block.level, None
             # a deeper heading, or a label ending in ":" ("North America:"), stays inside the section
@@ -369,6 +375,10 @@ def _unique(items: list) -> list:
 
 
 def _classify(heading: str) -> str | None:
+    # "Key Players by Region" is about players, "Market Share by Application" about applications
+    subject = re.split(r"\s+by\s+", heading, maxsplit=1, flags=re.I)[0]
+    if subject != heading and (kind := _classify(subject)):
+        return kind
     if _NARRATIVE.search(heading) and not re.search(
         r"segment|region|geograph|countr|player|applicat|type|compan|landscape|manufactur|supplier", heading, re.I
     ):
@@ -541,7 +551,11 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
                 _profile_fact(profile, fact["key"] if fact else None, fact["value"] if fact else item.text, state)
                 continue
             head = re.split(r"\s[–—-]\s|:\s", plain(item.text))[0]
-            if len(head.split()) <= 8:
+            several = split_list(_LIST_TAIL.sub("", head))
+            if ";" in head or (len(several) >= 3 and all(len(name.split()) <= 5 for name in several)):
+                for name in several:  # "CATL; BYD; LG Energy Solution": several names in one item
+                    state.add_company(name, "players-list")
+            elif len(head.split()) <= 8:
                 state.add_company(item.text, "players-list")
             if len(item.text.split()) > 8:
                 state.add_paragraph(item.text, label if label and not place else None)
