@@ -448,3 +448,24 @@ def test_players_under_region_headings_and_a_region_heading_with_its_countries()
     assert [c.mention for c in extraction.companies] == ["Moura", "Tudor", "Clarios"]
     assert [(r.mention, r.items) for r in extraction.regions] == [("Asia Pacific", ("China", "Japan", "India"))]
     assert [(f.scope_kind, f.scope, f.value) for f in extraction.figures] == [("region", "Asia Pacific", 61.0)]
+
+
+def test_a_chemistry_column_gives_claims_of_what_each_company_makes(reference, tmp_path):
+    page = tmp_path / "cells.md"
+    page.write_text(
+        "# Battery Cell Market 2025-2030\n\n| Manufacturer | Country | Cell chemistry |\n|---|---|---|\n"
+        "| CATL | China | LFP, NMC, sodium-ion |\n| Northvolt | Sweden | NMC |\n| Unknown Cells Ltd | Chile | Zinc-unobtanium |\n"
+    )
+    result = ingest(page, reference)
+    claimed = {
+        (result.graph.value(claim, BKG.claimSubject), result.graph.value(claim, BKG.claimObject))
+        for claim in result.graph.subjects(BKG.claimRelation, BKG.makesChemistry)
+    }
+    assert claimed == {
+        (iri("company", "catl"), iri("chemistry", "lfp")), (iri("company", "catl"), iri("chemistry", "nmc")),
+        (iri("company", "catl"), iri("chemistry", "sodium-ion")), (iri("company", "northvolt"), iri("chemistry", "nmc")),
+    }  # fmt: skip
+    data = Graph().parse("ontology/battery-kg.ttl", format="turtle")
+    for triple in result.graph:
+        data.add(triple)
+    assert violations(data, Path("ontology/shapes.ttl")) == []

@@ -20,7 +20,7 @@ from ..triples import decimal_literal
 from .check import About, Flag
 from .model import Extraction, Figure
 from .resolve import Resolution
-from .text import slug
+from .text import slug, split_list
 
 __all__ = ["UNITS", "DocumentMeta", "build_graph", "period_text"]
 
@@ -206,6 +206,13 @@ class _Builder:
                         claim = self.mint("claim", "headquarters", company.mention, code)
                         country = iri("country", code)
                         self.relation_claim(claim, subject, BKG.headquarteredIn, country, f"{company.mention}: {value}")
+                elif name == "chemistry":
+                    for mention in split_list(value):
+                        made = self.resolutions.get(("chemistry", mention))
+                        if made is not None and made.status == "resolved":
+                            claim = self.mint("claim", "chemistry", company.mention, str(made.id))
+                            text = f"{company.mention}: {value}"
+                            self.relation_claim(claim, subject, BKG.makesChemistry, made.iri, text)
 
     def relation_claim(self, claim: URIRef, subject: URIRef, relation: URIRef, obj: URIRef, text: str) -> None:
         self.add(claim, RDF.type, BKG.RelationClaim)

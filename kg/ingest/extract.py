@@ -620,9 +620,14 @@ def _table(block: Block, section: str | None, state: _State) -> None:
     countries = next((i for i, cell in enumerate(header) if _COUNTRIES_COLUMN.search(cell) and i != region), None)
     if company is not None and (region is None or company < region):
         hq = next((i for i, cell in enumerate(header) if _HQ_COLUMN.search(cell) and i != company), None)
+        made = next((i for i, cell in enumerate(header) if re.search(r"chemistr", cell, re.I) and i != company), None)
         for row in body:
             if company < len(row):
-                attributes = (("headquarters", row[hq]),) if hq is not None and hq < len(row) and row[hq] else ()
+                attributes = tuple(
+                    (what, row[at])
+                    for what, at in (("headquarters", hq), ("chemistry", made))  # "Chemistries | NMC, LMFP"
+                    if at is not None and at < len(row) and row[at]
+                )
                 name = state.add_company(row[company], "table", attributes)
                 if name and parent is not None and parent < len(row):
                     _parent_cell(name, header[parent], row[parent], state)

@@ -50,7 +50,7 @@ class CompanyMention:
     context: str  # players-list | profile | table | relation
     sentences: tuple[str, ...]
     relations: tuple[StatedRelation, ...] = ()
-    attributes: tuple[tuple[str, str], ...] = ()  # e.g. ("headquarters", "Japan") from a players table
+    attributes: tuple[tuple[str, str], ...] = ()  # ("headquarters", "Japan"), ("chemistry", "NMC, LFP"), ("alias", ...)
 
 
 @dataclass(frozen=True)

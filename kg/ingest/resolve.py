@@ -25,7 +25,7 @@ from ..namespaces import iri
 from ..records import ReferenceData
 from ..triples import concept_iri
 from .model import Extraction
-from .text import slug
+from .text import slug, split_list
 
 __all__ = ["Candidate", "Resolution", "Resolver", "reference_names", "resolve_extraction"]
 
@@ -217,6 +217,9 @@ def resolve_extraction(
             if by_alias.status == "resolved":
                 resolution = replace(by_alias, mention=company.mention)
         add(resolution)
+        for chemistry in (value for what, value in company.attributes if what == "chemistry"):
+            for name in split_list(chemistry):  # what a companies table says it makes
+                add(resolver.concept("chemistry", name, source_id, contained=True))
     for segment in extraction.segments:
         if segment.kind == "application":
             add(resolver.concept("application", segment.mention, source_id))
