@@ -183,7 +183,7 @@ class NameIndex:
         iri = expand(text)
         if iri is not None and kind_of(iri) is not None and kind in (None, kind_of(iri)) and self._is_named(iri):
             return iri
-        narrow = self._narrow(text, kind)
+        narrow = self._narrow(text, kind) if iri is None else None  # an IRI the graph does not name is no name
         if narrow is not None:
             return narrow
         matches = self.table.exact(text, kind)
