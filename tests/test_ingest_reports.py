@@ -52,6 +52,10 @@ def countries(result):
     }
 
 
+def stated_relations(extraction):
+    return {c.mention: [(r.relation, r.object) for r in c.relations] for c in extraction.companies}
+
+
 def figures(result):
     return [(f.metric, f.value, f.unit, f.scope_kind, f.scope, f.qualifier, f.year, f.period_start, f.period_end)
             for f in result.extraction.figures]  # fmt: skip
@@ -339,7 +343,7 @@ def test_a_wire_story_names_its_publisher_players_with_asides_and_the_years_of_i
     assert extraction.document.publisher == "Ostwind Analytics"
     assert (extraction.market.period_start, extraction.market.period_end) == (2025, 2031)
     assert "no forecast period found" not in extraction.warnings
-    listed = {c.mention: [(r.relation, r.object) for r in c.relations] for c in extraction.companies}
+    listed = stated_relations(extraction)
     assert listed == {
         "Invinity Energy Systems": [], "Sumitomo Electric": [], "CellCube": [("owned-by", "Enerox Holdings")],
         "Enerox Holdings": [],
@@ -432,7 +436,7 @@ def test_an_aside_in_parentheses_after_a_listed_company():
         "- Panasonic Energy (Japan)\n- Natron Energy (Private)\n"
     )
     extraction = extract_document(parse_text(text, "markdown"))
-    listed = {c.mention: [(r.relation, r.object) for r in c.relations] for c in extraction.companies}
+    listed = stated_relations(extraction)
     assert listed == {
         "Faradion": [("owned-by", "Reliance Industries")], "Reliance Industries": [], "Akasol": [], "BorgWarner": [],
         "HiNa Battery": [], "Zhongke Haina": [], "CATL": [], "Panasonic Energy": [], "Natron Energy": [],

@@ -78,7 +78,8 @@ _INLINE_SEGMENTS = re.compile(
 _SEGMENT_GROUP = re.compile(
     r"(?:^|\bby\s+|,\s*|\band\s+)(?P<label>[A-Za-z][\w /-]{1,30}?)\s*\((?P<list>[^()]{2,400},[^()]*)\)"
 )
-_REGION_HEADING = re.compile(r"(?P<label>[^()]{2,60}?)\s*\((?P<list>[^()]{2,300})\)\s*:?")
+# "North America (U.S., Canada)" as a whole list item or heading
+_REGION_GROUP = re.compile(r"(?P<label>[^()]{2,60}?)\s*\((?P<list>[^()]{2,300})\)\s*")
 _LABELLED_LINE = re.compile(
     r"^(?!(?:table|figure|fig\.|exhibit|chart|source|note)s?\b)(?:by\s+)?(?P<label>[A-Z][\w &/.,'-]{1,60}?)"
     r"(?:\s*[:–—]|\s+-)\s*(?P<list>.+)$",
@@ -197,6 +198,11 @@ class _State:
             self.companies[key] = CompanyMention(existing.mention, context, (), (), existing.attributes)
         return name
 
+    def add_relation(self, subject: str, relation: str, owner: str, text: str) -> None:
+        """A relation the document states outright, and the company on its other side."""
+        self.add_company(owner, "relation")
+        self.ownership.append(StatedRelation(subject, relation, owner, text))
+
     def _aside(self, raw: str, name: str) -> None:
         """The company a list names in parentheses after another: its owner ("Faradion (owned by Reliance
         Industries)", "Akasol (BorgWarner)") or its backer ("HiNa Battery (backed by Zhongke Haina)")."""
@@ -208,9 +214,10 @@ class _State:
         bare_name = len(other.split()) >= 2 or bool(re.search(r"\w[A-Z]", other))  # "BorgWarner", not "Listed"
         if not other or _is_place(other) or (not how and (not bare_name or _spelt_out(name, other))):
             return  # "(Japan)", "(Listed)", "Envision AESC (Automotive Energy Supply Corporation)": no other company
-        self.add_company(other, "relation" if how else "text")
         if how and not how.startswith(("backed", "through", "via")):
-            self.ownership.append(StatedRelation(name, "owned-by", other, plain(raw)))
+            self.add_relation(name, "owned-by", other, plain(raw))
+        else:
+            self.add_company(other, "relation" if how else "text")
 
     def add_segment(self, kind: str, text: str) -> None:
         text = plain(text).strip(" .;:")
@@ -254,7 +261,7 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
             if kind is None and section and block.level == 7 and block.text.endswith(":") and not short:
                 continue  # "The main cell suppliers for grid storage are:" introduces the list that follows
             place = block.text.rstrip(":").strip() if short and _is_place(block.text.rstrip(":")) else None
-            group = _REGION_HEADING.fullmatch(block.text.strip())
+            group = _REGION_GROUP.fullmatch(block.text.strip().removesuffix(":"))
             if group and _is_place(group["label"]) and _mostly_countries(split_list(group["list"])):
                 # "### North America (United States, Canada)": a region and its countries in the heading
                 place = group["label"].strip()
@@ -512,9 +519,7 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
             for item in nested:
                 state.regions.append((item.text.rstrip(":").strip(), [c.text for c in item.children]))
             return
-        grouped = [
-            re.fullmatch(r"(?P<label>[^()]{2,60}?)\s*\((?P<list>[^()]{2,300})\)\s*", item.text) for item in items
-        ]
+        grouped = [_REGION_GROUP.fullmatch(item.text) for item in items]
         if all(grouped) and all(_is_place(g["label"]) for g in grouped if g):
             for group in grouped:  # "North America (U.S., Canada)"
                 if group is not None:
@@ -694,10 +699,7 @@ def _profile_fact(company: str, key: str | None, value: str, state: _State) -> N
             state.add_company(held, "text")
         if len(owners) > 1:  # "Ownership: Stellantis, Mercedes-Benz and TotalEnergies": a joint venture of them
             for owner in owners:
-                state.add_company(_clean_name(owner), "relation")
-                state.ownership.append(
-                    StatedRelation(company, "joint-venture-of", _clean_name(owner), f"{key}: {value}")
-                )
+                state.add_relation(company, "joint-venture-of", _clean_name(owner), f"{key}: {value}")
         elif owners:
             _parent_cell(company, key, owners[0], state)
     elif key and _HQ_COLUMN.search(key):
@@ -715,9 +717,8 @@ def _parent_cell(name: str, column: str, cell: str, state: _State) -> None:
     owner = _clean_name(cell)
     if not owner or _NO_PARENT.fullmatch(cell.strip()) or owner.casefold() == name.casefold():
         return
-    state.add_company(owner, "relation")
     relation = "subsidiary-of" if re.search(r"parent|holding", column, re.I) else "owned-by"
-    state.ownership.append(StatedRelation(name, relation, owner, f"{name}: {column.strip()} {cell.strip()}"))
+    state.add_relation(name, relation, owner, f"{name}: {column.strip()} {cell.strip()}")
 
 
 def _key_value(key: str, value: str, state: _State) -> None:

@@ -252,7 +252,8 @@ def _spans(clause: str, context: Context) -> list[_Span]:
         inside = [s for s in spans if phrase_start <= s.start < match.start()]
         phrase = clause[phrase_start : match.end()].strip()
         tokens = market_tokens(phrase)
-        if inside and _names_the_report_market(tokens, context):
+        named_like_it = _names_the_report_market(tokens, context)
+        if inside and named_like_it:
             # "the European battery cell market" in a report on the Europe battery cell market: the place is
             # part of the market's name, not the scope
             spans[:] = [s for s in spans if s not in inside]
@@ -266,7 +267,7 @@ def _spans(clause: str, context: Context) -> list[_Span]:
                 tokens == product or (tokens < product and all(_is_place_word(w) for w in product - tokens))
                 for product in market_variants(context.product)
             )
-            or _names_the_report_market(tokens, context)
+            or named_like_it
         )
         add(phrase_start, match.end(), "market" if same else "other-market")
     for match in _SEGMENT_WORD.finditer(clause):
