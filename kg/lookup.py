@@ -103,6 +103,10 @@ class NameIndex:
         return read_aside(lambda: _name_table(self.store))
 
     @property
+    def _read_every_name(self) -> bool:
+        return "table" in self.__dict__  # where cached_property keeps the table once read
+
+    @property
     def labels(self) -> dict[URIRef, str]:
         return self.table.labels
 
@@ -119,7 +123,7 @@ class NameIndex:
         >>> NameIndex(store).label(expand("id:company/volta-cells"))
         'Volta Cells'
         """
-        if "table" in self.__dict__:
+        if self._read_every_name:
             return self.labels.get(iri)
         if kind_of(iri) is None:
             return None  # the table holds the graph's own things only
@@ -144,7 +148,7 @@ class NameIndex:
         """The one thing ``text`` names exactly among the names that share its longest word, before the table is
         read; None when that does not settle it (no match, several, a word too short), or after a few look-ups,
         when reading every name once is the cheaper way."""
-        if "table" in self.__dict__ or self._narrow_lookups >= _NARROW_LOOKUPS:
+        if self._read_every_name or self._narrow_lookups >= _NARROW_LOOKUPS:
             return None
         words = [word for word in re.findall(r"\w+", text.casefold()) if word not in LEGAL_FORMS]
         longest = max(words, key=len, default="")
@@ -155,7 +159,7 @@ class NameIndex:
         return next(iter(matches)) if len(matches) == 1 else None
 
     def _is_named(self, iri: URIRef) -> bool:
-        if "table" in self.__dict__:
+        if self._read_every_name:
             return iri in self.iris
         ask = internal_query("named-entity").text
         return bool(self.store.query(ask, {"entity": iri}).boolean)
