@@ -473,3 +473,47 @@ def test_a_chemistry_column_gives_claims_of_what_each_company_makes(reference, t
     for triple in result.graph:
         data.add(triple)
     assert violations(data, Path("ontology/shapes.ttl")) == []
+
+
+def test_a_table_of_contents_gives_segments_regions_and_the_profiled_companies():
+    text = (
+        "# Nickel-Zinc Battery Market - Forecast to 2031\n\nReport Code: NZ 208 | Publisher: Eastbrook Data\n\n"
+        "## Contents\n\n1 Executive Summary\n2 Nickel-Zinc Battery Market, by Application\n2.1 Power Tools\n"
+        "2.2 Data Centers\n3 Nickel-Zinc Battery Market, by Geography\n3.1 Europe\n3.1.1 Italy\n3.1.2 Spain\n"
+        "3.2 Asia Pacific\n3.2.1 India\n3.2.2 Australia\n4 Competitive Landscape\n4.1 Market Ranking Analysis\n"
+        "4.2 Company Evaluation Quadrant\n5 Company Profiles\n5.1 Major Players\n5.1.1 ZincFive, Inc.\n"
+        "5.1.1.1 Business Overview\n5.1.1.2 SWOT Analysis\n5.1.2 Enzinc Inc.\n5.1.2.1 Products Offered\n"
+        "5.2 Start-ups\n5.2.1 Urban Electric Power\n6 Appendix\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert (extraction.document.publisher, extraction.document.report_id) == ("Eastbrook Data", "NZ 208")
+    assert [(s.kind, s.mention) for s in extraction.segments] == [
+        ("application", "Power Tools"), ("application", "Data Centers"),
+    ]  # fmt: skip
+    assert [(r.mention, r.items) for r in extraction.regions] == [
+        ("Europe", ("Italy", "Spain")), ("Asia Pacific", ("India", "Australia")),
+    ]  # fmt: skip
+    assert [c.mention for c in extraction.companies] == ["ZincFive, Inc", "Enzinc Inc", "Urban Electric Power"]
+
+
+def test_segmentation_bullets_bylines_between_separators_and_a_list_between_dashes():
+    html = (
+        '<html><head><meta property="og:site_name" content="Westfold Research"></head><body>'
+        "<h1>Lithium Titanate Battery Market 2025-2030</h1><p>Anna Berg · Report LTO-2207 · 3 March 2025</p>"
+        "<h2>Who leads</h2><p>Three manufacturers — Toshiba, Altairnano and eVionyx — supply most cells.</p>"
+        "<h2>Scope</h2><ul><li><b>By end use:</b> buses, rail, marine</li>"
+        "<li><b>By geography:</b> Europe (Norway, Poland), Asia (Japan, Vietnam)</li></ul></body></html>"
+    )
+    extraction = extract_document(parse_text(html, "html"))
+    # the byline's parts are a person, a report code and a date: the page's own metadata names the publisher
+    assert (extraction.document.publisher, extraction.document.report_id) == ("Westfold Research", "LTO-2207")
+    assert [c.mention for c in extraction.companies] == ["Toshiba", "Altairnano", "eVionyx"]
+    assert [(s.kind, s.mention) for s in extraction.segments] == [
+        ("application", "buses"), ("application", "rail"), ("application", "marine"),
+    ]  # fmt: skip
+    assert [(r.mention, r.items) for r in extraction.regions] == [
+        ("Europe", ("Norway", "Poland")), ("Asia", ("Japan", "Vietnam")),
+    ]  # fmt: skip
+    outlet = extract_document(parse_text("Pack prices fall again\n\nBy Lee Park | Cell Weekly | 2 May 2025\n\n"
+                                         "Prices fell 9% in 2024, prepared by nobody.\n", "text"))  # fmt: skip
+    assert outlet.document.publisher == "Cell Weekly"

@@ -15,6 +15,7 @@ text from that depth on, with a warning.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import stat
@@ -101,17 +102,21 @@ _CTA_START = re.compile(
 )
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 # Page furniture of catalog pages: "Report ID: 4471", "Pages: 180", "Base Year: 2024", "Format: PDF".
-_METADATA_LINE = re.compile(
-    r"^\W{0,3}(?P<key>publisher|published(?: by| on| date)?|publication date|date of publication|release date"
+_METADATA_KEY = (
+    r"(?:publisher|published(?: by| on| date)?|publication date|date of publication|release date"
     r"|report (?:id|code|no\.?|number|format|type|pages)|sku|pages|no\.? of pages|number of pages|format|file format"
     r"|base year|historical (?:data|period|years?)|forecast (?:period|years?)|study period|estimated year|category"
     r"|industry|author|analyst|last updated|updated(?: on)?|delivery|price|single[- ]user(?: license| price)?"
     r"|(?:single|multi|enterprise|corporate|global|site|team|multiple)[- ]?(?:user\s*)?licen[cs]e(?: price)?"
     r"|language|isbn|doi|status|edition|region(?:s)? covered|geographies covered|companies covered"
     r"|key (?:companies|players|vendors) covered|segments covered|units?|currency)"
-    r"\s*(?:[:|#]|\s-\s)\s*(?P<value>\S.{0,300})$",
-    re.I,
 )
+_METADATA_LINE = re.compile(rf"^\W{{0,3}}(?P<key>{_METADATA_KEY})\s*(?:[:|#]|\s-\s)\s*(?P<value>\S.{{0,300}})$", re.I)
+_PUBLISHER_META = ", ".join(
+    f'meta[{attribute}="{name}" i]'
+    for attribute, name in [("property", "og:site_name"), ("name", "publisher"), ("name", "citation_publisher"),
+                            ("name", "dc.publisher")]
+)  # fmt: skip
 _BINARY_MAGIC = {
     b"PK\x03\x04": "a ZIP archive (or DOCX/XLSX)",
     b"\x89PNG": "a PNG image",
@@ -266,6 +271,11 @@ def parse_text(text: str, fmt: str) -> Document:
     walker = _Walker()
     if tree.body is not None:
         walker.container(tree.body, 0)
+    # the page's own statement of who publishes it, after whatever its text says
+    for meta in tree.css(_PUBLISHER_META):
+        if content := _clean(meta.attributes.get("content") or "").replace("\n", " "):
+            walker.blocks.append(Block("metadata", content[:300], key="Publisher"))
+            break
     if walker.too_deep:
         warnings.append(f"HTML nested deeper than {MAX_DEPTH} elements: the deeper part is read as plain text")
     if not any(b.kind not in ("cta", "metadata") for b in walker.blocks):
@@ -280,6 +290,8 @@ def _clean(text: str) -> str:
 
 
 _LABEL_START = re.compile(r"^[A-Z][\w &/().,'-]{0,50}?\s*:\s+\S")
+# "4.1 Aviation": an entry of a numbered outline (a table of contents), never a year ("2024 Europe")
+_OUTLINE_ENTRY = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[^\W\d_a-z]")
 _LINE_END = re.compile(r"[.!?:;]\s*$")
 
 
@@ -296,13 +308,19 @@ def join_wraps(text: str) -> str:
     'Europe: Germany, France\\nAsia-Pacific: China, Japan'
     >>> join_wraps("Shares were led by North\\nAmerica: 38% of revenue.")
     'Shares were led by North America: 38% of revenue.'
+    >>> join_wraps("5 Market, by Application\\n5.1 Aviation\\n5.2 Automotive")
+    '5 Market, by Application\\n5.1 Aviation\\n5.2 Automotive'
     """
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         return ""
     out = [lines[0]]
     label_run = bool(_LABEL_START.match(lines[0]))
-    for line in lines[1:]:
+    for previous, line in itertools.pairwise(lines):
+        if _OUTLINE_ENTRY.match(line) and (_OUTLINE_ENTRY.match(previous) or _LINE_END.search(out[-1])):
+            out.append(line)  # the next entry of an outline
+            label_run = False
+            continue
         if _LABEL_START.match(line) and (label_run or _LINE_END.search(out[-1])):
             out.append(line)
             label_run = True
@@ -398,6 +416,8 @@ class _Walker:
             "\n",
             text,
         )
+        # "Report ID: EN 4471 | Published: March 2025 | Publisher: X": fields in one line, between separators
+        text = re.sub(rf"\s+[|·•]\s+(?={_METADATA_KEY}\s*:)", "\n", text, flags=re.I)
         lines = text.split("\n")
         metadata = [_METADATA_LINE.match(line) for line in lines]
         if any(metadata):

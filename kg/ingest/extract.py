@@ -93,8 +93,8 @@ _PLAYERS_SENTENCE = re.compile(
     r"\b(?i:players?|companies|vendors|manufacturers|participants|competitors|suppliers|makers|producers|landscape"
     r"|names|incumbents|leaders|contenders|firms|challengers|developers|start-?ups|integrators|automakers|carmakers"
     r"|OEMs|customers|partners|rivals|investors|backers|shareholders)\b[^.:]{0,80}?"
-    r"\b(?:like|include|includes|included|including|such as|are|is|profiled|covered|comprise|comprises|namely"
-    r"|featuring|features|:)\s*:?\s+(?P<list>[^\W\d_a-z][^.]*?(?:\.(?=\w)[^.]*?)*)(?:\.\s|\.$|$)"
+    r"(?:\b(?:like|include|includes|included|including|such as|are|is|profiled|covered|comprise|comprises|namely"
+    r"|featuring|features|:)|\s(?:—|–|--))\s*:?\s+(?P<list>[^\W\d_a-z][^.]*?(?:\.(?=\w)[^.]*?)*)(?:\.\s|\.$|$)"
 )
 _LISTED_NAME = r"[^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,4}"
 _PLAYERS_BEFORE = re.compile(
@@ -443,7 +443,9 @@ def _clean_name(name: str) -> str:
         return ""
     first = name[0]
     # a name starts with a capital, a digit, or a letter of a script without case (宁德时代)
-    if not (first.isupper() or first.isdigit() or (first.isalpha() and first.lower() == first.upper())):
+    if not (
+        first.isupper() or first.isdigit() or (first.isalpha() and first.lower() == first.upper())
+    ) and not _LOWER_INITIAL.match(name):
         return ""
     if _NOT_A_NAME.match(name) and len(name.split()) <= 2:
         return ""
@@ -567,9 +569,97 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
                 _players_in(item.text, state)
     else:
         for item in _flatten(items):
+            if _segmentation_line(item.text, state):
+                continue
             if len(item.text.split()) > 3 or re.search(r"\d", item.text):  # "CAGR (2025-2030): 18.6%"
                 state.add_paragraph(item.text, place or label)
                 _players_in(item.text, state)
+
+
+_OUTLINE_ENTRY = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<title>[^\W\d_a-z].*)$")
+# what a report's outline puts under a company, and the groups it puts companies in: never a company's name
+_OUTLINE_TOPIC = re.compile(
+    r"\b(?:overview|offered|developments?|swot|financials?|strateg\w*|view|strengths?|weakness\w*|threats?"
+    r"|right to win|deals|expansions?|launches|revenue|analysis|introduction|outlook|description|recent|competitive"
+    r"|opportunit\w*|portfolio|scenario|evaluation|quadrant|matrix|ranking|benchmark\w*|share|mapping|footprint"
+    r"|mergers?|acquisitions?|partnerships?|collaborations?|players?|companies|start-?ups?|smes?|vendors|others?"
+    r"|manufacturers|summary|key|business|products?|profiles?|landscape|snapshot|highlights|contact)\b",
+    re.I,
+)
+
+
+def _outline(text: str) -> tuple[Item, ...]:
+    """A numbered outline, as a report's table of contents gives it, as nested items ("6 Market, by Region",
+    "6.1 North America", "6.1.1 US": an item, its child, its grandchild); () for text that is not one.
+
+    >>> [(i.text, [c.text for c in i.children]) for i in _outline("1 Introduction\\n2 By Region\\n2.1 Europe\\n2.2 Asia")]
+    [('Introduction', []), ('By Region', ['Europe', 'Asia'])]
+    """
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    entries = [match for line in lines if (match := _OUTLINE_ENTRY.match(line))]
+    if len(entries) < 3 or len(entries) * 5 < len(lines) * 4:
+        return ()
+    top: list[tuple[str, list]] = []
+    open_entries: list[tuple[int, list]] = [(0, top)]  # the entries the next one may be nested under
+    for entry in entries:
+        depth = entry["number"].count(".") + 1
+        while open_entries[-1][0] >= depth:
+            open_entries.pop()
+        children: list = []
+        open_entries[-1][1].append((entry["title"].strip(), children))
+        open_entries.append((depth, children))
+
+    def items(entries: list[tuple[str, list]]) -> tuple[Item, ...]:
+        return tuple(Item(title, items(children)) for title, children in entries)
+
+    return items(top)
+
+
+def _contents(items: tuple[Item, ...], state: _State) -> None:
+    """What a report's outline says it covers: the segments under a "by Type" or "by Application" entry, the
+    regions and countries under a "by Region" entry, the companies under "Company Profiles"."""
+    for item in items:
+        kind = _classify(_unnumbered(item.text))
+        if kind in ("types", "applications"):
+            for child in item.children:
+                state.add_segment("type" if kind == "types" else "application", _unnumbered(child.text))
+        elif kind == "regions":
+            _list(item.children, "regions", None, state, None)
+        elif kind == "players":
+            for name in _profiled(item.children):
+                state.add_company(name, "players-list")
+        else:
+            _contents(item.children, state)
+
+
+def _profiled(items: tuple[Item, ...]) -> list[str]:
+    """The companies in the players part of an outline: the entries whose own entries are the parts of a profile
+    ("Business Overview", "Products Offered"), and those listed without parts under a group ("Other Players")."""
+    names = []
+    for item in items:
+        title = _unnumbered(item.text)
+        if _OUTLINE_TOPIC.search(title):
+            names.extend(_profiled(item.children))  # a group ("Key Players") or a topic ("Market Share Analysis")
+        elif all(_OUTLINE_TOPIC.search(_unnumbered(child.text)) for child in item.children):
+            names.append(title)
+    return names
+
+
+def _segmentation_line(text: str, state: _State) -> bool:
+    """A line naming one dimension the report is segmented by, with its segments: "By application: grid storage,
+    consumer electronics", "By region: North America (US, Canada), Europe (Germany, UK)". Whether it was one."""
+    match = _LABELLED_LINE.match(plain(text))
+    kind = _classify(match["label"]) if match else None
+    if match is None or kind is None:
+        return False
+    if kind == "regions":
+        return _regions_inline(match["list"], state)
+    names = split_list(_LIST_TAIL.sub("", match["list"]))
+    if kind == "players" or len(names) < 2 or any(len(name.split()) > 6 for name in names):
+        return False
+    for name in names:
+        state.add_segment("type" if kind == "types" else "application", name)
+    return True
 
 
 def _flatten(items: tuple[Item, ...]) -> list[Item]:
@@ -738,6 +828,10 @@ def _key_value(key: str, value: str, state: _State) -> None:
 
 
 def _paragraph(block: Block, section: str | None, label: str | None, state: _State, place: str | None) -> None:
+    outline = _outline(block.text)
+    if outline:
+        _contents(outline, state)
+        return
     text = _inline_numbering(block.text)
     if section == "regions" and _regions_inline(text, state):
         return
@@ -796,6 +890,8 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         state.profiles[_clean_name(profile).casefold()].extend(sentences(plain(text)))
 
 
+# a name that starts in lower case, before a capital: "eVionyx", "e-Zinc", "iM3NY"
+_LOWER_INITIAL = re.compile(r"[a-z]-?[A-Z]")
 _CONNECTORS = frozenset(
     ["and", "or", "&", "of", "de", "der", "des", "du", "la", "le", "von", "van", "y", "e", "da", "di"]
 )
@@ -808,8 +904,10 @@ def _names_prefix(text: str) -> str:
     aside = re.compile(r"\([^()]*\)")
     for word in re.finditer(r"[^\s,;]+", aside.sub(lambda m: " " * len(m.group()), text)):
         token = word.group()
-        if token[0].islower() and token.lower().strip(".") not in _CONNECTORS and not re.match(r"e[A-Z]|i[A-Z]", token):
-            end = word.start()
+        if token in ("—", "–", "--") or (
+            token[0].islower() and token.lower().strip(".") not in _CONNECTORS and not _LOWER_INITIAL.match(token)
+        ):
+            end = word.start()  # "A, B and C buy cells", "— A, B and e-Zinc — held 35%"
             break
     return text[:end].rstrip(" ,;")
 
@@ -953,11 +1051,41 @@ _MARKET_NAME = re.compile(
 # a byline in the opening paragraphs: "Published March 2025 by Example Insights. Report code EMI-0425.",
 # "..., according to a new study by Harbour Insight."
 _PUBLISHED_BY = re.compile(
-    r"(?:\b(?i:published|released|issued)\b[^.;]{0,80}?|\b(?i:study|report|survey|analysis)\s+)\b(?i:by)\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
+    r"(?:\b(?i:published|released|issued|prepared|compiled|produced)\b[^.;]{0,80}?|\b(?i:study|report|survey|analysis)\s+)\b(?i:by)\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
 )
 _REPORT_CODE = re.compile(
     r"\breport\s+(?:id|code|no\.?|number)\s*[:#]?\s*(?P<id>(?=[\w./-]*\d)[A-Z0-9][A-Z0-9._/-]{2,30}[A-Z0-9])\b", re.I
 )
+
+
+_BYLINE_PART = re.compile(r"\s+[·|•]\s+")
+_DATED = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _byline(paragraphs: list[str]) -> tuple[str | None, str | None]:
+    """The publisher and report id of a byline of parts between separators: "Harbor Lane Research · Report
+    HL-0325 · February 2025", "By Jane Roe | Battery Weekly | 12 June 2025" (the outlet, not its reporter).
+
+    >>> _byline(["By Jane Roe · Battery Industry Weekly · 14 February 2025"])
+    ('Battery Industry Weekly', None)
+    """
+    for text in paragraphs:
+        parts = _BYLINE_PART.split(text.strip()) if len(text) <= 200 and "\n" not in text else []
+        if len(parts) < 2 or not any(_DATED.search(part) and len(part.split()) <= 4 for part in parts):
+            continue
+        code = next(
+            (m["id"] for p in parts if (m := re.fullmatch(r"Report\s+(?P<id>[A-Z][A-Z0-9-]*\d[A-Z0-9-]*)", p))), None
+        )
+        names = [
+            part
+            for part in parts
+            if not _DATED.search(part)
+            and not re.match(r"(?i:by|report|updated|published)\b", part)
+            and re.fullmatch(r"[^\W\d_a-z][\w&.'’-]*(?:\s+[\w&.'’-]+){0,5}", part)
+            and not _is_place(part)
+        ]
+        return (names[0] if names else None), code
+    return None, None
 
 
 def _market_and_info(document: Document, state: _State) -> tuple[Market, DocumentInfo]:
@@ -989,15 +1117,20 @@ def _market_and_info(document: Document, state: _State) -> tuple[Market, Documen
     domains = Counter(urlparse(link).netloc.removeprefix("www.") for link in links if urlparse(link).netloc)
     byline = " ".join(paragraphs)[:1000]
     stated = _PUBLISHED_BY.search(byline)
+    parted_publisher, parted_code = _byline(paragraphs)
     publisher = (
         state.metadata.get("publisher")
         or (stated["publisher"] if stated else None)
+        or parted_publisher
         or (domains.most_common(1)[0][0] if domains else None)
     )
     ids = Counter(number for link in links for number in re.findall(r"(?<![\d])(\d{5,9})(?![\d])", urlparse(link).path))
     code = _REPORT_CODE.search(byline)
     report_id = (
-        state.metadata.get("report_id") or (code["id"] if code else None) or (ids.most_common(1)[0][0] if ids else None)
+        state.metadata.get("report_id")
+        or (code["id"] if code else None)
+        or parted_code
+        or (ids.most_common(1)[0][0] if ids else None)
     )
     url = _report_url(tuple(links), report_id)
     return market, DocumentInfo(title, publisher, report_id, url, document.format)

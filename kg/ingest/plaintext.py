@@ -173,6 +173,10 @@ def _continues(previous: str, line: str, width: int | None) -> bool:
     return line[:1].islower() and not re.search(r"[.!?:]\s*$", previous)
 
 
+# "By Lee Park | Cell Weekly | 2 May 2025", "Harbor Research · Report HR-1 · 2025": who and when, not a heading
+_BYLINE = re.compile(r"^By\s+[^\W\d_a-z]|.*\s[|·•]\s.*\b(?:19|20)\d\d\b")
+
+
 def _title_like(line: str) -> bool:
     words = [w for w in re.findall(r"[^\s]+", line) if w.lower() not in _SMALL_WORDS]
     if not words:
@@ -193,7 +197,7 @@ def _heading(line: str, previous: str, following: str, in_paragraph: bool, bulle
     numbered = _NUMBERED_HEADING.match(line)
     if numbered and alone and not _BULLET.match(following or "") and _title_like(numbered["text"]):
         return f"## {_escape(line)}"
-    if bullet or in_paragraph or _LABEL.match(line) or line.endswith(":"):
+    if bullet or in_paragraph or _LABEL.match(line) or line.endswith(":") or _BYLINE.match(line):
         return None
     if alone and len(words) <= 10 and _title_like(line) and following and not re.search(r"%|\$|€|\d\.\d", line):
         return f"### {_escape(line)}"
