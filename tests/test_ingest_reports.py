@@ -517,3 +517,14 @@ def test_segmentation_bullets_bylines_between_separators_and_a_list_between_dash
     outlet = extract_document(parse_text("Pack prices fall again\n\nBy Lee Park | Cell Weekly | 2 May 2025\n\n"
                                          "Prices fell 9% in 2024, prepared by nobody.\n", "text"))  # fmt: skip
     assert outlet.document.publisher == "Cell Weekly"
+
+
+def test_companies_named_in_prose_by_what_they_do_or_who_backs_them():
+    text = (
+        "Sodium-ion cells move to grid pilots\n\nOn Monday sodium-ion developer Tiamat said its line was running, and "
+        "the Chinese cell maker Zoolnasm's rival shipped samples. Peak Energy, which is backed by General Catalyst, "
+        "will test packs in 2026. Prices were cut by the supplier Friday.\n"
+    )
+    extraction = extract_document(parse_text(text, "text"))
+    assert [c.mention for c in extraction.companies] == ["Tiamat", "Zoolnasm", "Peak Energy", "General Catalyst"]
+    assert stated_relations(extraction)["Peak Energy"] == []  # a backer is not an owner

@@ -933,6 +933,21 @@ _APPOSITIVE = re.compile(
 )
 
 
+# "graphite producer Novonix said", "the Swedish cell maker Northvolt": a company named after what it does
+_ROLE_THEN_NAME = re.compile(
+    r"(?<![A-Z])\b[a-z][\w-]*\s+(?:maker|manufacturer|producer|supplier|developer|start-?up|recycler|miner|refiner"
+    r"|integrator|automaker|carmaker)\s+(?P<name>[^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,3})"
+)
+# "Ascend Elements, which is backed by Hitachi": a company and its backer, neither of them its owner
+_BACKED_BY = re.compile(
+    rf"(?P<name>{_LISTED_NAME}),\s+(?:which\s+(?:is|was)\s+)?(?:backed|funded|supported)\s+by\s+(?P<backer>{_LISTED_NAME})"
+)
+_CALENDAR = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\b"
+)
+
+
 def _inline_numbering(text: str) -> str:
     """A list numbered inside a line as a comma list: "include: 1) Samsung SDI 2) LG Energy Solution" ->
     "include: Samsung SDI, LG Energy Solution"."""
@@ -950,11 +965,14 @@ def _players_in(sentence: str, state: _State) -> None:
             for name in split_list(_names_prefix(_LIST_TAIL.sub("", match["list"]))):
                 if not _is_place(name):
                     state.add_company(name, "players-list")
+    named = [m["name"] for m in _ROLE_THEN_NAME.finditer(sentence)]
     if "," in sentence:
-        for match in _APPOSITIVE.finditer(sentence):
-            name = _clean_name(match["name"])
-            if name and not _is_place(name) and not _NOT_A_NAME.match(name):
-                state.add_company(name, "text")
+        named += [m["name"] for m in _APPOSITIVE.finditer(sentence)]
+        named += [name for m in _BACKED_BY.finditer(sentence) for name in (m["name"], m["backer"])]
+    for found in named:
+        name = _clean_name(re.sub(r"['’]s$", "", found))
+        if name and not _is_place(name) and not _NOT_A_NAME.match(name) and not _CALENDAR.match(name):
+            state.add_company(name, "text")
     if not re.search(r"%|percent|per cent", sentence):
         return  # every ownership statement states a share
     for pattern in _OWNERSHIP:
