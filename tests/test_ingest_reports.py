@@ -528,3 +528,16 @@ def test_companies_named_in_prose_by_what_they_do_or_who_backs_them():
     extraction = extract_document(parse_text(text, "text"))
     assert [c.mention for c in extraction.companies] == ["Tiamat", "Zoolnasm", "Peak Energy", "General Catalyst"]
     assert stated_relations(extraction)["Peak Energy"] == []  # a backer is not an owner
+
+
+def test_a_share_held_by_something_the_report_does_not_list_is_that_things_not_the_markets():
+    text = (
+        "Flow Battery Market Report 2025-2030\n\nIn 2024, utility projects accounted for 58% of installed capacity; "
+        "the top three vendors held 40% together. Vanadium systems represent about 70% of deployments.\n"
+    )
+    extraction = extract_document(parse_text(text, "text"))
+    assert [(f.metric, f.scope_kind, f.scope, f.value) for f in extraction.figures] == [
+        ("market_share", "segment", "utility projects", 58.0),
+        ("percentage", "market", "Flow Battery", 40.0),
+        ("market_share", "segment", "Vanadium systems", 70.0),
+    ]

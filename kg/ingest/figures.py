@@ -72,6 +72,18 @@ REGION_WORDS = (
 )
 _MARKET_WORD = re.compile(r"\b(market|industry|sector)\b", re.I)
 _SEGMENT_WORD = re.compile(r"(?<![\w-])(segment|sub-segment|category|application|format|type)\b", re.I)
+# a clause that opens with what holds the share it states: "Electric vehicles held 61.2% of revenue in 2024"
+_SHARE_SUBJECT = re.compile(
+    r"^\s*(?:In\s+(?:19|20)\d\d,?\s+)?(?P<subject>[A-Za-z][\w-]*(?:\s+[\w-]+){0,3}?)\s+(?:held|holds?|accounted for"
+    r"|accounts? for|captured|captures?|represented|represents?|made up|makes? up|contributed|contributes?|commanded"
+    r"|commands?|took|takes?)\s+"
+    r"(?:(?:about|around|approximately|nearly|over|roughly|almost|some)\s+)?\d"
+)
+_NOT_A_SEGMENT = re.compile(
+    r"\b(?:the|this|that|these|those|it|its|their|they|which|top|largest|leading|players?|compan\w*|vendors?|firms?"
+    r"|market|industry|share|revenue|sales|remaining|rest|others?|together|combined|each|both)\b",
+    re.I,
+)
 _PHRASE_STOP = frozenset(
     [
         "the",
@@ -274,6 +286,10 @@ def _spans(clause: str, context: Context) -> list[_Span]:
         phrase_start = _phrase_start(clause, match.start())
         if phrase_start < match.start() and not any(phrase_start <= s.start < match.start() for s in spans):
             add(phrase_start, match.end(), "segment")
+    sharer = _SHARE_SUBJECT.match(clause)
+    if sharer and not spans and not _NOT_A_SEGMENT.search(sharer["subject"]):
+        # "Electric vehicles held 61% of revenue": what holds a share, unnamed elsewhere, is a part of the market
+        add(sharer.start("subject"), sharer.end("subject"), "segment")
     return sorted(spans, key=lambda s: s.start)
 
 
