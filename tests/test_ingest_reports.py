@@ -541,3 +541,12 @@ def test_a_share_held_by_something_the_report_does_not_list_is_that_things_not_t
         ("percentage", "market", "Flow Battery", 40.0),
         ("market_share", "segment", "Vanadium systems", 70.0),
     ]
+
+
+def test_a_region_with_the_countries_a_sentence_says_lead_it():
+    text = (
+        "Zinc Battery Market 2025-2030\n\nEurope grew 12.5% in 2024, driven by Norway, Poland and Spain. "
+        "North America was led by strong EV demand. Latin America, led by Brazil's bus makers, grew 4%.\n"
+    )
+    extraction = extract_document(parse_text(text, "text"))
+    assert [(r.mention, r.items) for r in extraction.regions] == [("Europe", ("Norway", "Poland", "Spain"))]

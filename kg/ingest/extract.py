@@ -877,6 +877,7 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
                 state.add_segment(kind, name)
         if re.search(r"\bregion", sentence, re.I):
             _regions_inline(sentence, state)
+        _countries_leading(sentence, state)
         _players_in(sentence, state)
         if re.search(r"subsidiary|joint venture|unit|division", sentence):
             for match in _RELATION_SUBJECT.finditer(sentence):
@@ -1012,6 +1013,23 @@ def _regions_inline(text: str, state: _State) -> bool:
                 state.regions.append((match["label"].strip(), split_list(match["list"])))
         return True
     return False
+
+
+# "Asia Pacific accounted for 44.6% of revenue, led by Japan, China and South Korea"
+_LED_BY = re.compile(
+    rf"\b(?P<region>{REGION_WORDS})\b(?:[^.;]|\.\d){{0,120}}?\b(?:led by|driven by|chiefly|mainly|notably|especially)\s+"
+    r"(?P<list>[^\W\d_a-z][^.;()]{2,200})"
+)
+
+
+def _countries_leading(sentence: str, state: _State) -> None:
+    """A region with the countries the sentence says lead it; every one of them must be a country."""
+    for match in _LED_BY.finditer(sentence):
+        items = split_list(_names_prefix(_LIST_TAIL.sub("", match["list"])))
+        found = normalize_items(local_items(items))
+        possessive = any(re.search(r"['’]s$", item) for item in items)  # "led by Brazil's bus makers"
+        if items and not possessive and len(found) == len(items) and all(m.status != "unresolved" for m in found):
+            state.regions.append((match["region"], items))
 
 
 def _with_sentences(state: _State, all_sentences: list[str]) -> tuple[CompanyMention, ...]:
