@@ -550,3 +550,18 @@ def test_a_region_with_the_countries_a_sentence_says_lead_it():
     )
     extraction = extract_document(parse_text(text, "text"))
     assert [(r.mention, r.items) for r in extraction.regions] == [("Europe", ("Norway", "Poland", "Spain"))]
+
+
+def test_a_share_that_listed_companies_hold_together_is_no_single_companys():
+    context_text = (
+        "# Sodium-Ion Battery Market 2025-2030\n\n## Key Players\n\n- CATL\n- BYD\n- HiNa Battery\n\n## Shares\n\n"
+        "CATL, BYD and HiNa Battery held about 60% of 2024 shipments. CATL, ahead of BYD, held 31% in 2024. "
+        "CATL and BYD held 31% and 18% in 2024.\n"
+    )
+    extraction = extract_document(parse_text(context_text, "markdown"))
+    assert [(f.scope_kind, f.scope, f.value) for f in extraction.figures] == [
+        ("market", "Sodium-Ion Battery", 60.0),
+        ("company", "CATL", 31.0),
+        ("company", "CATL", 31.0),
+        ("company", "BYD", 18.0),
+    ]

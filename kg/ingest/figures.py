@@ -10,6 +10,7 @@ from "by 2030", "in 2022", "from 2024 to 2031" or "the forecast period".
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -464,6 +465,8 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
                 between = [s for s in between if s.kind != "market"] or between
                 candidates = (between if index else []) or preceding or following
                 scope = candidates[0] if candidates else None
+                if len(values) == 1 and _listed_together(clause, preceding):
+                    scope = None  # "A, B and C held 35% between them": the share of them all, no one company's
             scope_kind = scope.kind if scope else "market"
             scope_text = scope.text if scope and scope.kind != "market" else (context.product or "market")
             if (
@@ -502,6 +505,25 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
     return found
 
 
+def _listed_together(clause: str, spans: list[_Span]) -> bool:
+    """Whether the names before a value are a list of companies ("A, B and C", "A and B") rather than a subject
+    and a name in passing ("CATL, ahead of BYD, held 37%")."""
+    companies = [s for s in spans if s.kind == "company"]
+    if (
+        len(companies) < 2
+        or len(companies) != len(spans)
+        or not _in_a_list(clause, [(c.start, c.end) for c in companies])
+    ):
+        return False
+    return len(companies) >= 3 or "," not in clause[companies[-2].end : companies[-1].start]
+
+
+def _in_a_list(clause: str, parts: list[tuple[int, int]]) -> bool:
+    """Whether nothing but commas and "and" stands between the parts ("A, B and C", "31% and 18%")."""
+    gaps = [clause[end:start] for (_, end), (start, _) in itertools.pairwise(parts)]
+    return all(re.fullmatch(r"\s*(?:,|,?\s*(?:and|&))\s*", gap) for gap in gaps)
+
+
 def _kind_of(name: str, context: Context) -> str:
     """Whether a heading's name is a company, a country or a region."""
     if name.casefold() in {c.casefold() for c in context.companies}:
@@ -514,12 +536,18 @@ def _kind_of(name: str, context: Context) -> str:
 
 def _respective(clause: str, values: list[re.Match[str]], spans: list[_Span]) -> list[_Span] | None:
     """ "A and B ... respective shares of 30% and 25%": pair the named places with the values in order."""
-    if len(values) < 2 or not _RESPECTIVE.search(clause):
+    if len(values) < 2:
         return None
     named = [s for s in spans if s.kind in ("region", "country", "company", "segment") and s.end <= values[0].start()]
     if len(named) != len(values):
         return None
-    return named
+    # "CATL and BYD held 31% and 18%": a list of names, then as many values in a list, pair in order too
+    return (
+        named
+        if _RESPECTIVE.search(clause)
+        or (_in_a_list(clause, [(n.start, n.end) for n in named]) and _in_a_list(clause, [v.span() for v in values]))
+        else None
+    )
 
 
 def statements_in(sentence: str, context: Context) -> list[Statement]:
