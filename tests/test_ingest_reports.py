@@ -565,3 +565,17 @@ def test_a_share_that_listed_companies_hold_together_is_no_single_companys():
         ("company", "CATL", 31.0),
         ("company", "BYD", 18.0),
     ]
+
+
+def test_a_known_company_named_only_in_running_text_gets_the_figures_stated_beside_it():
+    html = (
+        "<h1>Lead-Acid Battery Market 2025-2030</h1><p>Shipments in 2024:</p><ol><li><b>Clarios</b> - 21.5% share</li>"
+        "<li><b>Exide Industries</b> - 6.2% share</li></ol>"
+    )
+    known = {"Clarios": "clarios", "Exide Industries": "exide-industries"}
+    extraction = extract_document(parse_text(html, "html"), known)
+    assert [(f.scope_kind, f.scope, f.value) for f in extraction.figures] == [
+        ("company", "Clarios", 21.5), ("company", "Exide Industries", 6.2),
+    ]  # fmt: skip
+    unknown = extract_document(parse_text(html, "html"))
+    assert [f.scope_kind for f in unknown.figures] == ["market", "market"]

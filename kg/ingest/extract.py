@@ -301,6 +301,11 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
         for mention, items in state.regions
         if (cleaned := [_unnumbered(item) for item in items])
     )
+    split = [(paragraph, sentences(plain(paragraph.text))) for paragraph in state.paragraphs]
+    all_sentences = [sentence for _, paragraph_sentences in split for sentence in paragraph_sentences]
+    if known:
+        # before figures are read, so that a share stated beside a known name is that company's
+        _named_in_text(state, known, all_sentences)
     context = Context(
         product=market.product,
         period=(market.period_start, market.period_end)
@@ -312,11 +317,9 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
     )
     figures: list[Figure] = []
     statements: list[Statement] = []
-    all_sentences: list[str] = []
-    for paragraph in state.paragraphs:
+    for paragraph, paragraph_sentences in split:
         previous_time: tuple[int | None, int | None, int | None] | None = None
-        for sentence in sentences(plain(paragraph.text)):
-            all_sentences.append(sentence)
+        for sentence in paragraph_sentences:
             found = figures_in(sentence, context, default_scope=paragraph.label)
             timed = [f for f in found if f.year or f.period_start or f.period_end]
             if previous_time is not None and found and not timed:
@@ -333,20 +336,6 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
             statements.extend(statements_in(sentence, context))
     for table, section in state.tables:
         figures.extend(table_figures(table.rows, table.caption, section, context))
-    if known:
-        lower_words = {w for sentence in all_sentences for w in re.findall(r"\b[a-z]{4,}\b", sentence)}
-        # a one-word name the text also writes in lower case is a word there ("Total" beside "total"), not a name
-        finder = NameFinder(n for n in known if " " in n or not (n[1:].islower() and n.lower() in lower_words))
-        named = {known[c.mention] for c in state.companies.values() if c.mention in known}
-        listed = NameFinder(c.mention for c in state.companies.values())
-        for sentence in all_sentences:
-            taken = [(start, end) for start, end, _ in listed.find(sentence)]
-            for start, end, name in finder.find(sentence):
-                if any(a < end and start < b for a, b in taken):
-                    continue  # "Toyota" inside "Toyota Industries", a company of its own the report lists
-                if known[name] not in named:
-                    named.add(known[name])
-                    state.add_company(name, "text")
     if market.period_start is None:
         # none written as such: the years of the market's growth rate ("from $0.4 billion in 2025 to $2.9 billion
         # by 2032, a CAGR of 32.1%") are the years the report looks ahead over
@@ -370,6 +359,23 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
         statements=tuple(_unique(statements)),
         warnings=tuple(warnings),
     )
+
+
+def _named_in_text(state: _State, known: Mapping[str, str], all_sentences: list[str]) -> None:
+    """The reference data's companies named in running text, each once, unless the document lists it already."""
+    lower_words = {w for sentence in all_sentences for w in re.findall(r"\b[a-z]{4,}\b", sentence)}
+    # a one-word name the text also writes in lower case is a word there ("Total" beside "total"), not a name
+    finder = NameFinder(n for n in known if " " in n or not (n[1:].islower() and n.lower() in lower_words))
+    named = {known[c.mention] for c in state.companies.values() if c.mention in known}
+    listed = NameFinder(c.mention for c in state.companies.values())
+    for sentence in all_sentences:
+        taken = [(start, end) for start, end, _ in listed.find(sentence)]
+        for start, end, name in finder.find(sentence):
+            if any(a < end and start < b for a, b in taken):
+                continue  # "Toyota" inside "Toyota Industries", a company of its own the report lists
+            if known[name] not in named:
+                named.add(known[name])
+                state.add_company(name, "text")
 
 
 def _unnumbered(text: str) -> str:
