@@ -579,3 +579,19 @@ def test_a_known_company_named_only_in_running_text_gets_the_figures_stated_besi
     ]  # fmt: skip
     unknown = extract_document(parse_text(html, "html"))
     assert [f.scope_kind for f in unknown.figures] == ["market", "market"]
+
+
+def test_figures_without_a_year_take_the_one_year_their_heading_names():
+    text = (
+        "# Battery Separator Market 2025-2032\n\nThe market grew 21% year on year in 2024.\n\n"
+        "## Shipments, 2024\n\nAsia Pacific held 81% of shipments.\n\n## Outlook 2025-2032\n\nEurope will hold 9%.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert [(f.metric, f.scope, f.value, f.year) for f in extraction.figures] == [
+        ("growth_rate", "Battery Separator", 21.0, 2024),
+        ("market_share", "Asia Pacific", 81.0, 2024),
+        ("market_share", "Europe", 9.0, None),
+    ]
+    ranking = extract_document(parse_text("# Top Cell Makers, Jan-Sep 2025\n\nTesla held 4% of installations.\n",
+                                          "markdown"), {"Tesla": "tesla"})  # fmt: skip
+    assert [(f.scope, f.year) for f in ranking.figures] == [("Tesla", 2025)]

@@ -164,6 +164,7 @@ class _Paragraph:
 
     text: str
     label: str | None = None
+    year: int | None = None  # the one year its heading names ("Installations, Jan-Sep 2025")
 
 
 @dataclass
@@ -178,6 +179,7 @@ class _State:
     metadata: dict[str, str] = field(default_factory=dict)
     tables: list[tuple[Block, str | None]] = field(default_factory=list)  # (table, section) for figures
     ownership: list[StatedRelation] = field(default_factory=list)
+    heading_year: int | None = None
 
     def add_company(self, name: str, context: str, attributes: tuple[tuple[str, str], ...] = ()) -> str | None:
         raw, alias = name, _short_name(name)
@@ -228,7 +230,7 @@ class _State:
         self.segments.setdefault((kind, text.casefold()), Segment(kind, text, low, high, unit))
 
     def add_paragraph(self, text: str, label: str | None) -> None:
-        self.paragraphs.append(_Paragraph(text, label))
+        self.paragraphs.append(_Paragraph(text, label, self.heading_year))
 
 
 def extract_document(document: Document, known: Mapping[str, str] | None = None) -> Extraction:
@@ -255,6 +257,7 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
             # the document's title ("EV Battery Market Share Analysis") names the report, not a section
             # what a heading is about is outside its parentheses: "2.2 ACC (Automotive Cells Company)" is a profile
             core = re.sub(r"\([^()]*\)", "", block.text)
+            state.heading_year = _heading_year(block)
             kind = _classify(core) if title_seen or block.level > 1 else None
             title_seen = title_seen or block.level <= 6
             short = len(core.split()) <= 6
@@ -322,7 +325,10 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
         for sentence in paragraph_sentences:
             found = figures_in(sentence, context, default_scope=paragraph.label)
             timed = [f for f in found if f.year or f.period_start or f.period_end]
-            if previous_time is not None and found and not timed:
+            if previous_time is None and found and not timed and paragraph.year is not None:
+                # "## Installations, Jan-Sep 2025" then "CATL – 285.1 GWh": the heading's year is the figures'
+                found = [f if f.metric == "cagr" else replace(f, year=paragraph.year) for f in found]
+            elif previous_time is not None and found and not timed:
                 # "In 2024 the market was worth $2 billion. Europe held 31%.": the time carries over
                 found = [
                     f if f.metric == "cagr" else replace(f, year=previous_time[0], period_start=previous_time[1],
@@ -376,6 +382,20 @@ def _named_in_text(state: _State, known: Mapping[str, str], all_sentences: list[
             if known[name] not in named:
                 named.add(known[name])
                 state.add_company(name, "text")
+
+
+def _heading_year(heading: Block) -> int | None:
+    """The one year a heading gives the text under it: a section's ("Shares in 2024"), or the title's when it
+    names part of a year ("Top 10 Makers, Jan-Sep 2025"); never a span of years ("Forecast 2025-2032")."""
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", heading.text))
+    if len(years) != 1 or re.search(r"\b(?:19|20)\d\d\s*(?:-|–|—|to)\s*(?:19|20)?\d\d\b", heading.text):
+        return None
+    part_of_year = re.search(
+        r"\b(?:H[12]|Q[1-4]|(?:first|second) half|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*(?:-|–|to)"
+        r"\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|year[- ]to[- ]date|YTD)\b",
+        heading.text,
+    )
+    return int(years.pop()) if heading.level > 1 or part_of_year else None
 
 
 def _unnumbered(text: str) -> str:

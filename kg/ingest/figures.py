@@ -64,7 +64,10 @@ _METRIC_WORDS = (
         "market_size",
         r"\bvalued\b|\bworth\b|\bsize\b|\breach\w*|\bvaluation\b|\bestimated at\b|\bmarket value\b|\btotal(?:led|ed)?\b|\bgenerat\w+",
     ),
-    ("growth_rate", r"\bgrow\w*|\bgrew\b|\bgrowth\b|\bincreas\w+|\brise\b|\brising\b|\brose\b|year-on-year|y-?o-?y"),
+    (
+        "growth_rate",
+        r"\bgrow\w*|\bgrew\b|\bgrowth\b|\bincreas\w+|\brise\b|\brising\b|\brose\b|year[- ]on[- ]year|y-?o-?y",
+    ),
 )
 REGION_WORDS = (
     r"North America|South America|Latin America|Central (?:and|&) South America|Central America|Western Europe|Eastern Europe"
