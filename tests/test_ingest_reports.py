@@ -595,3 +595,24 @@ def test_figures_without_a_year_take_the_one_year_their_heading_names():
     ranking = extract_document(parse_text("# Top Cell Makers, Jan-Sep 2025\n\nTesla held 4% of installations.\n",
                                           "markdown"), {"Tesla": "tesla"})  # fmt: skip
     assert [(f.scope, f.year) for f in ranking.figures] == [("Tesla", 2025)]
+
+
+def test_front_matter_a_box_without_header_sentences_of_regions_and_bold_segment_leads():
+    text = (
+        '---\ntitle: "Lithium Iron Phosphate Battery Market Outlook 2025-2031"\npublisher: Oakmere Analytics\n'
+        "date: 2025-06-30\n---\n\n| | |\n|---|---|\n| Market value (2024) | EUR 14.2 billion |\n"
+        "| CAGR (2025-2031) | 9.8% |\n\n## Coverage\n\n**Form factor.** Prismatic, pouch and cylindrical cells.\n\n"
+        "Latin America — Brazil, Chile. Middle East — Saudi Arabia, Israel, Oman.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert extraction.document.title == "Lithium Iron Phosphate Battery Market Outlook 2025-2031"
+    assert extraction.document.publisher == "Oakmere Analytics"
+    assert [(f.metric, f.value, f.unit, f.scope_kind) for f in extraction.figures] == [
+        ("market_size", 14.2e9, "EUR", "market"), ("cagr", 9.8, "percent", "market"),
+    ]  # fmt: skip
+    assert [(s.kind, s.mention) for s in extraction.segments] == [
+        ("type", "Prismatic"), ("type", "pouch"), ("type", "cylindrical cells"),
+    ]  # fmt: skip
+    assert [(r.mention, r.items) for r in extraction.regions] == [
+        ("Latin America", ("Brazil", "Chile")), ("Middle East", ("Saudi Arabia", "Israel", "Oman")),
+    ]  # fmt: skip

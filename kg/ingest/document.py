@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from markdown_it import MarkdownIt
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -255,6 +256,7 @@ def parse_text(text: str, fmt: str) -> Document:
     [('paragraph', None, 'The market was valued at USD 1.2 billion in 2024.'), ('metadata', 'Report ID', 'X-1')]
     """
     warnings: list[str] = []
+    front: list[Block] = []
     fmt_name: Format = fmt if fmt in ("html", "markdown", "text", "pdf") else "text"  # type: ignore[assignment]
     if fmt == "html":
         html = text
@@ -265,10 +267,14 @@ def parse_text(text: str, fmt: str) -> Document:
     else:
         from .plaintext import simple_tables, text_as_markdown
 
+        if fmt == "markdown":
+            text, front = _front_matter(text)
         source = simple_tables(text) if fmt == "markdown" else text_as_markdown(text)
         html = MarkdownIt("commonmark").enable("table").render(source)
     tree = LexborHTMLParser(html)
     walker = _Walker()
+    if fmt != "html":
+        walker.blocks.extend(front)
     if tree.body is not None:
         walker.container(tree.body, 0)
     # the page's own statement of who publishes it, after whatever its text says
@@ -276,11 +282,35 @@ def parse_text(text: str, fmt: str) -> Document:
         if content := _clean(meta.attributes.get("content") or "").replace("\n", " "):
             walker.blocks.append(Block("metadata", content[:300], key="Publisher"))
             break
+    if front and front[0].kind == "heading" and any(b.kind == "heading" and b.level == 1 for b in walker.blocks[1:]):
+        walker.blocks.remove(front[0])  # the body gives the title itself
     if walker.too_deep:
         warnings.append(f"HTML nested deeper than {MAX_DEPTH} elements: the deeper part is read as plain text")
     if not any(b.kind not in ("cta", "metadata") for b in walker.blocks):
         warnings.append("no text found in the document")
     return Document(fmt_name, tuple(walker.blocks), tuple(walker.links), tuple(warnings))
+
+
+def _front_matter(markdown: str) -> tuple[str, list[Block]]:
+    """A Markdown file's YAML front matter as blocks (its title a heading, its publisher and other known keys
+    metadata), and the text after it; a block that is not a mapping of YAML is left as text."""
+    match = re.match(r"\A---[ \t]*\r?\n(.*?\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", markdown, re.S)
+    try:
+        fields = yaml.safe_load(match[1]) if match else None
+    except yaml.YAMLError:
+        fields = None
+    if not isinstance(fields, dict):
+        return markdown, []
+    blocks: list[Block] = []
+    for key, value in fields.items():
+        if not isinstance(key, str) or isinstance(value, (dict, list)) or value is None:
+            continue
+        text = _clean(str(value)).replace("\n", " ")[:300]
+        if key.lower() == "title":
+            blocks.insert(0, Block("heading", text, level=1))
+        elif _METADATA_LINE.match(f"{key}: {text}"):
+            blocks.append(Block("metadata", text, key=_key(key)))
+    return markdown[match.end() :] if match else markdown, blocks
 
 
 def _clean(text: str) -> str:

@@ -722,7 +722,7 @@ def _table(block: Block, section: str | None, state: _State) -> None:
     ):
         header, body = ("Region", "Countries")[: len(header)] + header[2:], rows  # a table without a header row
     key_value = all(len(row) == 2 for row in rows) and bool(
-        re.search(r"\d[\d,.]*\s*(?:%|[A-Za-z]{1,3}\b)|,", header[1])
+        re.search(r"\d[\d,.]*\s*(?:%|[A-Za-z]{1,3}\b|(?:thousand|million|billion|trillion)\b)|,", header[1], re.I)
     )
     if key_value and not re.fullmatch(r"(?:19|20)\d\d\w?", header[1].strip()):
         # a summary box without a header row: "Market Size (2024) | USD 14.8 Bn", "Key Players | CATL, BYD"
@@ -859,7 +859,10 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
         _contents(outline, state)
         return
     text = _inline_numbering(block.text)
-    if section == "regions" and _regions_inline(text, state):
+    lead_label = block.lead.strip().rstrip(".:") if block.lead and text.startswith(block.lead) else None
+    if lead_label and _segmentation_line(f"{lead_label}: {text[len(block.lead or '') :].strip()}", state):
+        return  # "**Battery type.** Lithium-ion, lead-acid and flow batteries."
+    if _regions_inline(text, state, countries_only=section != "regions"):
         return
     items = split_list(text) if section == "regions" and label and "\n" not in text else []
     if items and all(len(item.split()) <= 4 for item in items) and _mostly_countries(items):
@@ -1013,26 +1016,37 @@ def _players_in(sentence: str, state: _State) -> None:
                 state.ownership.append(StatedRelation(owned, relation, owner, sentence, share))
 
 
-def _regions_inline(text: str, state: _State) -> bool:
-    """ "North America: United States, Canada" lines, or "Europe (Germany, France, UK)" groups."""
+def _regions_inline(text: str, state: _State, countries_only: bool = False) -> bool:
+    """ "North America: United States, Canada" lines, or "Europe (Germany, France, UK)" groups; outside a section
+    on regions (``countries_only``) every line must name a place and list countries."""
     groups = [
         (re.sub(r"^(?:the|and|in|of)\s+", "", g["label"].strip(), flags=re.I), g["list"])
         for g in _PAREN_GROUP.finditer(text[:20000])
     ]
     # a region of one country has no comma in its group ("Latin America (Brazil)"), but its name is a region's
     groups = [(label, listed) for label, listed in groups if "," in listed or _is_place(label)]
+    if countries_only:
+        groups = [
+            (label, listed) for label, listed in groups if _is_place(label) and _mostly_countries(split_list(listed))
+        ]
     if sum(1 for _, listed in groups if "," in listed) >= 2:
         for label, listed in groups:
             state.regions.append((label, split_list(listed)))
         return True
-    lines = [line for line in text.split("\n") if line.strip()]
-    labelled = [_LABELLED_LINE.match(line.strip()) for line in lines]
+    # "North America — United States, Canada. Europe — Germany, Italy.": a region per line, or per sentence
+    lines = [sentence for line in text.split("\n") for sentence in sentences(line) if sentence.strip()]
+    labelled = [_LABELLED_LINE.match(line.strip().removesuffix(".")) for line in lines]
     if (
         labelled
         and all(labelled)
         and all("," in m["list"] or len(m["list"].split()) <= 3 for m in labelled if m)
         # "Media contact: press@...": a label line is a region's only when it names a place or lists countries
-        and all(_is_place(m["label"]) or _mostly_countries(split_list(m["list"])) for m in labelled if m)
+        and all(
+            (_is_place(m["label"]) and not countries_only) or _mostly_countries(split_list(m["list"]))
+            for m in labelled
+            if m
+        )
+        and (not countries_only or all(_is_place(m["label"]) for m in labelled if m))
     ):
         for match in labelled:
             if match is not None:
