@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph
+from rdflib import RDF, RDFS, Graph, Literal
 
 from kg.ingest import ingest
 from kg.ingest.document import parse_text
@@ -616,3 +616,22 @@ def test_front_matter_a_box_without_header_sentences_of_regions_and_bold_segment
     assert [(r.mention, r.items) for r in extraction.regions] == [
         ("Latin America", ("Brazil", "Chile")), ("Middle East", ("Saudi Arabia", "Israel", "Oman")),
     ]  # fmt: skip
+
+
+def test_a_short_form_of_a_longer_name_in_the_same_document_is_that_company(reference, tmp_path):
+    page = tmp_path / "storage.md"
+    page.write_text(
+        "# Grid Storage Market 2025-2030\n\n## Key Players\n\n- Kestrel Storage Systems, Inc.\n- Harlow Power Cells\n"
+        "- Harlow Power Holdings\n- Panasonic Energy\n\nKestrel, formed by Brightwater and Osprey Utilities, won "
+        "orders. The storage maker Harlow Power said demand rose. Panasonic supplied cells.\n"
+    )
+    result = ingest(page, reference)
+    entities = {r.mention: r.iri for r in result.resolutions if r.kind == "company"}
+    assert entities["Kestrel"] == entities["Kestrel Storage Systems, Inc"]
+    assert result.graph.value(entities["Kestrel"], RDFS.label) == Literal("Kestrel Storage Systems, Inc")
+    assert stated_relations(result.extraction)["Kestrel"] == [
+        ("joint-venture-of", "Brightwater"), ("joint-venture-of", "Osprey Utilities"),
+    ]  # fmt: skip
+    # the first words of two longer names, and a name the reference data knows, stay companies of their own
+    assert len({entities["Harlow Power"], entities["Harlow Power Cells"], entities["Harlow Power Holdings"]}) == 3
+    assert companies(result)["Panasonic"] == ("resolved", "panasonic-holdings")

@@ -162,7 +162,9 @@ class _Builder:
         self.add(self.doc, SDO.mentions, resolution.iri)
         if resolution.id is None:  # a name of this document only: an entity of its own, never merged
             self.add(resolution.iri, RDF.type, BKG.UnresolvedEntity)
-            self.add(resolution.iri, RDFS.label, resolution.mention)
+            self.add(resolution.iri, RDFS.label, resolution.label or resolution.mention)
+            if resolution.label and resolution.label != resolution.mention:
+                self.add(resolution.iri, SKOS.altLabel, resolution.mention)  # "Fluence" for "Fluence Energy"
             self.add(resolution.iri, BKG.status, resolution.status)
             self.add(resolution.iri, BKG.reason, resolution.reason)
             self.derived(resolution.iri)

@@ -89,7 +89,7 @@ def _companies(result: IngestResult) -> set[str]:
         if resolution.id is not None and resolution.status in ("resolved", "unresolved"):
             found.add(resolution.id)
         elif resolution.status == "unresolved":
-            found.add(f"new:{company_key(company.mention)}")
+            found.add(f"new:{company_key(resolution.label or company.mention)}")  # a short form: its full name
         else:
             found.add(f"ambiguous:{company_key(company.mention)}")
     return found

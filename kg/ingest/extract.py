@@ -101,10 +101,12 @@ _PLAYERS_BEFORE = re.compile(
     rf"^(?P<list>{_LISTED_NAME}(?:\s*,\s*{_LISTED_NAME})+(?:,?\s+and\s+{_LISTED_NAME})?)\s+(?:are|were|remain|rank)\s+"
     r"(?:among\s+)?(?:the\s+)?(?:\w+\s+){0,3}(?:players|companies|vendors|manufacturers|suppliers|makers|producers|leaders)\b"
 )
-# "Primearth EV Energy, a joint venture of ...": a company named in prose by what it belongs to
+# "Primearth EV Energy, a joint venture of ...", "Fluence, formed by Siemens and AES": a company named in prose by
+# what it belongs to
 _RELATION_SUBJECT = re.compile(
-    r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:[A-Z0-9][\w&.'-]*|&)){0,5}),?\s+(?:is\s+)?(?:a|an)\s+(?:wholly[- ]owned\s+)?"
-    r"(?:subsidiary|joint venture|unit|division)\s+(?:of|between)\b"
+    r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:[A-Z0-9][\w&.'-]*|&)){0,5})(?:,?\s+(?:is\s+)?(?:a|an)\s+(?:wholly[- ]owned\s+)?"
+    r"(?:subsidiary|joint venture|unit|division)\s+(?:of|between)\b|,\s+(?:formed|set up|established|created)\s+"
+    r"(?:in\s+\d{4}\s+)?by\s+[A-Z])"
 )
 _NAME = r"[^\W\d_a-z][\w&.'’-]*(?:\s+(?:[^\W_a-z][\w&.'’-]*|&|de|der|von|and)){0,6}"
 _ABOUT = r"(?:(?:about|around|approximately|nearly|some|roughly|almost|over|just over|just under)\s+)?"
@@ -127,7 +129,8 @@ _RELATION = re.compile(
     r"^\**\s*(?:,|\(|–|—|-|\bis\b|\bwas\b)?\s*(?:which is\s+|is\s+|now\s+)?(?:a|an|the)?\s*"
     r"(?P<adj>wholly[- ]owned\s+|majority[- ]owned\s+|former\s+)?"
     r"(?:(?P<rel>subsidiary|unit|division|arm|affiliate|part|member|brand|joint venture)\s+(?:company\s+)?(?:of|between|owned by)"
-    r"|(?P<by>owned|acquired|bought|controlled)\s+by|(?P<formerly>formerly)(?:\s+known as)?)"
+    r"|(?P<by>owned|acquired|bought|controlled)\s+by|(?P<formerly>formerly)(?:\s+known as)?"
+    r"|(?P<formed>formed|set up|established|created)\s+(?:in\s+\d{4}\s+)?(?:as\s+a\s+joint\s+venture\s+)?by)"
     r"\s+(?:the\s+)?(?P<object>[A-Z][^,;.()]*)"
 )
 _RELATION_NAMES = {
@@ -908,7 +911,7 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: _Sta
             _regions_inline(sentence, state)
         _countries_leading(sentence, state)
         _players_in(sentence, state)
-        if re.search(r"subsidiary|joint venture|unit|division", sentence):
+        if re.search(r"subsidiary|joint venture|unit|division|formed|set up|established|created", sentence):
             for match in _RELATION_SUBJECT.finditer(sentence):
                 state.add_company(match["name"], "text")
     if lead and (section == "players" or _clean_name(lead).casefold() in state.companies):
@@ -1105,13 +1108,20 @@ def _relations(name: str, sentence: str) -> list[StatedRelation]:
         relation = _RELATION.match(sentence[match.end() :])
         if not relation:
             continue
-        kind = "formerly" if relation["formerly"] else _RELATION_NAMES[(relation["rel"] or relation["by"]).lower()]
+        if relation["formerly"]:
+            kind = "formerly"
+        elif relation["formed"]:
+            kind = "joint-venture-of"  # "formed by Siemens and AES"; formed by one company, it says nothing
+        else:
+            kind = _RELATION_NAMES[(relation["rel"] or relation["by"]).lower()]
         if relation["adj"] and relation["adj"].strip().lower() == "former":
             kind = f"formerly-{kind}"
         obj = re.split(
             r"\s+(?:in|since|from|that|which|who|specializ\w*|focus\w*|and is|is|has)\s+", relation["object"]
         )[0]
         objects = re.split(r"\s+(?:and|&)\s+", obj) if kind.endswith("joint-venture-of") else [obj]
+        if relation["formed"] and len(objects) < 2:
+            continue
         for target in objects:
             target = _clean_name(target)
             if target and target.casefold() != name.casefold():

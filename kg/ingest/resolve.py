@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 
-from ..names import Match, NameTable
+from ..names import Match, NameTable, company_key
 from ..namespaces import iri
 from ..records import ReferenceData
 from ..triples import concept_iri
@@ -220,6 +220,7 @@ def resolve_extraction(
         for chemistry in (value for what, value in company.attributes if what == "chemistry"):
             for name in split_list(chemistry):  # what a companies table says it makes
                 add(resolver.concept("chemistry", name, source_id, contained=True))
+    _short_forms(extraction, found)
     for segment in extraction.segments:
         if segment.kind == "application":
             add(resolver.concept("application", segment.mention, source_id))
@@ -243,3 +244,19 @@ def resolve_extraction(
             for subject in statement.subjects:
                 add(resolver.concept("region", subject, source_id, contained=True))
     return tuple(found.values())
+
+
+def _short_forms(extraction: Extraction, found: dict[tuple[str, str], Resolution]) -> None:
+    """A company the reference data does not know, named by the first words of a longer name the same document
+    gives ("Fluence" beside "Fluence Energy, Inc."), is that company, unless the document relates the two."""
+    related = {
+        frozenset((company_key(c.mention), company_key(r.object))) for c in extraction.companies for r in c.relations
+    }
+    keys = {company_key(c.mention): c.mention for c in extraction.companies}
+    for key, mention in keys.items():
+        short = found[("company", mention)]
+        if short.status != "unresolved" or short.id is not None:
+            continue
+        longer = [m for k, m in keys.items() if k.startswith(key + " ") and frozenset((key, k)) not in related]
+        if len(longer) == 1:
+            found[("company", mention)] = replace(found[("company", longer[0])], mention=mention)
