@@ -635,3 +635,15 @@ def test_a_short_form_of_a_longer_name_in_the_same_document_is_that_company(refe
     # the first words of two longer names, and a name the reference data knows, stay companies of their own
     assert len({entities["Harlow Power"], entities["Harlow Power Cells"], entities["Harlow Power Holdings"]}) == 3
     assert companies(result)["Panasonic"] == ("resolved", "panasonic-holdings")
+
+
+def test_a_figure_of_a_company_the_clause_does_not_name_is_not_the_markets():
+    text = (
+        "# Cathode Materials Market 2025-2030\n\nThe market reached USD 31 billion in 2024. Ardent Materials sold its "
+        "precursor business in 2024; the unit earned USD 950 million in 2023.\n\n## Company Profiles\n\n"
+        "### Ardent Materials\n\nThe company reported revenue of USD 4.1 billion in 2024.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert [(f.scope_kind, f.scope, f.value) for f in extraction.figures] == [
+        ("market", "Cathode Materials", 31e9), ("company", "Ardent Materials", 4.1e9),
+    ]  # fmt: skip

@@ -13,6 +13,7 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..countries import find_in_text
 from .model import Figure, Statement
@@ -152,6 +153,12 @@ _CATEGORY = (
 # A percentage that is an ownership stake, not a market figure: "holds a 26 % stake", "owns 51% of".
 _STAKE_AFTER = re.compile(
     r"^\s*(?:equity\s+|ownership\s+|voting\s+)?(?:stake|interest|holding|ownership)\b|^[- ]owned\b", re.I
+)
+# "the unit earned $950m", "its revenue rose 12%": a company's figure whose company the clause does not name
+_UNNAMED_COMPANY = re.compile(
+    r"\b(?:the|its|their|this|that)\s+(?:unit|division|company|firm|group|subsidiary|business|maker|supplier|producer"
+    r"|manufacturer|developer|start-?up|parent)\b",
+    re.I,
 )
 _OWNERSHIP_WORDS = re.compile(r"\bshareholders?\b|\bstakes?\b|\bequity interest|\bvoting rights", re.I)
 _STAKE_BEFORE = re.compile(
@@ -336,8 +343,19 @@ def _value(match: re.Match[str]) -> tuple[float, str]:
     magnitude = next((g.lower() for g in groups if g.lower() in _MAGNITUDE), None)
     unit = _CURRENCY.get(currency, currency.upper())
     if match.group("per"):  # a price: "USD 60 per kWh"
-        return number * _MAGNITUDE.get(magnitude or "", 1.0), f"{unit}/{match.group('per').split()[-1].lstrip('/')}"
-    return number * _MAGNITUDE.get(magnitude or "", 1.0), unit
+        return _scaled(
+            number, _MAGNITUDE.get(magnitude or "", 1.0)
+        ), f"{unit}/{match.group('per').split()[-1].lstrip('/')}"
+    return _scaled(number, _MAGNITUDE.get(magnitude or "", 1.0)), unit
+
+
+def _scaled(number: float, magnitude: float) -> float:
+    """``number`` times ``magnitude`` in decimal, so that "4.1 billion" is 4100000000.0, not 4099999999.9999995.
+
+    >>> _scaled(4.1, 1e9), _scaled(0.07, 1e6)
+    (4100000000.0, 70000.0)
+    """
+    return float(Decimal(repr(number)) * Decimal(repr(magnitude)))
 
 
 def _qualifier(before: str) -> str | None:
@@ -468,6 +486,8 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
                 between = [s for s in between if s.kind != "market"] or between
                 candidates = (between if index else []) or preceding or following
                 scope = candidates[0] if candidates else None
+                if not spans and default_scope is None and _UNNAMED_COMPANY.search(before):
+                    continue  # a company's, but no heading or name says whose; not the market's
                 if len(values) == 1 and _listed_together(clause, preceding):
                     scope = None  # "A, B and C held 35% between them": the share of them all, no one company's
             scope_kind = scope.kind if scope else "market"
@@ -745,7 +765,7 @@ def table_figures(
             found.append(
                 Figure(
                     metric=metric,
-                    value=number * scale,
+                    value=_scaled(number, scale),
                     unit=unit,
                     scope_kind=scope_kind,
                     scope=scope_text,
