@@ -647,3 +647,34 @@ def test_a_figure_of_a_company_the_clause_does_not_name_is_not_the_markets():
     assert [(f.scope_kind, f.scope, f.value) for f in extraction.figures] == [
         ("market", "Cathode Materials", 31e9), ("company", "Ardent Materials", 4.1e9),
     ]  # fmt: skip
+
+
+def test_a_table_of_companies_across_its_top_and_deals_stated_in_prose(reference, tmp_path):
+    html = (
+        "<h1>Lead-Acid Battery Market 2025-2030</h1><table><tr><th>KPI</th><th>Clarios</th><th>Exide Industries</th>"
+        "<th>Amara Raja</th></tr><tr><td>Revenue 2024 (USD billion)</td><td>11.2</td><td>2.0</td><td>1.5</td></tr>"
+        "<tr><td>Share 2024 (%)</td><td>18</td><td>4</td><td>3</td></tr></table><h2>Recent developments</h2><ul>"
+        "<li>May 2024: Brookline Power agreed to acquire Ostrava Akku from Vell Holdings.</li>"
+        "<li>Clarios acquired a 10% stake in a recycler.</li>"
+        "<li>Exide Industries and Leclanché formed a 50:50 joint venture, Nexcell Energy, in 2024.</li></ul>"
+    )
+    page = tmp_path / "lead-acid.html"
+    page.write_text(html)
+    extraction = extract_document(parse_text(html, "html"))
+    assert [(f.scope, f.metric, f.value) for f in extraction.figures] == [
+        ("Clarios", "revenue", 11.2e9), ("Clarios", "market_share", 18.0),
+        ("Exide Industries", "revenue", 2.0e9), ("Exide Industries", "market_share", 4.0),
+        ("Amara Raja", "revenue", 1.5e9), ("Amara Raja", "market_share", 3.0),
+    ]  # fmt: skip
+    stated = {name: found for name, found in stated_relations(extraction).items() if found}
+    assert stated == {
+        "Ostrava Akku": [("acquired-by", "Brookline Power")],
+        "Nexcell Energy": [("joint-venture-of", "Exide Industries"), ("joint-venture-of", "Leclanché")],
+    }
+    assert {"Vell Holdings", "Brookline Power"} <= {c.mention for c in extraction.companies}
+    graph = ingest(page, reference).graph
+    data = Graph().parse("ontology/battery-kg.ttl", format="turtle")
+    for triple in graph:
+        data.add(triple)
+    assert violations(data, Path("ontology/shapes.ttl")) == []
+    assert len(list(graph.subjects(BKG.claimRelation, BKG.BusinessAcquiredBy))) == 1

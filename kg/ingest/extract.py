@@ -718,6 +718,11 @@ _ATTRIBUTE_TABLE = re.compile(
 def _table(block: Block, section: str | None, state: _State) -> None:
     rows = block.rows
     header, body = rows[0], rows[1:]
+    if _companies_across(rows):
+        # "Metric | CATL | BYD" over "Installations (GWh) | 339.3 | 153.7": a companies table turned on its side
+        turned = tuple(zip(*rows, strict=True))
+        _table(replace(block, rows=(("Company", *turned[0][1:]), *turned[1:])), "players", state)
+        return
     if (
         section == "regions"
         and _is_place(header[0])
@@ -803,6 +808,21 @@ def _table(block: Block, section: str | None, state: _State) -> None:
             for cell in row:
                 if len(cell.split()) > 6:
                     state.add_paragraph(cell, None)
+
+
+def _companies_across(rows: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a table names companies across its top and what it measures down its first column."""
+    header, body = rows[0], rows[1:]
+    if len(header) < 3 or not body or any(len(row) != len(header) for row in rows):
+        return False
+    if not re.fullmatch(r"\s*(?:metrics?|indicators?|kpis?|measures?|parameters?|items?|companies|company|makers?|)\s*",
+                        header[0], re.I):  # fmt: skip
+        return False
+    names = header[1:]
+    if not all(_clean_name(n) and not re.search(r"\d", n) and not _is_place(n) and not _classify(n) for n in names):
+        return False
+    numeric = sum(1 for row in body for cell in row[1:] if re.fullmatch(r"[\d.,%\s$€£-]+", cell))
+    return numeric * 2 >= len(body) * len(names)
 
 
 # "Headquarters: Stockholm, Sweden", "Parent company: Volkswagen AG": a line of a company's profile
@@ -975,6 +995,18 @@ _ROLE_THEN_NAME = re.compile(
 _BACKED_BY = re.compile(
     rf"(?P<name>{_LISTED_NAME}),\s+(?:which\s+(?:is|was)\s+)?(?:backed|funded|supported)\s+by\s+(?P<backer>{_LISTED_NAME})"
 )
+# "Nidec acquired Valtera Batteries", "LG Energy Solution completed its acquisition of Vertech Power from Hanwha"
+_ACQUIRED = re.compile(
+    rf"(?P<buyer>{_LISTED_NAME})\s+(?:has\s+|had\s+)?(?:acquired|bought|took over|completed\s+(?:its|the)\s+"
+    r"(?:acquisition|purchase|takeover)\s+of|agreed\s+to\s+(?:acquire|buy))\s+"
+    rf"(?P<target>{_LISTED_NAME})(?:\s+from\s+(?P<seller>{_LISTED_NAME}))?"
+)
+# "CATL and Stellantis agreed to form a joint venture, Estrella Cells, ...": the venture and its owners
+_FORMED_VENTURE = re.compile(
+    rf"(?P<first>{_LISTED_NAME})\s+(?:and|&)\s+(?P<second>{_LISTED_NAME})\s+(?:have\s+|will\s+)?(?:agreed\s+to\s+"
+    r"(?:form|set up|create|establish)|formed|set up|created|established|launched)\s+(?:a|an|their)\s+(?:[\w:-]+\s+)?"
+    rf"joint[- ]venture,?\s+(?:called\s+|named\s+)?(?P<venture>{_LISTED_NAME})"
+)
 _CALENDAR = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
     r"|September|October|November|December)\b"
@@ -1003,9 +1035,22 @@ def _players_in(sentence: str, state: _State) -> None:
         named += [m["name"] for m in _APPOSITIVE.finditer(sentence)]
         named += [name for m in _BACKED_BY.finditer(sentence) for name in (m["name"], m["backer"])]
     for found in named:
-        name = _clean_name(re.sub(r"['’]s$", "", found))
-        if name and not _is_place(name) and not _NOT_A_NAME.match(name) and not _CALENDAR.match(name):
+        if name := _prose_name(found):
             state.add_company(name, "text")
+    for deal in _ACQUIRED.finditer(sentence):
+        buyer, target = _prose_name(deal["buyer"]), _prose_name(deal["target"])
+        if buyer and target and buyer.casefold() != target.casefold():
+            state.add_company(target, "text")
+            state.add_relation(target, "acquired-by", buyer, sentence)
+            if deal["seller"] and (seller := _prose_name(deal["seller"])):
+                state.add_company(seller, "text")
+    for venture in _FORMED_VENTURE.finditer(sentence):
+        name = _prose_name(venture["venture"])
+        owners = [owner for owner in (_prose_name(venture["first"]), _prose_name(venture["second"])) if owner]
+        if name and len(owners) == 2:
+            state.add_company(name, "text")
+            for owner in owners:
+                state.add_relation(name, "joint-venture-of", owner, sentence)
     if not re.search(r"%|percent|per cent", sentence):
         return  # every ownership statement states a share
     for pattern in _OWNERSHIP:
@@ -1017,6 +1062,12 @@ def _players_in(sentence: str, state: _State) -> None:
                 share = float(match["share"])
                 relation = "owned-by" if share > 50 else "affiliate-of"
                 state.ownership.append(StatedRelation(owned, relation, owner, sentence, share))
+
+
+def _prose_name(found: str) -> str:
+    """A company name found in running text, or "" for a place, a date or a common word ("Monday", "The")."""
+    name = _clean_name(re.sub(r"['’]s$", "", found))
+    return "" if not name or _is_place(name) or _NOT_A_NAME.match(name) or _CALENDAR.match(name) else name
 
 
 def _regions_inline(text: str, state: _State, countries_only: bool = False) -> bool:
