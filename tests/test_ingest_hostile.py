@@ -20,6 +20,7 @@ import yaml
 
 from kg.errors import IngestError
 from kg.ingest import ingest
+from kg.ingest.document import MAX_COLSPAN, parse_bytes
 from kg.ingest.fetch import fetch
 from kg.loader import load_reference
 
@@ -109,6 +110,18 @@ def test_deeply_nested_inline_elements(tmp_path, reference):
     path.write_text("<p>" + "<b>" * 5000 + "Sodium-Ion Battery Market" + "</b>" * 5000 + "</p>", encoding="utf-8")
     result = ingest(path, reference)
     assert any("nested deeper" in w for w in result.warnings)
+
+
+def test_table_spans_beyond_any_real_table_are_bounded(tmp_path, reference):
+    path = tmp_path / "spans.html"
+    path.write_text(
+        "<h1>Zinc Battery Market 2025-2030</h1><table><tr><th colspan='99999999'>Region</th><th rowspan='x'>2024</th>"
+        "</tr><tr><td rowspan='99999999'>Europe</td><td colspan='-3'>USD 1.2 billion</td></tr></table>",
+        encoding="utf-8",
+    )
+    table = next(b for b in parse_bytes(path.read_bytes(), str(path)).blocks if b.kind == "table")
+    assert [len(row) for row in table.rows] == [MAX_COLSPAN + 1, 2]
+    assert ingest(path, reference).extraction.market.name == "Zinc Battery Market"
 
 
 # ---------------------------------------------------------------- item 11: pipes, devices, size

@@ -678,3 +678,21 @@ def test_a_table_of_companies_across_its_top_and_deals_stated_in_prose(reference
         data.add(triple)
     assert violations(data, Path("ontology/shapes.ttl")) == []
     assert len(list(graph.subjects(BKG.claimRelation, BKG.BusinessAcquiredBy))) == 1
+
+
+def test_stat_cards_a_two_row_table_header_and_legal_forms_inside_a_players_sentence():
+    html = (
+        "<h1>Battery Separator Market 2025-2032</h1><div><span>USD 8.1B</span><span>Market value, 2024</span></div>"
+        "<table><tr><th rowspan='2'>Type</th><th colspan='2'>Revenue (USD million)</th></tr><tr><th>2024</th>"
+        "<th>2032</th></tr><tr><td>Wet-process</td><td>5,210</td><td>14,900</td></tr></table>"
+        "<p>Key players are Asahi Kasei Corp., SK IE Technology Co., Ltd., Toray Industries and Entek.</p>"
+    )
+    extraction = extract_document(parse_text(html, "html"))
+    assert [(f.scope, f.value, f.year) for f in extraction.figures] == [
+        ("Battery Separator", 8.1e9, 2024), ("Wet-process", 5.21e9, 2024), ("Wet-process", 14.9e9, 2032),
+    ]  # fmt: skip
+    assert [c.mention for c in extraction.companies] == [
+        "Asahi Kasei Corp", "SK IE Technology Co., Ltd", "Toray Industries", "Entek",
+    ]  # fmt: skip
+    rows = next(b.rows for b in parse_text(html, "html").blocks if b.kind == "table")
+    assert rows[0] == ("Type", "Revenue (USD million) 2024", "Revenue (USD million) 2032")

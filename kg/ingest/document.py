@@ -113,6 +113,7 @@ _METADATA_KEY = (
     r"|key (?:companies|players|vendors) covered|segments covered|units?|currency)"
 )
 _METADATA_LINE = re.compile(rf"^\W{{0,3}}(?P<key>{_METADATA_KEY})\s*(?:[:|#]|\s-\s)\s*(?P<value>\S.{{0,300}})$", re.I)
+MAX_COLSPAN, MAX_ROWSPAN = 64, 1000  # a span beyond any real table's is taken as this many
 _PUBLISHER_META = ", ".join(
     f'meta[{attribute}="{name}" i]'
     for attribute, name in [("property", "og:site_name"), ("name", "publisher"), ("name", "citation_publisher"),
@@ -502,7 +503,12 @@ class _Walker:
                 self.too_deep = True
                 parts.append(node.text(separator=" ") or "")
             else:
-                parts.append(self.inline_text(list(node.iter(include_text=True)), depth + 1))
+                text = self.inline_text(list(node.iter(include_text=True)), depth + 1)
+                if parts and re.search(r"[\w%).]$", parts[-1]) and text[:1].isupper() and nodes[0] is not node:
+                    # "<span>USD 27.4B</span><span>Market size, 2024</span>": two labels set side by side, not
+                    # one word ("<b>CATL</b>'s" and "<sup>2</sup>" start otherwise)
+                    parts.append(" ")
+                parts.append(text)
         return "".join(parts)
 
     def list_items(self, node: LexborNode, depth: int) -> tuple[Item, ...]:
@@ -538,13 +544,26 @@ class _Walker:
     def table(self, node: LexborNode, depth: int) -> None:
         caption_node = node.css_first("caption")
         caption = _clean(caption_node.text(separator=" ")) if caption_node is not None else None
-        rows = []
+        grid: list[tuple[str, ...]] = []
+        headers = 0  # leading rows of header cells only
+        carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows still spanned) of a cell with rowspan
         for tr in node.css("tr"):
-            cells = tuple(
-                _clean(self.inline_text([c], depth + 1)).replace("\n", " ") for c in tr.iter() if c.tag in ("td", "th")
-            )
-            if any(cells):
-                rows.append(cells)
+            cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+            row: list[str] = []
+            for cell in cells:
+                _carry_down(row, carried)
+                text = _clean(self.inline_text([cell], depth + 1)).replace("\n", " ")
+                down = _span(cell, "rowspan", MAX_ROWSPAN)
+                for _ in range(_span(cell, "colspan", MAX_COLSPAN)):
+                    if down > 1:
+                        carried[len(row)] = (text, down - 1)
+                    row.append(text)
+            _carry_down(row, carried)
+            if any(row):
+                if headers == len(grid) and cells and all(c.tag == "th" for c in cells):
+                    headers += 1
+                grid.append(tuple(row))
+        rows = [_merged_header(grid[:headers]), *grid[headers:]] if headers > 1 else grid
         previous = self.blocks[-1] if self.blocks else None
         if not caption and previous is not None and previous.kind == "paragraph" and previous.text == self.caption:
             caption = self.caption
@@ -553,6 +572,28 @@ class _Walker:
         if rows:
             self.blocks.append(Block("table", rows=tuple(rows), caption=caption or None))
         self.caption = None
+
+
+def _carry_down(row: list[str], carried: dict[int, tuple[str, int]]) -> None:
+    """The cells of rows above that span down into ``row`` at the column it has reached."""
+    while len(row) in carried:
+        text, left = carried.pop(len(row))
+        row.append(text)
+        if left > 1:
+            carried[len(row) - 1] = (text, left - 1)
+
+
+def _span(cell: LexborNode, attribute: str, limit: int) -> int:
+    """A cell's colspan or rowspan as a number of columns or rows: 1 when absent or not a number."""
+    value = (cell.attributes.get(attribute) or "").strip()
+    return min(int(value), limit) if value.isdigit() and int(value) > 0 else 1
+
+
+def _merged_header(rows: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """Header rows as one: "Revenue (USD billion)" spanning "2024" and "2034" gives "Revenue (USD billion) 2024"
+    and "Revenue (USD billion) 2034"; a cell spanning every header row is written once."""
+    width = max(len(row) for row in rows)
+    return tuple(" ".join(dict.fromkeys(row[i] for row in rows if i < len(row) and row[i])) for i in range(width))
 
 
 def _key(key: str) -> str:

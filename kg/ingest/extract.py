@@ -94,7 +94,7 @@ _PLAYERS_SENTENCE = re.compile(
     r"|names|incumbents|leaders|contenders|firms|challengers|developers|start-?ups|integrators|automakers|carmakers"
     r"|OEMs|customers|partners|rivals|investors|backers|shareholders)\b[^.:]{0,80}?"
     r"(?:\b(?:like|include|includes|included|including|such as|are|is|profiled|covered|comprise|comprises|namely"
-    r"|featuring|features|:)|\s(?:—|–|--))\s*:?\s+(?P<list>[^\W\d_a-z][^.]*?(?:\.(?=\w)[^.]*?)*)(?:\.\s|\.$|$)"
+    r"|featuring|features|:)|\s(?:—|–|--))\s*:?\s+(?P<list>[^\W\d_a-z][^.]*?(?:\.(?=[\w,])[^.]*?)*)(?:\.\s|\.$|$)"
 )
 _LISTED_NAME = r"[^\W\d_a-z][\w&.'’-]*(?:\s+[^\W\d_a-z][\w&.'’-]*){0,4}"
 _PLAYERS_BEFORE = re.compile(

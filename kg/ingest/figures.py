@@ -406,6 +406,14 @@ _TIME_PATTERNS = (
         ),
     ),
     ("year", re.compile(r"\(((?:19|20)\d\d)[EFPA]?\)")),  # "Market Size (2024): USD 14.8 Bn"
+    (
+        "year",  # a label's year: "USD 27.4B | Market size, 2024", "Revenue 2024: USD 3 billion"
+        re.compile(
+            r"\b(?:size|value|revenue|revenues|sales|volume|shipments|installations|capacity|demand)\s*,?\s*"
+            r"((?:19|20)\d\d)\b(?!\s*(?:-|–|—|to)\s*(?:19|20)?\d\d)",
+            re.I,
+        ),
+    ),
 )
 
 
