@@ -696,3 +696,14 @@ def test_stat_cards_a_two_row_table_header_and_legal_forms_inside_a_players_sent
     ]  # fmt: skip
     rows = next(b.rows for b in parse_text(html, "html").blocks if b.kind == "table")
     assert rows[0] == ("Type", "Revenue (USD million) 2024", "Revenue (USD million) 2032")
+
+
+def test_a_range_is_a_lower_and_an_upper_bound_and_a_change_is_not_a_range():
+    text = (
+        "Sodium-Ion Battery Market 2025-2030\n\nThe three leaders hold 55-60% of capacity. Grid projects take "
+        "between 20% and 25% of output. Exports rose from 10% to 14% in 2024.\n"
+    )
+    extraction = extract_document(parse_text(text, "text"))
+    assert [(f.value, f.qualifier) for f in extraction.figures] == [
+        (55.0, "at-least"), (60.0, "at-most"), (20.0, "at-least"), (25.0, "at-most"), (10.0, None), (14.0, None),
+    ]  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..countries import find_in_text
@@ -519,21 +519,45 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
                 if len(years) >= 2:
                     # "USD 1.9 billion in 2024 ... USD 5.6 billion by 2030, growing at a CAGR of 19.7%": 2024-2030
                     year, start, end = None, years[0], years[-1]
-            found.append(
-                Figure(
-                    metric=metric,
-                    value=number,
-                    unit=unit,
-                    scope_kind=scope_kind,
-                    scope=scope_text.strip(),
-                    text=sentence.strip(),
-                    qualifier=_qualifier(before),
-                    year=year,
-                    period_start=start,
-                    period_end=end,
-                )
+            figure = Figure(
+                metric=metric,
+                value=number,
+                unit=unit,
+                scope_kind=scope_kind,
+                scope=scope_text.strip(),
+                text=sentence.strip(),
+                qualifier=_qualifier(before) or _range_end(clause, values, index),
+                year=year,
+                period_start=start,
+                period_end=end,
             )
+            low = _PERCENT_RANGE.search(before) if unit == "percent" else None
+            if low and float(low[1]) < number:
+                # "30-35% of capacity": at least the first, at most the second
+                found.append(replace(figure, value=float(low[1]), qualifier="at-least"))
+                figure = replace(figure, qualifier=figure.qualifier or "at-most")
+            found.append(figure)
     return found
+
+
+_PERCENT_RANGE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*(?:-|–|to)\s*$")
+
+
+def _range_end(clause: str, values: list[re.Match[str]], index: int) -> str | None:
+    """ "between 30% and 35%", "30% to 35%": at least the first value, at most the second ("from 30% to 35%" is
+    a change, not a range)."""
+    opening = re.compile(r"\bbetween\s*$", re.I)
+    dash = re.compile(r"\s*(?:-|–|to)\s*")
+    for low, high, end in ((index, index + 1, "at-least"), (index - 1, index, "at-most")):
+        if low < 0 or high >= len(values):
+            continue
+        before, gap = clause[: values[low].start()], clause[values[low].end() : values[high].start()]
+        if opening.search(before) and re.fullmatch(r"\s*and\s*", gap):
+            return end
+        both_shares = all("%" in values[i].group() for i in (low, high))
+        if both_shares and dash.fullmatch(gap) and not re.search(r"\bfrom\s*$", before, re.I):
+            return end
+    return None
 
 
 def _listed_together(clause: str, spans: list[_Span]) -> bool:
