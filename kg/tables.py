@@ -76,7 +76,7 @@ _SOURCES = frozenset({"source", "sources"})
 _BOOKKEEPING = frozenset({"stake", "control", "fact", "claim", "flag", "mention", "event", "membership", "operation"})
 _ID = str(ID)
 _NUMERIC = re.compile(r"^-?[\d,.]*( [a-z]+)?$")
-_UNITS = {"PERCENT": "%", "CCY_USD": "USD", "CCY_EUR": "EUR", "GigaW-HR": "GWh", "TONNE": "t", "MegaW-HR": "MWh"}
+_UNITS = {"PERCENT": "%", "GigaW-HR": "GWh", "TONNE": "t", "MegaW-HR": "MWh"}
 
 
 def readable_number(value: object) -> str:
@@ -116,7 +116,7 @@ def _cell(term: Node | None, view: TableView) -> str:
         text = short_iri(term)
         prefix, _, local = text.partition(":")
         if prefix == "unit":
-            return _UNITS.get(local, local)
+            return _UNITS.get(local, local.removeprefix("CCY_"))  # "CCY_AUD" is "AUD"
         return _words(local).removesuffix(" stake") if prefix in ("bkg", "role") else text
     if isinstance(term, Literal):
         value = term.toPython()

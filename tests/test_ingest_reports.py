@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg.ingest import ingest
 from kg.ingest.document import parse_text
@@ -707,3 +707,16 @@ def test_a_range_is_a_lower_and_an_upper_bound_and_a_change_is_not_a_range():
     assert [(f.value, f.qualifier) for f in extraction.figures] == [
         (55.0, "at-least"), (60.0, "at-most"), (20.0, "at-least"), (25.0, "at-most"), (10.0, None), (14.0, None),
     ]  # fmt: skip
+
+
+def test_currencies_beyond_the_dollar_euro_and_yuan(reference, tmp_path):
+    page = tmp_path / "au.md"
+    page.write_text(
+        "# Home Battery Market Australia 2025-2030\n\nThe market was worth A$ 1.1 billion in 2024 and CAD 0.9 billion "
+        "in Canada. Let us try 3 million more times in 2024.\n\n| Region | 2024 (CHF million) |\n|---|---|\n"
+        "| Europe | 410 |\n"
+    )
+    result = ingest(page, reference)
+    assert [(f.value, f.unit) for f in result.extraction.figures] == [(1.1e9, "AUD"), (0.9e9, "CAD"), (410e6, "CHF")]
+    units = set(result.graph.objects(None, BKG.unit))
+    assert {URIRef("http://qudt.org/vocab/unit/CCY_AUD"), URIRef("http://qudt.org/vocab/unit/CCY_CHF")} <= units

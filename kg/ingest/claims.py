@@ -18,6 +18,7 @@ from ..namespaces import BKG, PREFIXES, QUDT_UNIT, iri, source_graph
 from ..records import PartialDate
 from ..triples import decimal_literal
 from .check import About, Flag
+from .figures import CURRENCY_CODES
 from .model import Extraction, Figure
 from .resolve import Resolution
 from .text import slug, split_list
@@ -26,13 +27,7 @@ __all__ = ["UNITS", "DocumentMeta", "build_graph", "period_text"]
 
 UNITS = {
     "percent": QUDT_UNIT["PERCENT"],
-    "USD": QUDT_UNIT["CCY_USD"],
-    "EUR": QUDT_UNIT["CCY_EUR"],
-    "GBP": QUDT_UNIT["CCY_GBP"],
-    "CNY": QUDT_UNIT["CCY_CNY"],
-    "JPY": QUDT_UNIT["CCY_JPY"],
-    "INR": QUDT_UNIT["CCY_INR"],
-    "KRW": QUDT_UNIT["CCY_KRW"],
+    **{code: QUDT_UNIT[f"CCY_{code}"] for code in CURRENCY_CODES},
     "mAh": QUDT_UNIT["MilliA-HR"],
     "Ah": QUDT_UNIT["A-HR"],
     "Wh": QUDT_UNIT["W-HR"],

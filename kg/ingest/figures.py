@@ -19,23 +19,38 @@ from ..countries import find_in_text
 from .model import Figure, Statement
 from .text import NameFinder
 
-__all__ = ["REGION_WORDS", "Context", "figures_in", "market_tokens", "statements_in", "table_figures"]
+__all__ = ["CURRENCY_CODES", "REGION_WORDS", "Context", "figures_in", "market_tokens", "statements_in", "table_figures"]
 
 _MAGNITUDE = {
     "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9,
     "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5,
 }  # fmt: skip
-_CURRENCY = {"us$": "USD", "usd": "USD", "$": "USD", "us dollars": "USD", "dollars": "USD",
-             "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "£": "GBP", "gbp": "GBP",
-             "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "JPY", "jpy": "JPY", "yen": "JPY",
-             "u.s. dollars": "USD", "inr": "INR", "₹": "INR", "rupees": "INR", "krw": "KRW", "₩": "KRW",
-             "won": "KRW"}  # fmt: skip
+# ISO 4217 codes a report may write as such ("CAD 900 million"); each is a QUDT unit CCY_<code>
+CURRENCY_CODES = (
+    "USD", "EUR", "GBP", "CNY", "JPY", "INR", "KRW", "AUD", "CAD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
+    "TWD", "HKD", "SGD", "NZD", "BRL", "MXN", "ZAR", "IDR", "THB", "MYR", "VND", "TRY", "SAR", "AED", "ILS", "CLP",
+)  # fmt: skip
+_CURRENCY = {"us$": "USD", "$": "USD", "us dollars": "USD", "dollars": "USD", "u.s. dollars": "USD",
+             "€": "EUR", "euros": "EUR", "euro": "EUR", "£": "GBP", "rmb": "CNY", "yuan": "CNY", "¥": "JPY",
+             "yen": "JPY", "₹": "INR", "rupees": "INR", "₩": "KRW", "won": "KRW",
+             # a dollar sign with its country's letters: "A$ 1.1 billion" is Australian, never US dollars
+             "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD",
+             "nt$": "TWD", "r$": "BRL", "mx$": "MXN",
+             **{code.lower(): code for code in CURRENCY_CODES}}  # fmt: skip
 _NUM = r"(\d[\d,]*(?:\.\d+)?)"
 _MAG = r"(trillion|billion|million|thousand|crore|lakh|bn|tn|mn|mln|[bmk])\b"
+# A currency before its amount ("USD", "A$", "€") and after it ("dollars", "CHF"); the codes count in capitals
+# only ("TRY 3" is Turkish lira, "try 3" is not), except the common ones
+_CODES = "(?-i:" + "|".join(CURRENCY_CODES) + ")"
+_CURRENCY_BEFORE = (
+    rf"(?<![A-Za-z])(?:US|AU|CA|NZ|HK|NT|MX|[ACSR])\$|\b(?:USD|EUR|GBP|RMB|CNY|JPY|INR|KRW|{_CODES})(?![A-Za-z])"
+    r"|\$|€|£|¥|₹|₩"
+)
+_CURRENCY_AFTER = rf"U\.S\. dollars|US dollars|dollars|euros?|yuan|RMB|yen|rupees|won|USD|EUR|INR|{_CODES}"
 _VALUE = re.compile(
     rf"(?P<pct>{_NUM}\s*(?:%|percent\b|per\s*cent\b))"
-    rf"|(?P<cur>US\$|USD|EUR|GBP|RMB|CNY|JPY|INR|KRW|\$|€|£|¥|₹|₩)\s*{_NUM}\s*(?:{_MAG})?(?P<per>\s*(?:per|/)\s*(?:kWh|MWh|GWh|Wh)\b)?"
-    rf"|{_NUM}\s*{_MAG}\s*(?P<cur2>U\.S\. dollars|US dollars|USD|dollars|euros?|EUR|yuan|RMB|yen|rupees|INR|won)"
+    rf"|(?P<cur>{_CURRENCY_BEFORE})\s*{_NUM}\s*(?:{_MAG})?(?P<per>\s*(?:per|/)\s*(?:kWh|MWh|GWh|Wh)\b)?"
+    rf"|{_NUM}\s*{_MAG}\s*(?P<cur2>{_CURRENCY_AFTER})"
     rf"|{_NUM}\s*(?P<energy>GWh|MWh|TWh)\b",
     re.I,
 )
@@ -669,7 +684,7 @@ def statements_in(sentence: str, context: Context) -> list[Statement]:
 # ---------------------------------------------------------------- tables
 
 _CELL_NUMBER = re.compile(
-    r"^(?P<qualifier>~|≈|approx\.?|>|≥|<|≤|over|about|up to)?\s*(?P<cur>US\$|USD|\$|€|£|¥|EUR|RMB|CNY)?\s*"
+    rf"^(?P<qualifier>~|≈|approx\.?|>|≥|<|≤|over|about|up to)?\s*(?P<cur>{_CURRENCY_BEFORE})?\s*"
     r"(?P<number>-?\d[\d,]*(?:\.\d+)?)\s*(?P<mag>trillion|billion|million|thousand|bn|tn|mn|mln|[bmk])?\s*"
     r"(?P<pct>%|percent)?\s*(?P<energy>GWh|MWh|TWh)?\s*(?:[*†‡]|\([a-z]\))?$",
     re.I,
@@ -678,8 +693,8 @@ _CELL_QUALIFIER = {"~": "approximately", "≈": "approximately", "approx": "appr
                    ">": "exceeding", "over": "exceeding", "≥": "at-least", "<": "at-most", "≤": "at-most",
                    "up to": "at-most"}  # fmt: skip
 _UNIT_HINT = re.compile(
-    r"(?P<cur>US\$|USD|\$|€|£|¥|EUR|GBP|RMB|CNY|JPY)\s*(?P<mag>trillion|billion|million|thousand|bn|tn|mn|mln|[bmk])?\b"
-    r"|(?P<mag2>trillion|billion|million|thousand|bn|mn)\s*(?P<cur2>US\$|USD|dollars|euros?|EUR|yuan|RMB)"
+    rf"(?P<cur>{_CURRENCY_BEFORE})\s*(?P<mag>trillion|billion|million|thousand|bn|tn|mn|mln|[bmk])?\b"
+    rf"|(?P<mag2>trillion|billion|million|thousand|bn|mn)\s*(?P<cur2>US\$|{_CURRENCY_AFTER})"
     r"|(?P<pct>%|percent|share)|(?P<energy>GWh|MWh|TWh)",
     re.I,
 )
