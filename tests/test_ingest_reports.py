@@ -720,3 +720,19 @@ def test_currencies_beyond_the_dollar_euro_and_yuan(reference, tmp_path):
     assert [(f.value, f.unit) for f in result.extraction.figures] == [(1.1e9, "AUD"), (0.9e9, "CAD"), (410e6, "CHF")]
     units = set(result.graph.objects(None, BKG.unit))
     assert {URIRef("http://qudt.org/vocab/unit/CCY_AUD"), URIRef("http://qudt.org/vocab/unit/CCY_CHF")} <= units
+
+
+def test_a_table_growth_rate_spans_its_captions_years_and_an_owner_named_in_prose():
+    text = (
+        "# Anode Materials Market 2025-2032\n\nTable 3: Anode market by region, 2024 and 2030 (USD million)\n\n"
+        "| Region | 2024 | 2030 | CAGR |\n|---|---|---|---|\n| Europe | 900 | 2,400 | 17.8% |\n\n"
+        "POSCO Holdings owns Orion Graphite, its anode arm. Tesla owns Gigafactory Texas.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert [(f.metric, f.value, f.year, f.period_start, f.period_end) for f in extraction.figures] == [
+        ("market_size", 900e6, 2024, None, None), ("market_size", 2400e6, 2030, None, None),
+        ("cagr", 17.8, None, 2024, 2030),
+    ]  # fmt: skip
+    assert {name: found for name, found in stated_relations(extraction).items() if found} == {
+        "Orion Graphite": [("owned-by", "POSCO Holdings")]
+    }

@@ -1001,6 +1001,11 @@ _ACQUIRED = re.compile(
     r"(?:acquisition|purchase|takeover)\s+of|agreed\s+to\s+(?:acquire|buy))\s+"
     rf"(?P<target>{_LISTED_NAME})(?:\s+from\s+(?P<seller>{_LISTED_NAME}))?"
 )
+# "Asahi Kasei owns Celgard, which ...": an owner and what it owns outright, when that ends the clause
+_OWNS = re.compile(
+    rf"(?P<owner>{_LISTED_NAME})\s+(?:owns|controls|wholly owns|fully owns)\s+(?P<owned>{_LISTED_NAME})(?=\s*(?:[,;.]|$))"
+)
+_PLANT_WORDS = re.compile(r"\b(?:plant|factory|gigafactory|facility|site|mine|line|campus|park)s?\b", re.I)
 # "CATL and Stellantis agreed to form a joint venture, Estrella Cells, ...": the venture and its owners
 _FORMED_VENTURE = re.compile(
     rf"(?P<first>{_LISTED_NAME})\s+(?:and|&)\s+(?P<second>{_LISTED_NAME})\s+(?:have\s+|will\s+)?(?:agreed\s+to\s+"
@@ -1044,6 +1049,11 @@ def _players_in(sentence: str, state: _State) -> None:
             state.add_relation(target, "acquired-by", buyer, sentence)
             if deal["seller"] and (seller := _prose_name(deal["seller"])):
                 state.add_company(seller, "text")
+    for held in _OWNS.finditer(sentence):
+        owner, owned = _prose_name(held["owner"]), _prose_name(held["owned"])
+        if owner and owned and owner.casefold() != owned.casefold() and not _PLANT_WORDS.search(owned):
+            state.add_company(owned, "text")
+            state.add_relation(owned, "owned-by", owner, sentence)
     for venture in _FORMED_VENTURE.finditer(sentence):
         name = _prose_name(venture["venture"])
         owners = [owner for owner in (_prose_name(venture["first"]), _prose_name(venture["second"])) if owner]

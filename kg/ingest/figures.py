@@ -806,8 +806,14 @@ def table_figures(
                 continue
             time = _header_time(head) or caption_time or (None, None, None)
             year, start, end = time
-            if metric == "cagr" and year is None and start is None and context.period:
-                start, end = context.period
+            if metric == "cagr" and start is None:
+                # a growth rate runs over years, never in one: those the caption spans ("2024 and 2031"), else the
+                # report's forecast period
+                spanned = sorted({int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", f"{caption} {head}")})
+                if len(spanned) >= 2:
+                    year, start, end = None, spanned[0], spanned[-1]
+                elif context.period:
+                    year, (start, end) = None, context.period
             qualifier_word = (match.group("qualifier") or "").lower().rstrip(".")
             found.append(
                 Figure(
