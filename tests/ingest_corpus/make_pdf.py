@@ -1,8 +1,10 @@
-"""Writes zinc-air-battery-market.pdf, the corpus's text PDF, with fpdf2: `python tests/ingest_corpus/make_pdf.py`.
+"""Writes the corpus's text PDFs with fpdf2: `python tests/ingest_corpus/make_pdf.py`.
 
-The layout is that of a typical report PDF: a cover block with metadata lines, a running header and page
-numbers, numbered section headings in a larger bold font, justified paragraphs wrapped at the page width,
-bullet lists and a ruled table. The text is an invented test document (see README.md).
+zinc-air-battery-market.pdf has the layout of a typical report PDF: a cover block with metadata lines, a
+running header and page numbers, numbered section headings in a larger bold font, justified paragraphs
+wrapped at the page width, bullet lists and a ruled table. separator-market-report.pdf has its metadata in
+one line between separators and a table of aligned columns without rules. The text is invented test content
+(see README.md).
 """
 
 from pathlib import Path
@@ -43,7 +45,7 @@ def bullets(pdf: FPDF, items: list[str]) -> None:
     pdf.ln(3)
 
 
-def main() -> None:
+def zinc_air() -> None:
     pdf = Report()
     pdf.set_title("Zinc-Air Battery Market Report 2025-2031")
     pdf.set_creation_date(__import__("datetime").datetime(2025, 3, 1, tzinfo=__import__("datetime").timezone.utc))
@@ -101,5 +103,51 @@ def main() -> None:
     pdf.output(str(HERE / "zinc-air-battery-market.pdf"))
 
 
+def separator() -> None:
+    pdf = FPDF()
+    pdf.set_creation_date(__import__("datetime").datetime(2025, 7, 1, tzinfo=__import__("datetime").timezone.utc))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.multi_cell(
+        0, 9, "Lithium-Ion Battery Separator Market - Industry Report 2025-2031", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(
+        0, 6, "Publisher: Fenwick Materials Research   |   Report ID: FMR-SEP-1107   |   Published: July 2025",
+        new_x="LMARGIN", new_y="NEXT",
+    )  # fmt: skip
+    pdf.ln(4)
+    heading(pdf, "1. Executive Summary")
+    paragraph(
+        pdf,
+        "The global lithium-ion battery separator market was valued at USD 6.7 billion in 2024 and is projected "
+        "to reach USD 19.4 billion by 2031, registering a CAGR of 16.4% over the forecast period. Wet-process "
+        "separators accounted for 71% of revenue in 2024.",
+    )
+    heading(pdf, "2. Regional Analysis")
+    paragraph(pdf, "Table 2: Separator market by region, 2024 and 2031 (USD million)")
+    for region, *values in (
+        ("Region", "2024", "2031", "CAGR"),
+        ("Asia Pacific", "4,690", "13,970", "16.9%"),
+        ("North America", "1,010", "3,120", "17.5%"),
+        ("Europe", "850", "2,040", "13.3%"),
+        ("Rest of World", "150", "270", "8.8%"),
+    ):
+        pdf.cell(60, 6, region)
+        for value in values:
+            pdf.cell(30, 6, value, align="R")
+        pdf.ln(6)
+    pdf.ln(3)
+    heading(pdf, "3. Competitive Landscape")
+    paragraph(
+        pdf,
+        "The market is concentrated. Leading suppliers include Asahi Kasei, Toray Industries, SK IE Technology, "
+        "SEMCORP, Senior Technology Material and Entek International. Asahi Kasei owns Celgard, which it "
+        "acquired in 2015.",
+    )
+    pdf.output(str(HERE / "separator-market-report.pdf"))
+
+
 if __name__ == "__main__":
-    main()
+    zinc_air()
+    separator()
