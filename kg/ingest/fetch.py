@@ -59,7 +59,7 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, max_bytes: int = FETCH_MAX_B
     """Download ``url``; ``IngestError`` (one line naming the URL) for anything that is not a report within limits."""
     if not url.lower().startswith(("http://", "https://")):
         raise IngestError(f"{url}: only http and https URLs can be ingested")
-    from .extract import valid_url
+    from .metadata import valid_url
 
     if not valid_url(url):
         raise IngestError(f"{url[:200]}: not a valid http(s) URL")
