@@ -125,7 +125,7 @@ def test_a_report_names_what_the_api_and_the_cli_name(graph, reference, built, t
         ("company", "Tesla Motors"): "tesla",  # an alias that is a former name
         ("company", "LG Chem Ltd"): "lg-chem",  # a legal form left out
         ("company", "Samsung SDI Co., Ltd"): "samsung-sdi",
-        ("company", "Tokyo Tsushin Kogyo"): "sony",  # a former name only, not an alias
+        ("company", "Tokyo Tsushin Kogyo K.K"): "sony",  # a former name only, not an alias; a legal form left out
         ("chemistry", "Solid-state"): "solid-state",  # the umbrella concept, by its id
         ("chemistry", "NMC"): "nmc",
         ("region", "Europe"): "europe",  # the market region, the preferred sense, not the M49 area
@@ -139,7 +139,7 @@ def test_a_report_names_what_the_api_and_the_cli_name(graph, reference, built, t
     out = CliRunner().invoke(main, [*arguments, "--data", str(built.trig)])
     assert out.exit_code == 0, out.output
     companies = {row["company"] for row in csv.DictReader(io.StringIO(out.stdout))}
-    assert companies == {str(resolutions["company", "Tokyo Tsushin Kogyo"].iri)}
+    assert companies == {str(resolutions["company", "Tokyo Tsushin Kogyo K.K"].iri)}
 
 
 def test_ingest_reads_the_names_the_store_holds_and_resolves_them_alike(graph, reference):
