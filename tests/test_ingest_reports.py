@@ -736,3 +736,18 @@ def test_a_table_growth_rate_spans_its_captions_years_and_an_owner_named_in_pros
     assert {name: found for name, found in stated_relations(extraction).items() if found} == {
         "Orion Graphite": [("owned-by", "POSCO Holdings")]
     }
+
+
+def test_a_scope_given_as_nested_lists():
+    text = (
+        "# Flow Battery Market 2025-2030\n\n## Coverage\n\n- By Chemistry\n  - Vanadium redox\n  - Zinc-bromine\n"
+        "- By Application\n  - Utilities\n  - Demand for utilities grew fast in 2024.\n- By Region\n  - Europe\n"
+        "    - Spain\n    - Italy\n- Companies Profiled\n  - Invinity Energy Systems\n  - CellCube\n"
+        "- Drivers\n  - Falling vanadium prices\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert [(s.kind, s.mention) for s in extraction.segments] == [
+        ("type", "Vanadium redox"), ("type", "Zinc-bromine"), ("application", "Utilities"),
+    ]  # fmt: skip
+    assert [(r.mention, r.items) for r in extraction.regions] == [("Europe", ("Spain", "Italy"))]
+    assert [c.mention for c in extraction.companies] == ["Invinity Energy Systems", "CellCube"]

@@ -338,6 +338,11 @@ def _nested_regions(items: tuple[Item, ...], state: State) -> bool:
 
 
 def _list(items: tuple[Item, ...], section: str | None, label: str | None, state: State, place: str | None) -> None:
+    if section is None and any(item.children for item in items):
+        # "- By Type" over "  - Thin-film", "- Companies Profiled" over "  - QuantumScape": a scope as nested lists
+        covered = tuple(item for item in items if item.children and _classify(_unnumbered(item.text)))
+        _contents(covered, state)
+        items = tuple(item for item in items if item not in covered)
     if section != "regions" and any(item.children for item in items) and _nested_regions(items, state):
         return
     if section == "regions":
@@ -447,7 +452,9 @@ def _contents(items: tuple[Item, ...], state: State) -> None:
         kind = _classify(_unnumbered(item.text))
         if kind in ("types", "applications"):
             for child in item.children:
-                state.add_segment("type" if kind == "types" else "application", _unnumbered(child.text))
+                name = _unnumbered(child.text)
+                if len(name.split()) <= 8 and not re.search(r"[.;:!?](?:\s|$)|\b(?:19|20)\d\d\b", name):
+                    state.add_segment("type" if kind == "types" else "application", name)  # a name, not a remark
         elif kind == "regions":
             _list(item.children, "regions", None, state, None)
         elif kind == "players":
