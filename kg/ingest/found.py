@@ -17,7 +17,17 @@ from .model import CompanyMention, Segment, StatedRelation
 from .places import local_items
 from .text import parse_range, plain
 
-__all__ = ["LIST_TAIL", "LOWER_INITIAL", "NOT_A_NAME", "State", "clean_name", "is_place", "mostly_countries", "unique"]
+__all__ = [
+    "LIST_TAIL",
+    "LOWER_INITIAL",
+    "NOT_A_NAME",
+    "RELATION_NAMES",
+    "State",
+    "clean_name",
+    "is_place",
+    "mostly_countries",
+    "unique",
+]
 
 LIST_TAIL = re.compile(
     r"\s*(?:,?\s*(?:and|among|amongst)\s+(?:many\s+|several\s+|various\s+)?others?(?:\s+\w+)?|,?\s*etc\.?|,?\s*and more"
@@ -41,6 +51,12 @@ _ASIDE = re.compile(
     r"|through|via)\s+)?(?P<name>[^()（）]{2,60}?)\s*[)）]\s*$",
     re.I,
 )
+# the word a text states a relation with, and the relation: "a subsidiary of", "owned by", "acquired by"
+RELATION_NAMES = {
+    "subsidiary": "subsidiary-of", "unit": "part-of", "division": "part-of", "arm": "part-of", "part": "part-of",
+    "member": "part-of", "brand": "part-of", "affiliate": "affiliate-of", "joint venture": "joint-venture-of",
+    "owned": "owned-by", "controlled": "owned-by", "acquired": "acquired-by", "bought": "acquired-by",
+}  # fmt: skip
 _REGION_NAME = re.compile(rf"^(?:the\s+)?(?:{REGION_WORDS}|Rest of (?:the )?\w+(?: \w+)?)$", re.I)
 
 
@@ -103,7 +119,8 @@ class State:
         if not other or is_place(other) or (not how and (not bare_name or _spelt_out(name, other))):
             return  # "(Japan)", "(Listed)", "Envision AESC (Automotive Energy Supply Corporation)": no other company
         if how and not how.startswith(("backed", "through", "via")):
-            self.add_relation(name, "owned-by", other, plain(raw))
+            word = re.search(r"subsidiary|unit|division|part|owned|controlled|acquired", how)
+            self.add_relation(name, RELATION_NAMES[word[0]] if word else "owned-by", other, plain(raw))
         else:
             self.add_company(other, "relation" if how else "text")
 

@@ -12,7 +12,17 @@ import re
 
 from ..countries import normalize_items
 from .figures import REGION_WORDS
-from .found import LIST_TAIL, LOWER_INITIAL, NOT_A_NAME, State, clean_name, is_place, mostly_countries, unique
+from .found import (
+    LIST_TAIL,
+    LOWER_INITIAL,
+    NOT_A_NAME,
+    RELATION_NAMES,
+    State,
+    clean_name,
+    is_place,
+    mostly_countries,
+    unique,
+)
 from .model import CompanyMention, StatedRelation
 from .places import local_items
 from .text import NameFinder, sentences, split_list
@@ -94,13 +104,6 @@ _RELATION = re.compile(
     r"|(?P<formed>formed|set up|established|created)\s+(?:in\s+\d{4}\s+)?(?:as\s+a\s+joint\s+venture\s+)?by)"
     r"\s+(?:the\s+)?(?P<object>[A-Z][^,;.()]*)"
 )
-
-
-_RELATION_NAMES = {
-    "subsidiary": "subsidiary-of", "unit": "part-of", "division": "part-of", "arm": "part-of", "part": "part-of",
-    "member": "part-of", "brand": "part-of", "affiliate": "affiliate-of", "joint venture": "joint-venture-of",
-    "owned": "owned-by", "controlled": "owned-by", "acquired": "acquired-by", "bought": "acquired-by",
-}  # fmt: skip
 
 
 _CONNECTORS = frozenset(
@@ -344,7 +347,7 @@ def _relations(name: str, sentence: str) -> list[StatedRelation]:
         elif relation["formed"]:
             kind = "joint-venture-of"  # "formed by Siemens and AES"; formed by one company, it says nothing
         else:
-            kind = _RELATION_NAMES[(relation["rel"] or relation["by"]).lower()]
+            kind = RELATION_NAMES[(relation["rel"] or relation["by"]).lower()]
         if relation["adj"] and relation["adj"].strip().lower() == "former":
             kind = f"formerly-{kind}"
         obj = re.split(
