@@ -752,3 +752,23 @@ def test_a_scope_given_as_nested_lists():
     ]  # fmt: skip
     assert [(r.mention, r.items) for r in extraction.regions] == [("Europe", ("Spain", "Italy"))]
     assert [c.mention for c in extraction.companies] == ["Invinity Energy Systems", "CellCube"]
+
+
+def test_relations_stated_with_possessives_descriptions_and_degrees_of_ownership():
+    text = (
+        "Cell Supply Briefing 2025\n\nKey companies: Akira Cells; Baltic Power; Corvane Energy; Delta Storage.\n\n"
+        "Akira Cells, the battery arm of Akira Motors, supplies buses. Baltic Power, Nordvik Holdings' storage unit, "
+        "grew. Corvane Energy is majority-owned by Corvane Group. Delta Storage is partly owned by Elm Capital. "
+        "Japan's largest carmaker Hoshino's battery subsidiary Kite Cells opened a line. Fjord Cells is controlled by "
+        "Norway's Fjord Industri. Akira Cells, a key part of Japan's supply chain, hired staff.\n"
+    )
+    extraction = extract_document(parse_text(text, "text"))
+    stated = {name: found for name, found in stated_relations(extraction).items() if found}
+    assert stated == {
+        "Akira Cells": [("part-of", "Akira Motors")],
+        "Baltic Power": [("part-of", "Nordvik Holdings")],
+        "Corvane Energy": [("owned-by", "Corvane Group")],
+        "Delta Storage": [("affiliate-of", "Elm Capital")],
+        "Kite Cells": [("subsidiary-of", "Hoshino")],
+        "Fjord Cells": [("owned-by", "Fjord Industri")],
+    }

@@ -31,7 +31,6 @@ from .model import Extraction, Figure, RegionListing, Statement
 from .places import local_items, normalize_places
 from .prose import (
     LABELLED_LINE,
-    RELATION_SUBJECT,
     countries_leading,
     inline_numbering,
     name_list,
@@ -728,9 +727,6 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: Stat
             regions_inline(sentence, state)
         countries_leading(sentence, state)
         players_in(sentence, state)
-        if re.search(r"subsidiary|joint venture|unit|division|formed|set up|established|created", sentence):
-            for match in RELATION_SUBJECT.finditer(sentence):
-                state.add_company(match["name"], "text")
     if lead and (section == "players" or clean_name(lead).casefold() in state.companies):
         name = clean_name(lead)
         if name:

@@ -29,7 +29,6 @@ from .text import NameFinder, sentences, split_list
 
 __all__ = [
     "LABELLED_LINE",
-    "RELATION_SUBJECT",
     "countries_leading",
     "inline_numbering",
     "name_list",
@@ -71,10 +70,11 @@ _PLAYERS_BEFORE = re.compile(
 
 # "Primearth EV Energy, a joint venture of ...", "Fluence, formed by Siemens and AES": a company named in prose by
 # what it belongs to
-RELATION_SUBJECT = re.compile(
+_RELATION_SUBJECT = re.compile(
     r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:[A-Z0-9][\w&.'-]*|&)){0,5})(?:,?\s+(?:is\s+)?(?:a|an)\s+(?:wholly[- ]owned\s+)?"
     r"(?:subsidiary|joint venture|unit|division)\s+(?:of|between)\b|,\s+(?:formed|set up|established|created)\s+"
-    r"(?:in\s+\d{4}\s+)?by\s+[A-Z])"
+    r"(?:in\s+\d{4}\s+)?by\s+[A-Z]|\s+(?:is|was)\s+(?:(?:majority|wholly|fully|partly|jointly)[- ])?"
+    r"(?:owned|controlled)\s+by\s+(?:\S+['’]s\s+)?[A-Z])"
 )
 
 
@@ -99,8 +99,10 @@ _OWNERSHIP = (
 _RELATION = re.compile(
     r"^\**\s*(?:,|\(|–|—|-|\bis\b|\bwas\b)?\s*(?:which is\s+|is\s+|now\s+)?(?:a|an|the)?\s*"
     r"(?P<adj>wholly[- ]owned\s+|majority[- ]owned\s+|former\s+)?"
-    r"(?:(?P<rel>subsidiary|unit|division|arm|affiliate|part|member|brand|joint venture)\s+(?:company\s+)?(?:of|between|owned by)"
-    r"|(?P<by>owned|acquired|bought|controlled)\s+by|(?P<formerly>formerly)(?:\s+known as)?"
+    r"(?:(?:(?:[\w-]+\s+){0,2}?(?P<rel>subsidiary|unit|division|arm|affiliate|brand|joint venture)|(?P<plain>part|member))"
+    r"\s+(?:company\s+)?(?:of|between|owned by)"
+    r"|(?:(?P<degree>majority|wholly|fully|partly|jointly)[- ])?(?P<by>owned|acquired|bought|controlled)\s+by"
+    r"|(?P<formerly>formerly)(?:\s+known as)?"
     r"|(?P<formed>formed|set up|established|created)\s+(?:in\s+\d{4}\s+)?(?:as\s+a\s+joint\s+venture\s+)?by)"
     r"\s+(?:the\s+)?(?P<object>[A-Z][^,;.()]*)"
 )
@@ -185,6 +187,17 @@ _FORMED_VENTURE = re.compile(
 )
 
 
+# "Panasonic Energy, Panasonic Holdings' battery unit", "Toyota's battery subsidiary Primearth EV Energy"
+_UNIT_OF_OWNER = (
+    re.compile(
+        rf"(?P<name>{_LISTED_NAME}),\s+(?P<owner>{_LISTED_NAME})['’]s?\s+(?:[\w-]+\s+){{0,2}}?"
+        r"(?P<rel>subsidiary|unit|division|arm|affiliate)\b"
+    ),
+    re.compile(
+        rf"(?P<owner>{_LISTED_NAME})['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?P<rel>subsidiary|unit|division|arm|affiliate),?\s+"
+        rf"(?P<name>{_LISTED_NAME})"
+    ),
+)
 _CALENDAR = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
     r"|September|October|November|December)\b"
@@ -222,6 +235,18 @@ def players_in(sentence: str, state: State) -> None:
             state.add_relation(target, "acquired-by", buyer, sentence)
             if deal["seller"] and (seller := _prose_name(deal["seller"])):
                 state.add_company(seller, "text")
+    if re.search(
+        r"subsidiary|joint venture|unit|division|formed|set up|established|created|owned|controlled", sentence
+    ):
+        for match in _RELATION_SUBJECT.finditer(sentence):
+            if not _PLANT_WORDS.search(match["name"]):  # "Gigafactory Nevada is owned by Tesla": no company
+                state.add_company(match["name"], "text")
+    for pattern in _UNIT_OF_OWNER:
+        for unit in pattern.finditer(sentence):
+            name, owner = _prose_name(unit["name"]), _prose_name(unit["owner"])
+            if name and owner and name.casefold() != owner.casefold() and not is_place(owner):
+                state.add_company(name, "text")
+                state.add_relation(name, RELATION_NAMES[unit["rel"]], owner, sentence)
     for held in _OWNS.finditer(sentence):
         owner, owned = _prose_name(held["owner"]), _prose_name(held["owned"])
         if owner and owned and owner.casefold() != owned.casefold() and not _PLANT_WORDS.search(owned):
@@ -346,8 +371,10 @@ def _relations(name: str, sentence: str) -> list[StatedRelation]:
             kind = "formerly"
         elif relation["formed"]:
             kind = "joint-venture-of"  # "formed by Siemens and AES"; formed by one company, it says nothing
+        elif relation["degree"] in ("partly", "jointly"):
+            kind = "affiliate-of" if relation["degree"] == "partly" else "joint-venture-of"
         else:
-            kind = RELATION_NAMES[(relation["rel"] or relation["by"]).lower()]
+            kind = RELATION_NAMES[(relation["rel"] or relation["plain"] or relation["by"]).lower()]
         if relation["adj"] and relation["adj"].strip().lower() == "former":
             kind = f"formerly-{kind}"
         obj = re.split(
@@ -357,7 +384,13 @@ def _relations(name: str, sentence: str) -> list[StatedRelation]:
         if relation["formed"] and len(objects) < 2:
             continue
         for target in objects:
-            target = clean_name(target)
+            target = clean_name(_without_place_possessive(target))
             if target and target.casefold() != name.casefold():
                 found.append(StatedRelation(name, kind, target, sentence))
     return found
+
+
+def _without_place_possessive(name: str) -> str:
+    """ "China's Envision Group" is "Envision Group"; "Toyota's unit" keeps its owner's name."""
+    possessive = re.match(r"(\S+?)['’]s\s+(?=\S)", name)
+    return name[possessive.end() :] if possessive and is_place(possessive[1]) else name
