@@ -772,3 +772,14 @@ def test_relations_stated_with_possessives_descriptions_and_degrees_of_ownership
         "Kite Cells": [("subsidiary-of", "Hoshino")],
         "Fjord Cells": [("owned-by", "Fjord Industri")],
     }
+
+
+def test_its_unit_in_a_profile_belongs_to_the_profiled_company():
+    text = (
+        "# Battery Pack Market 2025-2030\n\n## Company Profiles\n\n**Orbis Mobility** -- sells packs through its "
+        "storage subsidiary Tern Power and buys cells from Kestrel.\n\n## Outlook\n\nIts unit Rook Cells grew.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert {name: found for name, found in stated_relations(extraction).items() if found} == {
+        "Tern Power": [("subsidiary-of", "Orbis Mobility")]
+    }  # outside a profile, "its" refers to nothing the walk knows

@@ -644,7 +644,7 @@ def _profile_fact(company: str, key: str | None, value: str, state: State) -> No
     else:
         state.add_paragraph(f"{key}: {value}" if key else value, company)
         for sentence in sentences(value):
-            players_in(sentence, state)  # "Investors include Renault Group and EQT Ventures."
+            players_in(sentence, state, about=company)  # "Investors include Renault Group and EQT Ventures."
 
 
 def _parent_cell(name: str, column: str, cell: str, state: State) -> None:
@@ -726,7 +726,7 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: Stat
         if re.search(r"\bregion", sentence, re.I):
             regions_inline(sentence, state)
         countries_leading(sentence, state)
-        players_in(sentence, state)
+        players_in(sentence, state, about=profile if is_profile else None)
     if lead and (section == "players" or clean_name(lead).casefold() in state.companies):
         name = clean_name(lead)
         if name:

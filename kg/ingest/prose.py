@@ -198,6 +198,9 @@ _UNIT_OF_OWNER = (
         rf"(?P<name>{_LISTED_NAME})"
     ),
 )
+_ITS_UNIT = re.compile(
+    rf"\b[Ii]ts\s+(?:[\w-]+\s+){{0,2}}?(?P<rel>subsidiary|unit|division|arm|affiliate),?\s+(?P<name>{_LISTED_NAME})"
+)
 _CALENDAR = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
     r"|September|October|November|December)\b"
@@ -213,8 +216,9 @@ def inline_numbering(text: str) -> str:
     return re.sub(r"\s+\(?\d{1,2}\)\s+", ", ", text)
 
 
-def players_in(sentence: str, state: State) -> None:
-    """Companies a sentence lists ("key players such as A, B and C") and ownership it states."""
+def players_in(sentence: str, state: State, about: str | None = None) -> None:
+    """Companies a sentence lists ("key players such as A, B and C") and ownership it states; ``about`` is the
+    company whose profile the sentence is in, what "its" refers to ("through its subsidiary FinDreams")."""
     sentence = inline_numbering(sentence)
     for match in (_PLAYERS_SENTENCE.search(sentence), sentence.count(",") >= 2 and _PLAYERS_BEFORE.search(sentence)):
         if match:
@@ -247,6 +251,10 @@ def players_in(sentence: str, state: State) -> None:
             if name and owner and name.casefold() != owner.casefold() and not is_place(owner):
                 state.add_company(name, "text")
                 state.add_relation(name, RELATION_NAMES[unit["rel"]], owner, sentence)
+    for unit in _ITS_UNIT.finditer(sentence):
+        if about and (name := _prose_name(unit["name"])) and name.casefold() != about.casefold():
+            state.add_company(name, "text")
+            state.add_relation(name, RELATION_NAMES[unit["rel"]], about, sentence)
     for held in _OWNS.finditer(sentence):
         owner, owned = _prose_name(held["owner"]), _prose_name(held["owned"])
         if owner and owned and owner.casefold() != owned.casefold() and not _PLANT_WORDS.search(owned):
