@@ -138,7 +138,7 @@ def markdown(results: dict) -> str:
         "| category | precision | recall | F1 |",
         "|---|---|---|---|",
     ]
-    for category in ("companies", "countries", "figures"):
+    for category in ("companies", "countries", "figures", "relations"):
         c = corpus[category]
         lines.append(f"| {category} | {c['precision']} | {c['recall']} | {c['f1']} |")
     c = corpus["contradictions"]

@@ -30,7 +30,7 @@ def test_the_corpus_has_twelve_documents_in_different_layouts():
     assert {p.suffix for p in documents} >= {".pdf", ".md", ".html", ".txt"}
 
 
-@pytest.mark.parametrize("category", ["companies", "countries", "figures"])
+@pytest.mark.parametrize("category", ["companies", "countries", "figures", "relations"])
 def test_f1_per_category(scores, category):
     total = totals(scores)[category]
     worst = sorted(scores, key=lambda s: getattr(s, category).f1)[:3]
@@ -58,10 +58,16 @@ def test_the_scorer_counts_what_it_should(scores):
 
     path = CORPUS / "flow-battery-market.md"
     expected = expected_of(path)
-    wrong = dict(expected, companies=["catl", "byd"], contradictions=["shares-exceed-100"])
+    wrong = dict(
+        expected,
+        companies=["catl", "byd"],
+        contradictions=["shares-exceed-100"],
+        relations=[["new:Dalian Bolong", "affiliate-of", "new:Rongke Power"]],  # the stake the other way round
+    )
     result = ingest(path, load_reference(Path("data")))
+    assert score_result(path.name, result, expected).relations.f1 == 1.0
     score = score_result(path.name, result, wrong)
-    assert score.companies.f1 == 0.0 and score.caught == 0
+    assert score.companies.f1 == 0.0 and score.caught == 0 and score.relations.f1 == 0.0
     assert "part-exceeds-total" in score.false_flags
 
 

@@ -11,6 +11,8 @@ ingested against the reference data and scored per category:
 - **countries**: (region, country) pairs; a fixed grouping (GCC) counts as its
   members, an informal one ("Rest of Europe") as ``group:`` + its name.
 - **figures**: value, unit, period, qualifier and scope kind, all right at once.
+- **relations**: (company, relation, company) triples the text states ("subsidiary-of", "joint-venture-of",
+  ...), each company counted as above; scored only for documents whose expected file lists them.
 - **contradictions**: every planted one (an expected flag kind) must be raised
   with severity ``error``; any other ``error`` flag is a false flag.
 
@@ -31,6 +33,7 @@ from ..names import company_key
 from ..records import ReferenceData
 from . import IngestResult, ingest
 from .claims import period_text
+from .resolve import Resolution
 
 __all__ = ["DocumentScore", "Score", "corpus_documents", "expected_of", "score_corpus", "score_result"]
 
@@ -75,6 +78,7 @@ class DocumentScore:
     false_flags: tuple[str, ...]
     missed: dict[str, list[str]] = field(default_factory=dict, compare=False)
     extra: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    relations: Score = Score(0, 0, 0)  # only where the expected file lists relations
 
 
 def _score(predicted: set[str], expected: set[str]) -> Score:
@@ -83,16 +87,26 @@ def _score(predicted: set[str], expected: set[str]) -> Score:
 
 def _companies(result: IngestResult) -> set[str]:
     by_key = {(r.kind, r.mention): r for r in result.resolutions}
-    found = set()
-    for company in result.extraction.companies:
-        resolution = by_key[("company", company.mention)]
-        if resolution.id is not None and resolution.status in ("resolved", "unresolved"):
-            found.add(resolution.id)
-        elif resolution.status == "unresolved":
-            found.add(f"new:{company_key(resolution.label or company.mention)}")  # a short form: its full name
-        else:
-            found.add(f"ambiguous:{company_key(company.mention)}")
-    return found
+    return {_company(by_key[("company", company.mention)]) for company in result.extraction.companies}
+
+
+def _company(resolution: Resolution) -> str:
+    """A company as scored: its reference id, ``new:`` and its full name's key, or ``ambiguous:`` and the name's."""
+    if resolution.id is not None and resolution.status in ("resolved", "unresolved"):
+        return resolution.id
+    if resolution.status == "unresolved":
+        return f"new:{company_key(resolution.label or resolution.mention)}"  # a short form: its full name
+    return f"ambiguous:{company_key(resolution.mention)}"
+
+
+def _relations(result: IngestResult) -> set[str]:
+    by_key = {(r.kind, r.mention): r for r in result.resolutions}
+    return {
+        f"{_company(by_key[('company', r.subject)])} {r.relation} {_company(by_key[('company', r.object)])}"
+        for company in result.extraction.companies
+        for r in company.relations
+        if ("company", r.subject) in by_key and ("company", r.object) in by_key
+    }
 
 
 def _expected_company(name: str) -> str:
@@ -147,12 +161,21 @@ def score_result(name: str, result: IngestResult, expected: dict) -> DocumentSco
         _figure_key(f["value"], f["unit"], f.get("period"), f.get("qualifier"), f.get("scope", "market"))
         for f in expected.get("figures") or []
     }
+    relations = {
+        f"{_expected_company(subject)} {relation} {_expected_company(obj)}"
+        for subject, relation, obj in expected.get("relations") or []
+    }
     planted = list(expected.get("contradictions") or [])
     errors = [f.kind for f in result.flags if f.severity == "error"]
     caught = sum(1 for kind in planted if kind in errors)
     false_flags = tuple(kind for kind in errors if kind not in planted)
-    predicted = {"companies": _companies(result), "countries": _countries(result), "figures": _figures(result)}
-    wanted = {"companies": companies, "countries": countries, "figures": figures}
+    predicted = {
+        "companies": _companies(result),
+        "countries": _countries(result),
+        "figures": _figures(result),
+        "relations": _relations(result) if "relations" in expected else set(),
+    }
+    wanted = {"companies": companies, "countries": countries, "figures": figures, "relations": relations}
     return DocumentScore(
         name,
         _score(predicted["companies"], companies),
@@ -163,6 +186,7 @@ def score_result(name: str, result: IngestResult, expected: dict) -> DocumentSco
         false_flags,
         {k: sorted(wanted[k] - predicted[k]) for k in wanted},
         {k: sorted(predicted[k] - wanted[k]) for k in wanted},
+        _score(predicted["relations"], relations),
     )
 
 
@@ -191,4 +215,5 @@ def totals(scores: Iterable[DocumentScore]) -> dict[str, Score]:
         "companies": sum((s.companies for s in scores), zero),
         "countries": sum((s.countries for s in scores), zero),
         "figures": sum((s.figures for s in scores), zero),
+        "relations": sum((s.relations for s in scores), zero),
     }
