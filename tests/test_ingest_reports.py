@@ -783,3 +783,18 @@ def test_its_unit_in_a_profile_belongs_to_the_profiled_company():
     assert {name: found for name, found in stated_relations(extraction).items() if found} == {
         "Tern Power": [("subsidiary-of", "Orbis Mobility")]
     }  # outside a profile, "its" refers to nothing the walk knows
+
+
+def test_line_breaks_written_into_a_paragraph_keep_names_and_bullets_apart():
+    html = (
+        "<h1>Nickel-Zinc Battery Market 2025-2031</h1><h2>Segmentation</h2>"
+        "<p>The Nickel-Zinc Battery Market by Application is segmented into:<br>• Data Centers<br>• Power Tools</p>"
+        "<h2>Leading Companies</h2><p>ZincFive<br>Enzinc<br>Urban Electric Power</p>"
+        "<p>The market was valued at USD 1.2<br>billion in 2024, with players such as<br>Enzinc growing fastest.</p>"
+    )
+    extraction = extract_document(parse_text(html, "html"))
+    assert [(s.kind, s.mention) for s in extraction.segments] == [
+        ("application", "Data Centers"), ("application", "Power Tools"),
+    ]  # fmt: skip
+    assert [c.mention for c in extraction.companies] == ["ZincFive", "Enzinc", "Urban Electric Power"]
+    assert [(f.value, f.year) for f in extraction.figures] == [(1.2e9, 2024)]  # a break inside a sentence is a wrap

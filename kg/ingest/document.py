@@ -323,15 +323,24 @@ def _clean(text: str) -> str:
 _LABEL_START = re.compile(r"^[A-Z][\w &/().,'-]{0,50}?\s*:\s+\S")
 # "4.1 Aviation": an entry of a numbered outline (a table of contents), never a year ("2024 Europe")
 _OUTLINE_ENTRY = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[^\W\d_a-z]")
+_BULLET_LINE = re.compile(r"^\s*(?:[•●▪◦‣]|[-*+–](?=\s))\s*")
+# a line that cannot end a sentence or a name: "Players such as" + "Zenaji"
+_CUT_AFTER = re.compile(
+    r"\b(?:a|an|the|of|by|as|and|or|to|in|on|for|with|at|from|include|includes|including|like|than|per|is|are|was"
+    r"|were|reach|reached|valued)\s*$|[,(]\s*$",
+    re.I,
+)
 _LINE_END = re.compile(r"[.!?:;]\s*$")
 
 
-def join_wraps(text: str) -> str:
+def join_wraps(text: str, breaks_written: bool = False) -> str:
     """Lines of a paragraph joined where a line was only wrapped; "Label: value" lines stay lines.
 
     A line starting "Label:" stays a line of its own after a line that is complete
     (a sentence end or another label line); after a line cut in the middle it is a
-    wrap ("... led by North" + "America: 38%").
+    wrap ("... led by North" + "America: 38%"). With ``breaks_written`` (an HTML
+    ``<br>``), every line stays one unless the break cuts a sentence: the next line
+    starts in lower case, or the line before ends in a word such as "of" or "as".
 
     >>> join_wraps("The market in\\nEurope grew.")
     'The market in Europe grew.'
@@ -341,6 +350,8 @@ def join_wraps(text: str) -> str:
     'Shares were led by North America: 38% of revenue.'
     >>> join_wraps("5 Market, by Application\\n5.1 Aviation\\n5.2 Automotive")
     '5 Market, by Application\\n5.1 Aviation\\n5.2 Automotive'
+    >>> join_wraps("Toshiba\\nLeclanché\\nPlayers such as\\nZenaji grew\\nby 4%.", breaks_written=True)
+    'Toshiba\\nLeclanché\\nPlayers such as Zenaji grew by 4%.'
     """
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
@@ -356,7 +367,7 @@ def join_wraps(text: str) -> str:
             out.append(line)
             label_run = True
             continue
-        if re.match(r"^\s*(?:[•●▪◦‣]|[-*+–]\s)", line):
+        if _BULLET_LINE.match(line) or (breaks_written and not line[:1].islower() and not _CUT_AFTER.search(out[-1])):
             out.append(line)
             label_run = False
             continue
@@ -437,10 +448,17 @@ class _Walker:
         bold_text = _clean(self.inline_text(bold, depth))
         first = next((n for n in nodes if n.tag != "-text" or (n.text_content or "").strip()), None)
         lead = _clean(self.inline_text([first], depth)) if first is not None and first.tag in _BOLD else None
-        self.add_paragraph(text, lead or None, whole_bold=bool(bold_text) and bold_text == text)
+        self.add_paragraph(
+            text,
+            lead or None,
+            whole_bold=bool(bold_text) and bold_text == text,
+            breaks_written=any(n.tag == "br" for n in nodes),
+        )
 
-    def add_paragraph(self, text: str, lead: str | None, whole_bold: bool = False) -> None:
-        text = join_wraps(text)
+    def add_paragraph(
+        self, text: str, lead: str | None, whole_bold: bool = False, breaks_written: bool = False
+    ) -> None:
+        text = join_wraps(text, breaks_written)
         # "Report Code: SE 3457Published: Feb 2024": metadata from inline elements written without a space between
         text = re.sub(
             r"(?<=[\w)])(?=(?:Published|Publisher|Report (?:ID|Code)|Pages|Format|Base Year|Forecast Period)\s*:)",
@@ -457,13 +475,13 @@ class _Walker:
             for line, match in zip(lines, metadata, strict=True):
                 if match:
                     if rest:
-                        self.add_paragraph("\n".join(rest), lead)
+                        self.add_paragraph("\n".join(rest), lead, breaks_written=breaks_written)
                         rest, lead = [], None
                     self.blocks.append(Block("metadata", match["value"].strip(), key=_key(match["key"])))
                 else:
                     rest.append(line)
             if rest:
-                self.add_paragraph("\n".join(rest), lead)
+                self.add_paragraph("\n".join(rest), lead, breaks_written=breaks_written)
             return
         if _is_cta(text):
             self.blocks.append(Block("cta", text.replace("\n", " ")))
@@ -477,6 +495,16 @@ class _Walker:
             return
         if text.endswith(":") and len(text.split()) <= 12 and "\n" not in text:
             self.blocks.append(Block("heading", text, level=7))
+            return
+        bulleted = [line for line in lines if _BULLET_LINE.match(line)]
+        if len(bulleted) >= 2 and lines[len(lines) - len(bulleted) :] == bulleted:
+            # "... is segmented into:<br>• A<br>• B": an introduction, then a list
+            intro = "\n".join(lines[: len(lines) - len(bulleted)])
+            if intro.endswith(":") and "\n" not in intro:
+                self.blocks.append(Block("heading", intro, level=7))
+            elif intro:
+                self.add_paragraph(intro, lead)
+            self.blocks.append(Block("list", items=tuple(Item(_BULLET_LINE.sub("", line)) for line in bulleted)))
             return
         self.blocks.append(Block("paragraph", text, lead=lead))
 

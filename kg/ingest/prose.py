@@ -129,10 +129,17 @@ def _names_prefix(text: str) -> str:
 
 
 def name_list(text: str, state: State) -> bool:
-    """A paragraph that is nothing but a list of names ("3M, Saint-Gobain, Aspen Aerogels and Elkem."): its companies."""
-    if len(text) > 2000 or len(sentences(text.replace("\n", " "))) > 1:  # "Li-Cycle Holdings Corp. (Canada), ...": one
+    """A paragraph that is nothing but a list of names ("3M, Saint-Gobain, Aspen Aerogels and Elkem.", or one name a
+    line): its companies."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) >= 3 and not any(re.search(r"[,;:]|[.!?]$", line) for line in lines):
+        names = lines  # "Toshiba<br>Altairnano<br>Leclanché"
+    elif (
+        len(text) > 2000 or len(sentences(text.replace("\n", " "))) > 1
+    ):  # "Li-Cycle Holdings Corp. (Canada), ...": one
         return False
-    names = split_list(LIST_TAIL.sub("", text))
+    else:
+        names = split_list(LIST_TAIL.sub("", text))
     if len(names) < 3 or not all(clean_name(n) and len(n.split()) <= 6 for n in names):
         return False
     if any(w[0].islower() and w not in _CONNECTORS for n in names for w in n.split()):
