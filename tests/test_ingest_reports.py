@@ -434,13 +434,15 @@ def test_an_aside_in_parentheses_after_a_listed_company():
         "# Battery Market 2025-2030\n\n## Key Players\n\n- Faradion (owned by Reliance Industries)\n- Akasol (BorgWarner)"
         "\n- HiNa Battery (backed by Zhongke Haina)\n- CATL (Contemporary Amperex Technology Co., Limited)\n"
         "- Panasonic Energy (Japan)\n- Natron Energy (Private)\n- Brunp Recycling (a subsidiary of CATL)\n"
+        "- Vexa Storage (now Quill Energy)\n- Arden Cells (formerly Bellcore Power)\n"
     )
     extraction = extract_document(parse_text(text, "markdown"))
     listed = stated_relations(extraction)
     assert listed == {
         "Faradion": [("owned-by", "Reliance Industries")], "Reliance Industries": [], "Akasol": [], "BorgWarner": [],
         "HiNa Battery": [], "Zhongke Haina": [], "CATL": [], "Panasonic Energy": [], "Natron Energy": [],
-        "Brunp Recycling": [("subsidiary-of", "CATL")],
+        "Brunp Recycling": [("subsidiary-of", "CATL")], "Quill Energy": [("formerly", "Vexa Storage")],
+        "Vexa Storage": [], "Arden Cells": [("formerly", "Bellcore Power")], "Bellcore Power": [],
     }  # fmt: skip
 
 

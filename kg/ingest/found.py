@@ -48,7 +48,7 @@ LOWER_INITIAL = re.compile(r"[a-z]-?[A-Z]")
 # "Name (owned by X)", "Name (backed by X)", "Name (X)": an aside in parentheses after a listed company
 _ASIDE = re.compile(
     r"\s[(（]\s*(?:(?P<how>(?:backed|owned|controlled|acquired) by|part of|(?:a )?(?:unit|subsidiary|division) of"
-    r"|through|via)\s+)?(?P<name>[^()（）]{2,60}?)\s*[)）]\s*$",
+    r"|through|via|now|formerly|previously|renamed|(?:formerly|previously) known as)\s+)?(?P<name>[^()（）]{2,60}?)\s*[)）]\s*$",
     re.I,
 )
 # the word a text states a relation with, and the relation: "a subsidiary of", "owned by", "acquired by"
@@ -109,7 +109,8 @@ class State:
 
     def _aside(self, raw: str, name: str) -> None:
         """The company a list names in parentheses after another: its owner ("Faradion (owned by Reliance
-        Industries)", "Akasol (BorgWarner)") or its backer ("HiNa Battery (backed by Zhongke Haina)")."""
+        Industries)", "Akasol (BorgWarner)"), its backer ("HiNa Battery (backed by Zhongke Haina)"), or its name
+        before or after a change ("ZBB Energy (now EnSync Energy)")."""
         aside = _ASIDE.search(plain(raw))
         if aside is None:
             return
@@ -118,7 +119,12 @@ class State:
         bare_name = len(other.split()) >= 2 or bool(re.search(r"\w[A-Z]", other))  # "BorgWarner", not "Listed"
         if not other or is_place(other) or (not how and (not bare_name or _spelt_out(name, other))):
             return  # "(Japan)", "(Listed)", "Envision AESC (Automotive Energy Supply Corporation)": no other company
-        if how and not how.startswith(("backed", "through", "via")):
+        if how == "now" or how.startswith("renamed"):  # "ZBB Energy (now EnSync Energy)": the name it has today
+            self.add_company(other, "relation")
+            self.ownership.append(StatedRelation(other, "formerly", name, plain(raw)))
+        elif how.startswith(("formerly", "previously")):  # "EnSync Energy (formerly ZBB Energy)"
+            self.add_relation(name, "formerly", other, plain(raw))
+        elif how and not how.startswith(("backed", "through", "via")):
             word = re.search(r"subsidiary|unit|division|part|owned|controlled|acquired", how)
             self.add_relation(name, RELATION_NAMES[word[0]] if word else "owned-by", other, plain(raw))
         else:
