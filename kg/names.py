@@ -326,6 +326,9 @@ class NameTable:
         ('ambiguous', 'resolved')
         >>> table.match("Panasonic", "company")
         Match(status='unresolved', candidates=(), confidence=0.0)
+        >>> welion = NameTable([(iri("company", "w"), "Welion New Energy", False)])
+        >>> welion.match("Welion Energy", "company").status, welion.match("Gelion", "company").status
+        ('resolved', 'unresolved')
         """
         found = self.exact(name, kind)
         if found:
@@ -344,9 +347,13 @@ class NameTable:
             self._fuzzy[kind] = keys, [_distinctive(k) for k in keys]
         keys, fuzzy_keys = self._fuzzy[kind]
         best: dict[URIRef, float] = {}
+        distinctive = _distinctive(key)
         for _, score, position in process.extract(
-            _distinctive(key), fuzzy_keys, scorer=fuzz.token_sort_ratio, limit=12, score_cutoff=60
+            distinctive, fuzzy_keys, scorer=fuzz.token_sort_ratio, limit=12, score_cutoff=60
         ):
+            if fuzzy_keys[position][:1] != distinctive[:1]:
+                # a spelling or a typo keeps a name's first letter: "Gelion" is not "Welion", only near it
+                score = min(score, AMBIGUOUS_MIN - 1)
             for entity in loose[keys[position]]:
                 best[entity] = max(best.get(entity, 0.0), score)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
