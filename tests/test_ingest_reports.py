@@ -800,3 +800,27 @@ def test_line_breaks_written_into_a_paragraph_keep_names_and_bullets_apart():
     ]  # fmt: skip
     assert [c.mention for c in extraction.companies] == ["ZincFive", "Enzinc", "Urban Electric Power"]
     assert [(f.value, f.year) for f in extraction.figures] == [(1.2e9, 2024)]  # a break inside a sentence is a wrap
+
+
+def test_a_listicle_of_companies_with_facts_under_each_and_a_market_named_only_in_text():
+    text = (
+        "# The 3 Largest Flow Battery Makers\n\n*By the editors of Grid Storage Monthly, 2 May 2025*\n\n"
+        "The vanadium flow battery market reached USD 0.9 billion in 2024.\n\n## 1. Orvane Energy\n\n"
+        "**Headquarters:** Perth, Australia\n**Founded:** 2009\n**2024 shipments:** 0.4 GWh\n\n"
+        "## 2. Skagen Flow\n\n**Parent:** Skagen Industrier\n\n## Recent developments\n\n"
+        "- May 2024: Orvane Energy acquired Tidewell Storage.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert (extraction.market.name, extraction.document.publisher) == (
+        "Vanadium Flow Battery Market", "Grid Storage Monthly",
+    )  # fmt: skip
+    assert [c.mention for c in extraction.companies] == [
+        "Orvane Energy", "Skagen Flow", "Skagen Industrier", "Tidewell Storage",
+    ]  # fmt: skip
+    assert {name: found for name, found in stated_relations(extraction).items() if found} == {
+        "Skagen Flow": [("subsidiary-of", "Skagen Industrier")],
+        "Tidewell Storage": [("acquired-by", "Orvane Energy")],
+    }
+    assert [(f.scope, f.value, f.year) for f in extraction.figures] == [
+        ("Vanadium Flow Battery", 0.9e9, 2024), ("Orvane Energy", 0.4, 2024),
+    ]  # fmt: skip

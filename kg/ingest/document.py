@@ -320,7 +320,7 @@ def _clean(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-_LABEL_START = re.compile(r"^[A-Z][\w &/().,'-]{0,50}?\s*:\s+\S")
+_LABEL_START = re.compile(r"^[A-Z0-9][\w &/().,'-]{0,50}?\s*:\s+\S")
 # "4.1 Aviation": an entry of a numbered outline (a table of contents), never a year ("2024 Europe")
 _OUTLINE_ENTRY = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[^\W\d_a-z]")
 _BULLET_LINE = re.compile(r"^\s*(?:[•●▪◦‣]|[-*+–](?=\s))\s*")

@@ -84,6 +84,10 @@ _SEGMENT_GROUP = re.compile(
 )
 # "North America (U.S., Canada)" as a whole list item or heading
 _REGION_GROUP = re.compile(r"(?P<label>[^()]{2,60}?)\s*\((?P<list>[^()]{2,300})\)\s*")
+_COMPANIES_TITLE = re.compile(
+    r"^(?!.*\bmarket\b).*\b(?:compan(?:y|ies)|makers|manufacturers|suppliers|producers|players|vendors|start-?ups)\b",
+    re.I,
+)
 _PLAYER_KEYS = re.compile(r"compan|player|vendor|manufacturer|participant|profiled", re.I)
 _PERIOD_KEYS = re.compile(r"forecast|projection|study period", re.I)
 
@@ -124,7 +128,15 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
             # what a heading is about is outside its parentheses: "2.2 ACC (Automotive Cells Company)" is a profile
             core = re.sub(r"\([^()]*\)", "", block.text)
             state.heading_year = _heading_year(block)
-            kind = _classify(core) if title_seen or block.level > 1 else None
+            # a title that names companies, not a market ("Top 5 Sodium-Ion Battery Companies in 2025"), opens a
+            # players section: the headings under it are the companies
+            kind = (
+                _classify(core)
+                if title_seen or block.level > 1
+                else "players"
+                if _COMPANIES_TITLE.search(core)
+                else None
+            )
             title_seen = title_seen or block.level <= 6
             short = len(core.split()) <= 6
             if kind is None and section and block.level == 7 and block.text.endswith(":") and not short:
@@ -135,7 +147,9 @@ def extract_document(document: Document, known: Mapping[str, str] | None = None)
                 # "### North America (United States, Canada)": a region and its countries in the heading
                 place = group["label"].strip()
                 state.regions.append((place, split_list(group["list"])))
-            if kind and not (section == "regions" and short and kind == "regions" and label is not None):
+            if kind is None and section_level == 1 and _NARRATIVE.search(core):
+                section, label = None, None  # "## Recent developments" ends the companies a title opened
+            elif kind and not (section == "regions" and short and kind == "regions" and label is not None):
                 section, section_level, label = kind, block.level, None
             # a deeper heading, or a label ending in ":" ("North America:"), stays inside the section
             elif section and short and (block.level > section_level or block.text.endswith(":")):
@@ -643,8 +657,8 @@ def _profile_fact(company: str, key: str | None, value: str, state: State) -> No
             state.add_company(company, existing.context, (("headquarters", value),))
     else:
         state.add_paragraph(f"{key}: {value}" if key else value, company)
-        for sentence in sentences(value):
-            players_in(sentence, state, about=company)  # "Investors include Renault Group and EQT Ventures."
+        for sentence in sentences(f"{key}: {value}" if key else value):
+            players_in(sentence, state, about=company)  # "Investors: Xora Innovation, Eclipse Ventures"
 
 
 def _parent_cell(name: str, column: str, cell: str, state: State) -> None:
@@ -707,6 +721,12 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: Stat
         return
     profile = clean_name(label) or None if section == "players" and label and not place else None
     is_profile = profile is not None and clean_name(profile).casefold() in state.profiles
+    facts = [_PROFILE_FACT.match(plain(line)) for line in text.split("\n")]
+    if profile and is_profile and all(facts):
+        for fact in facts:  # "**Headquarters:** Beijing, China" / "**Parent:** Zhongke Haina" under a profile heading
+            if fact is not None:
+                _profile_fact(clean_name(profile), fact["key"], fact["value"], state)
+        return
     lead = block.lead or (re.match(r"^\*\*(.+?)\*\*", text) or [None, None])[1]
     if lead and section == "players" and clean_name(lead):
         profile, is_profile = clean_name(lead), True  # "**Umicore** - ... revenue was EUR 3.3 billion": Umicore's

@@ -429,6 +429,14 @@ _TIME_PATTERNS = (
             re.I,
         ),
     ),
+    (
+        "year",  # a label that starts with its year: "2024 sodium-ion shipments: 3.1 GWh"
+        re.compile(
+            r"(?:^|[:;]\s*)((?:19|20)\d\d)\s+(?:[\w-]+\s+){0,3}?(?:size|value|revenues?|sales|volume|shipments"
+            r"|installations|capacity|demand|share)\s*:",
+            re.I,
+        ),
+    ),
 )
 
 

@@ -57,6 +57,11 @@ RELATION_NAMES = {
     "member": "part-of", "brand": "part-of", "affiliate": "affiliate-of", "joint venture": "joint-venture-of",
     "owned": "owned-by", "controlled": "owned-by", "acquired": "acquired-by", "bought": "acquired-by",
 }  # fmt: skip
+_DATE = re.compile(
+    r"(?:(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{1,2},?)?|Q[1-4]|H[12]|FY)"
+    r"\s*(?:19|20)\d\d",
+    re.I,
+)
 _REGION_NAME = re.compile(rf"^(?:the\s+)?(?:{REGION_WORDS}|Rest of (?:the )?\w+(?: \w+)?)$", re.I)
 
 
@@ -177,6 +182,8 @@ def clean_name(name: str) -> str:
         return ""
     if NOT_A_NAME.match(name) and len(name.split()) <= 2:
         return ""
+    if _DATE.fullmatch(name):
+        return ""  # "March 2024: Nidec acquired ...": a dated item's date
     return name
 
 

@@ -19,13 +19,22 @@ __all__ = ["market_and_info", "valid_url"]
 
 _MARKET_NAME = re.compile(
     r"((?:[^\W_a-z][\w/-]*|&|and|of|for)(?:\s+(?:[^\W_a-z][\w/-]*|\([^\W_a-z][\w/-]*\)|&|and|of|for)){0,10}\s+(?:Market|MARKET))\b"
+    # a publication named after a market ("Cell Market Weekly") is no market
+    r"(?!\s+(?:Weekly|Daily|Monthly|News|Intelligence|Watch|Journal|Monitor|Today|Times|Wire|Update)\b)"
+)
+# "The sodium-ion battery market reached ...": a market named in running text, when no title or heading names one
+_MARKET_IN_TEXT = re.compile(
+    r"\b[Tt]he\s+(?:global\s+|worldwide\s+|world\s+)?(?P<words>(?:(?!the\b|overall\b|total\b|whole\b)[a-z][\w-]*\s+){1,5})market\b"
 )
 
 
 # a byline in the opening paragraphs: "Published March 2025 by Example Insights. Report code EMI-0425.",
+# "By the editors of Cell Market Weekly",
 # "..., according to a new study by Harbour Insight."
 _PUBLISHED_BY = re.compile(
-    r"(?:\b(?i:published|released|issued|prepared|compiled|produced)\b[^.;]{0,80}?|\b(?i:study|report|survey|analysis)\s+)\b(?i:by)\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
+    r"(?:(?:\b(?i:published|released|issued|prepared|compiled|produced)\b[^.;]{0,80}?|\b(?i:study|report|survey|analysis)\s+)"
+    r"\b(?i:by)|\b(?i:by\s+the\s+(?:editors|staff|team|analysts|research\s+team)\s+(?:of|at)))"
+    r"\s+(?P<publisher>[^\W\d_a-z][\w&'-]*(?:\s+[^\W\d_a-z][\w&'-]*){0,5})"
 )
 
 
@@ -82,6 +91,10 @@ def market_and_info(document: Document, state: State) -> tuple[Market, DocumentI
             name = re.sub(r"^(?:The|Global|Worldwide|World)\s+", "", match.group(1), flags=re.I).strip()
             name = re.sub(r"^(?:and|of|for|&)\s+", "", name)
             break
+    if name is None:
+        written = next((m for text in paragraphs if (m := _MARKET_IN_TEXT.search(plain(text[:1000])))), None)
+        if written:
+            name = " ".join(w[:1].upper() + w[1:] for w in written["words"].split()) + " Market"
     product = re.sub(r"\s*Market$", "", name, flags=re.I).strip() if name else None
     period = parse_period(state.metadata["period"]) if "period" in state.metadata else None
     for text in [title or ""] + [b.text for b in headings] + [p.text for p in state.paragraphs]:
