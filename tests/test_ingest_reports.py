@@ -824,3 +824,18 @@ def test_a_listicle_of_companies_with_facts_under_each_and_a_market_named_only_i
     assert [(f.scope, f.value, f.year) for f in extraction.figures] == [
         ("Vanadium Flow Battery", 0.9e9, 2024), ("Orvane Energy", 0.4, 2024),
     ]  # fmt: skip
+
+
+def test_a_share_that_moved_is_a_share_and_share_prices_are_not():
+    text = (
+        "# Lead-Acid Battery Market 2025-2030\n\n## Company Profiles\n\n### Clarios\n\nIts share rose to 21% in 2024.\n\n"
+        "## Market\n\nClarios's share fell to 20% in 2025 from 21% in 2024. Share prices rose 5% in 2024. "
+        "Its share grew in 2024 to 9%.\n"
+    )
+    extraction = extract_document(parse_text(text, "markdown"))
+    assert [(f.metric, f.scope, f.value, f.year) for f in extraction.figures] == [
+        ("market_share", "Clarios", 21.0, 2024),
+        ("market_share", "Clarios", 20.0, 2025),
+        ("market_share", "Clarios", 21.0, 2024),
+        ("growth_rate", "Lead-Acid Battery", 5.0, 2024),
+    ]  # whose share "its" is, outside a profile, no text says

@@ -169,10 +169,10 @@ _CATEGORY = (
 _STAKE_AFTER = re.compile(
     r"^\s*(?:equity\s+|ownership\s+|voting\s+)?(?:stake|interest|holding|ownership)\b|^[- ]owned\b", re.I
 )
-# "the unit earned $950m", "its revenue rose 12%": a company's figure whose company the clause does not name
+# "the unit earned $950m", "its share rose to 25%": a company's figure whose company the clause does not name
 _UNNAMED_COMPANY = re.compile(
     r"\b(?:the|its|their|this|that)\s+(?:unit|division|company|firm|group|subsidiary|business|maker|supplier|producer"
-    r"|manufacturer|developer|start-?up|parent)\b",
+    r"|manufacturer|developer|start-?up|parent)\b|\b(?:its|their)\s+(?:market\s+)?shares?\b",
     re.I,
 )
 _OWNERSHIP_WORDS = re.compile(r"\bshareholders?\b|\bstakes?\b|\bequity interest|\bvoting rights", re.I)
@@ -401,6 +401,9 @@ def _metric(before: str, after: str, unit: str, scope_kind: str) -> str:
     # "a compound annual growth rate of about 36%": the CAGR words outrank the nearer "growth"
     if unit == "percent" and re.search(_METRIC_WORDS[0][1], window_before[-45:]):
         return "cagr"
+    # "its share rose from 20% to 25%": a share that moved is still a share ("share prices rose 5%" is none)
+    if unit == "percent" and _SHARE_MOVED.search(window_before[-60:]):
+        return "market_share"
     if best is not None:
         # a market's or a region's revenue is its size ("Revenue forecast in 2034: USD 86 billion")
         return "market_size" if best[1] == "revenue" and scope_kind not in ("company", "other-market") else best[1]
@@ -409,6 +412,8 @@ def _metric(before: str, after: str, unit: str, scope_kind: str) -> str:
     return "revenue" if scope_kind == "company" else "market_size"
 
 
+_MOVED = r"rose|fell|grew|increased|decreased|declined|dropped|climbed|slipped|edged|went"
+_SHARE_MOVED = re.compile(rf"\bshares?\s+(?!prices?\b)(?:\w+\s+)?(?:{_MOVED})\b(?:(?!\b(?:{_MOVED}|grow\w*)\b)[^.;])*$")
 _TIME_PATTERNS = (
     ("period", re.compile(r"((?:19|20)\d\d)\s*(?:-{1,2}|–|—|to|and|through)\s*((?:19|20)\d\d)")),
     ("forecast", re.compile(r"forecast(?:ed)? period|projection period|review period", re.I)),
