@@ -29,7 +29,19 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import IngestError
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Block", "Document", "Item", "parse_bytes", "parse_text", "read_document"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_COLSPAN",
+    "MAX_DEPTH",
+    "MAX_ROWSPAN",
+    "OUTLINE_ENTRY",
+    "Block",
+    "Document",
+    "Item",
+    "parse_bytes",
+    "parse_text",
+    "read_document",
+]
 
 MAX_BYTES = 64 * 1024 * 1024  # a report is a few MB at most; more is a wrong file (or /dev/zero)
 MAX_DEPTH = 200  # element nesting the walker follows; real pages stay well under 50
@@ -274,8 +286,7 @@ def parse_text(text: str, fmt: str) -> Document:
         html = MarkdownIt("commonmark").enable("table").render(source)
     tree = LexborHTMLParser(html)
     walker = _Walker()
-    if fmt != "html":
-        walker.blocks.extend(front)
+    walker.blocks.extend(front)
     if tree.body is not None:
         walker.container(tree.body, 0)
     # the page's own statement of who publishes it, after whatever its text says
@@ -322,7 +333,7 @@ def _clean(text: str) -> str:
 
 _LABEL_START = re.compile(r"^[A-Z0-9][\w &/().,'-]{0,50}?\s*:\s+\S")
 # "4.1 Aviation": an entry of a numbered outline (a table of contents), never a year ("2024 Europe")
-_OUTLINE_ENTRY = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[^\W\d_a-z]")
+OUTLINE_ENTRY = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<title>[^\W\d_a-z].*)$")
 _BULLET_LINE = re.compile(r"^\s*(?:[•●▪◦‣]|[-*+–](?=\s))\s*")
 # a line that cannot end a sentence or a name: "Players such as" + "Zenaji"
 _CUT_AFTER = re.compile(
@@ -359,7 +370,7 @@ def join_wraps(text: str, breaks_written: bool = False) -> str:
     out = [lines[0]]
     label_run = bool(_LABEL_START.match(lines[0]))
     for previous, line in itertools.pairwise(lines):
-        if _OUTLINE_ENTRY.match(line) and (_OUTLINE_ENTRY.match(previous) or _LINE_END.search(out[-1])):
+        if OUTLINE_ENTRY.match(line) and (OUTLINE_ENTRY.match(previous) or _LINE_END.search(out[-1])):
             out.append(line)  # the next entry of an outline
             label_run = False
             continue

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..countries import normalize_items
-from .document import Block, Document, Item, read_document
+from .document import OUTLINE_ENTRY, Block, Document, Item, read_document
 from .figures import Context, figures_in, statements_in, table_figures
 from .found import LIST_TAIL, NOT_A_NAME, State, clean_name, is_place, mostly_countries, unique
 from .metadata import market_and_info, valid_url
@@ -419,7 +419,6 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
                 players_in(item.text, state)
 
 
-_OUTLINE_ENTRY = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<title>[^\W\d_a-z].*)$")
 # what a report's outline puts under a company, and the groups it puts companies in: never a company's name
 _OUTLINE_TOPIC = re.compile(
     r"\b(?:overview|offered|developments?|swot|financials?|strateg\w*|view|strengths?|weakness\w*|threats?"
@@ -439,7 +438,7 @@ def _outline(text: str) -> tuple[Item, ...]:
     [('Introduction', []), ('By Region', ['Europe', 'Asia'])]
     """
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    entries = [match for line in lines if (match := _OUTLINE_ENTRY.match(line))]
+    entries = [match for line in lines if (match := OUTLINE_ENTRY.match(line))]
     if len(entries) < 3 or len(entries) * 5 < len(lines) * 4:
         return ()
     top: list[tuple[str, list]] = []
