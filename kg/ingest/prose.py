@@ -240,12 +240,10 @@ def players_in(sentence: str, state: State, about: str | None = None) -> None:
         if name := _prose_name(found):
             state.add_company(name, "text")
     for deal in _ACQUIRED.finditer(sentence):
-        buyer, target = _prose_name(deal["buyer"]), _prose_name(deal["target"])
-        if buyer and target and buyer.casefold() != target.casefold():
-            state.add_company(target, "text")
-            state.add_relation(target, "acquired-by", buyer, sentence)
-            if deal["seller"] and (seller := _prose_name(deal["seller"])):
-                state.add_company(seller, "text")
+        target, buyer = _prose_name(deal["target"]), _prose_name(deal["buyer"])
+        seller = _prose_name(deal["seller"]) if deal["seller"] else ""
+        if _relate(state, target, "acquired-by", buyer, sentence) and seller:
+            state.add_company(seller, "text")
     if re.search(
         r"subsidiary|joint venture|unit|division|formed|set up|established|created|owned|controlled", sentence
     ):
@@ -254,26 +252,19 @@ def players_in(sentence: str, state: State, about: str | None = None) -> None:
                 state.add_company(match["name"], "text")
     for pattern in _UNIT_OF_OWNER:
         for unit in pattern.finditer(sentence):
-            name, owner = _prose_name(unit["name"]), _prose_name(unit["owner"])
-            if name and owner and name.casefold() != owner.casefold() and not is_place(owner):
-                state.add_company(name, "text")
-                state.add_relation(name, RELATION_NAMES[unit["rel"]], owner, sentence)
+            _relate(state, _prose_name(unit["name"]), RELATION_NAMES[unit["rel"]], _prose_name(unit["owner"]), sentence)
     for unit in _ITS_UNIT.finditer(sentence):
-        if about and (name := _prose_name(unit["name"])) and name.casefold() != about.casefold():
-            state.add_company(name, "text")
-            state.add_relation(name, RELATION_NAMES[unit["rel"]], about, sentence)
+        _relate(state, _prose_name(unit["name"]), RELATION_NAMES[unit["rel"]], about or "", sentence)
     for held in _OWNS.finditer(sentence):
-        owner, owned = _prose_name(held["owner"]), _prose_name(held["owned"])
-        if owner and owned and owner.casefold() != owned.casefold() and not _PLANT_WORDS.search(owned):
-            state.add_company(owned, "text")
-            state.add_relation(owned, "owned-by", owner, sentence)
+        owned = _prose_name(held["owned"])
+        if not _PLANT_WORDS.search(owned):  # "Tesla owns Gigafactory Texas": no company
+            _relate(state, owned, "owned-by", _prose_name(held["owner"]), sentence)
     for venture in _FORMED_VENTURE.finditer(sentence):
         name = _prose_name(venture["venture"])
         owners = [owner for owner in (_prose_name(venture["first"]), _prose_name(venture["second"])) if owner]
-        if name and len(owners) == 2:
-            state.add_company(name, "text")
+        if len(owners) == 2:
             for owner in owners:
-                state.add_relation(name, "joint-venture-of", owner, sentence)
+                _relate(state, name, "joint-venture-of", owner, sentence)
     if not re.search(r"%|percent|per cent", sentence):
         return  # every ownership statement states a share
     for pattern in _OWNERSHIP:
@@ -285,6 +276,16 @@ def players_in(sentence: str, state: State, about: str | None = None) -> None:
                 share = float(match["share"])
                 relation = "owned-by" if share > 50 else "affiliate-of"
                 state.ownership.append(StatedRelation(owned, relation, owner, sentence, share))
+
+
+def _relate(state: State, subject: str, relation: str, other: str, sentence: str) -> bool:
+    """A relation running text states between two names, each already read as a company name ("" for none);
+    whether there were two companies to relate."""
+    if not subject or not other or subject.casefold() == other.casefold():
+        return False
+    state.add_company(subject, "text")
+    state.add_relation(subject, relation, other, sentence)
+    return True
 
 
 def _prose_name(found: str) -> str:
