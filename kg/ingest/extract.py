@@ -84,6 +84,7 @@ _SEGMENT_GROUP = re.compile(
 )
 # "North America (U.S., Canada)" as a whole list item or heading
 _REGION_GROUP = re.compile(r"(?P<label>[^()]{2,60}?)\s*\((?P<list>[^()]{2,300})\)\s*")
+_SEGMENT_KIND = {"types": "type", "applications": "application"}  # a section's kind -> its segments' kind
 _COMPANIES_TITLE = re.compile(
     r"^(?!.*\bmarket\b).*\b(?:compan(?:y|ies)|makers|manufacturers|suppliers|producers|players|vendors|start-?ups)\b",
     re.I,
@@ -392,7 +393,7 @@ def _list(items: tuple[Item, ...], section: str | None, label: str | None, state
             state.regions.append((label or "", short))
     elif section in ("types", "applications"):
         for item in _flatten(items):
-            state.add_segment("type" if section == "types" else "application", item.text)
+            state.add_segment(_SEGMENT_KIND[section], item.text)
     elif section == "players":
         profile = clean_name(label) if label and not place else ""
         for item in _flatten(items):
@@ -466,7 +467,7 @@ def _contents(items: tuple[Item, ...], state: State) -> None:
             for child in item.children:
                 name = _unnumbered(child.text)
                 if len(name.split()) <= 8 and not re.search(r"[.;:!?](?:\s|$)|\b(?:19|20)\d\d\b", name):
-                    state.add_segment("type" if kind == "types" else "application", name)  # a name, not a remark
+                    state.add_segment(_SEGMENT_KIND[kind], name)  # a name, not a remark
         elif kind == "regions":
             _list(item.children, "regions", None, state, None)
         elif kind == "players":
@@ -502,7 +503,7 @@ def _segmentation_line(text: str, state: State) -> bool:
     if kind == "players" or len(names) < 2 or any(len(name.split()) > 6 for name in names):
         return False
     for name in names:
-        state.add_segment("type" if kind == "types" else "application", name)
+        state.add_segment(_SEGMENT_KIND[kind], name)
     return True
 
 
@@ -591,7 +592,7 @@ def _table(block: Block, section: str | None, state: State) -> None:
     if by_segment in ("types", "applications"):
         # "Type | 2024 (USD Bn) | 2033 (USD Bn)": the rows are the segments, the other columns their figures
         for row in body:
-            state.add_segment("type" if by_segment == "types" else "application", row[0])
+            state.add_segment(_SEGMENT_KIND[by_segment], row[0])
         if numeric:
             state.tables.append((block, "segments"))
         return
@@ -605,7 +606,7 @@ def _table(block: Block, section: str | None, state: State) -> None:
         kind = _classify(row[0]) if row else None
         if kind in ("types", "applications") and len(row) > 1:
             for name in split_list(" , ".join(row[1:])):
-                state.add_segment("type" if kind == "types" else "application", name)
+                state.add_segment(_SEGMENT_KIND[kind], name)
         elif kind == "players" and len(row) > 1:
             for name in split_list(LIST_TAIL.sub("", " , ".join(row[1:]))):
                 state.add_company(name, "players-list")
@@ -703,12 +704,12 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: Stat
     labelled = [LABELLED_LINE.match(line) for line in text.split("\n")]
     if all(labelled) and len(text) < 400:
         # "Type: 18650, 21700" / "Application: power tools, e-bikes", or sub-labels inside a segment section
-        kinds = [_classify(match["label"]) or section for match in labelled if match is not None]
-        if all(kind in ("types", "applications") for kind in kinds):
+        kinds = [_SEGMENT_KIND.get(_classify(match["label"]) or section or "") for match in labelled if match]
+        if all(kinds):
             for match, kind in zip(labelled, kinds, strict=True):
-                if match is not None:
+                if match is not None and kind is not None:
                     for name in split_list(match["list"]):
-                        state.add_segment("type" if kind == "types" else "application", name)
+                        state.add_segment(kind, name)
             return
         if all(_PLAYER_KEYS.search(match["label"]) for match in labelled if match is not None):
             for match in labelled:
@@ -720,11 +721,11 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: Stat
         return
     profile = clean_name(label) or None if section == "players" and label and not place else None
     is_profile = profile is not None and clean_name(profile).casefold() in state.profiles
-    facts = [_PROFILE_FACT.match(plain(line)) for line in text.split("\n")]
-    if profile and is_profile and all(facts):
+    facts = [_PROFILE_FACT.match(plain(line)) for line in text.split("\n")] if profile and is_profile else []
+    if profile and facts and all(facts):
         for fact in facts:  # "**Headquarters:** Beijing, China" / "**Parent:** Zhongke Haina" under a profile heading
             if fact is not None:
-                _profile_fact(clean_name(profile), fact["key"], fact["value"], state)
+                _profile_fact(profile, fact["key"], fact["value"], state)
         return
     lead = block.lead or (re.match(r"^\*\*(.+?)\*\*", text) or [None, None])[1]
     if lead and section == "players" and clean_name(lead):
@@ -736,7 +737,7 @@ def _paragraph(block: Block, section: str | None, label: str | None, state: Stat
             kind = _classify(group["label"])
             if kind in ("types", "applications"):
                 for name in split_list(LIST_TAIL.sub("", group["list"])):
-                    state.add_segment("type" if kind == "types" else "application", name)
+                    state.add_segment(_SEGMENT_KIND[kind], name)
         inline = _INLINE_SEGMENTS.search(sentence)
         if inline:
             kind = "application" if re.match(r"applic|end", inline["what"] or inline["by"], re.I) else "type"
