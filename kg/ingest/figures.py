@@ -357,11 +357,10 @@ def _value(match: re.Match[str]) -> tuple[float, str]:
     currency = (match.group("cur") or match.group("cur2") or "").lower()
     magnitude = next((g.lower() for g in groups if g.lower() in _MAGNITUDE), None)
     unit = _CURRENCY.get(currency, currency.upper())
+    amount = _scaled(number, _MAGNITUDE.get(magnitude or "", 1.0))
     if match.group("per"):  # a price: "USD 60 per kWh"
-        return _scaled(
-            number, _MAGNITUDE.get(magnitude or "", 1.0)
-        ), f"{unit}/{match.group('per').split()[-1].lstrip('/')}"
-    return _scaled(number, _MAGNITUDE.get(magnitude or "", 1.0)), unit
+        return amount, f"{unit}/{match.group('per').split()[-1].lstrip('/')}"
+    return amount, unit
 
 
 def _scaled(number: float, magnitude: float) -> float:
@@ -569,21 +568,20 @@ def figures_in(sentence: str, context: Context, default_scope: str | None = None
 
 
 _PERCENT_RANGE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*(?:-|–|to)\s*$")
+_BETWEEN, _FROM = re.compile(r"\bbetween\s*$", re.I), re.compile(r"\bfrom\s*$", re.I)
 
 
 def _range_end(clause: str, values: list[re.Match[str]], index: int) -> str | None:
     """ "between 30% and 35%", "30% to 35%": at least the first value, at most the second ("from 30% to 35%" is
     a change, not a range)."""
-    opening = re.compile(r"\bbetween\s*$", re.I)
-    dash = re.compile(r"\s*(?:-|–|to)\s*")
     for low, high, end in ((index, index + 1, "at-least"), (index - 1, index, "at-most")):
         if low < 0 or high >= len(values):
             continue
         before, gap = clause[: values[low].start()], clause[values[low].end() : values[high].start()]
-        if opening.search(before) and re.fullmatch(r"\s*and\s*", gap):
+        if _BETWEEN.search(before) and re.fullmatch(r"\s*and\s*", gap):
             return end
         both_shares = all("%" in values[i].group() for i in (low, high))
-        if both_shares and dash.fullmatch(gap) and not re.search(r"\bfrom\s*$", before, re.I):
+        if both_shares and re.fullmatch(r"\s*(?:-|–|to)\s*", gap) and not _FROM.search(before):
             return end
     return None
 
@@ -822,7 +820,7 @@ def table_figures(
             if metric == "cagr" and start is None:
                 # a growth rate runs over years, never in one: those the caption spans ("2024 and 2031"), else the
                 # report's forecast period
-                spanned = sorted({int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", f"{caption} {head}")})
+                spanned = sorted({int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", f"{caption or ''} {head}")})
                 if len(spanned) >= 2:
                     year, start, end = None, spanned[0], spanned[-1]
                 elif context.period:
