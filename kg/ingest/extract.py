@@ -25,7 +25,7 @@ from pathlib import Path
 from ..countries import normalize_items
 from .document import OUTLINE_ENTRY, Block, Document, Item, read_document
 from .figures import Context, figures_in, statements_in, table_figures
-from .found import LIST_TAIL, NOT_A_NAME, State, clean_name, is_place, mostly_countries, unique
+from .found import LIST_TAIL, MONTH, NOT_A_NAME, State, clean_name, is_place, mostly_countries, unique
 from .metadata import market_and_info, valid_url
 from .model import Extraction, Figure, RegionListing, Statement
 from .places import local_items, normalize_places
@@ -272,8 +272,7 @@ def _heading_year(heading: Block) -> int | None:
     if len(years) != 1 or re.search(r"\b(?:19|20)\d\d\s*(?:-|–|—|to)\s*(?:19|20)?\d\d\b", heading.text):
         return None
     part_of_year = re.search(
-        r"\b(?:H[12]|Q[1-4]|(?:first|second) half|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*(?:-|–|to)"
-        r"\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|year[- ]to[- ]date|YTD)\b",
+        rf"\b(?:H[12]|Q[1-4]|(?:first|second) half|{MONTH}[a-z]*\.?\s*(?:-|–|to)\s*{MONTH}|year[- ]to[- ]date|YTD)\b",
         heading.text,
     )
     return int(years.pop()) if heading.level > 1 or part_of_year else None

@@ -20,6 +20,7 @@ from .text import parse_range, plain
 __all__ = [
     "LIST_TAIL",
     "LOWER_INITIAL",
+    "MONTH",
     "NOT_A_NAME",
     "RELATION_NAMES",
     "State",
@@ -57,9 +58,9 @@ RELATION_NAMES = {
     "member": "part-of", "brand": "part-of", "affiliate": "affiliate-of", "joint venture": "joint-venture-of",
     "owned": "owned-by", "controlled": "owned-by", "acquired": "acquired-by", "bought": "acquired-by",
 }  # fmt: skip
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"  # a month's name starts so ("Sept", "September")
 _DATE = re.compile(
-    r"(?:(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{1,2},?)?|Q[1-4]|H[12]|FY)"
-    r"\s*(?:19|20)\d\d",
+    rf"(?:(?:\d{{1,2}}\s+)?{MONTH}[a-z]*\.?(?:\s+\d{{1,2}},?)?|Q[1-4]|H[12]|FY)\s*(?:19|20)\d\d",
     re.I,
 )
 _REGION_NAME = re.compile(rf"^(?:the\s+)?(?:{REGION_WORDS}|Rest of (?:the )?\w+(?: \w+)?)$", re.I)
